@@ -1,0 +1,215 @@
+"""Orders as the seller's channels know them: the ground a return stands on.
+
+Money is in the store currency's minor units (KRW has none), as integers.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Store(models.Model):
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="KR",
+        help_text=_("ISO 3166 code; KR applies the Korean e-commerce act's deadlines."),
+    )
+    timezone = models.CharField(_("timezone"), max_length=64, default="Asia/Seoul")
+    currency = models.CharField(_("currency"), max_length=3, default="KRW")
+    return_address_name = models.CharField(_("return addressee"), max_length=100, blank=True)
+    return_address_phone = models.CharField(_("return phone"), max_length=32, blank=True)
+    return_address_postcode = models.CharField(_("return postcode"), max_length=10, blank=True)
+    return_address_line1 = models.CharField(_("return address"), max_length=200, blank=True)
+    return_address_line2 = models.CharField(_("return address detail"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SalesChannel(models.Model):
+    class Kind(models.TextChoices):
+        SMARTSTORE = "smartstore", _("Naver Smart Store")
+        COUPANG = "coupang", _("Coupang")
+        CAFE24 = "cafe24", _("Cafe24")
+        OWN_MALL = "own_mall", _("Own mall")
+        MANUAL = "manual", _("Manual")
+        API = "api", _("API")
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.SlugField(
+        _("code"), max_length=64, help_text=_("Unique within the store, used by imports.")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("sales channel")
+        verbose_name_plural = _("sales channels")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "code"], name="channel_code_unique_per_store")
+        ]
+        ordering = ["store", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="customers")
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    is_flagged = models.BooleanField(
+        _("flagged"),
+        default=False,
+        help_text=_("Flagged customers' returns are never auto-approved."),
+    )
+    flag_reason = models.CharField(_("flag reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="products")
+    sku = models.CharField(_("SKU"), max_length=64)
+    barcode = models.CharField(_("barcode"), max_length=64, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=100, blank=True, db_index=True)
+    price = models.PositiveBigIntegerField(_("price"), default=0)
+    returnable = models.BooleanField(
+        _("returnable"),
+        default=True,
+        help_text=_("Unset for goods that can never be returned for a change of mind."),
+    )
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "sku"], name="product_sku_unique_per_store")
+        ]
+        ordering = ["sku"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
+class Order(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="orders")
+    channel = models.ForeignKey(SalesChannel, on_delete=models.PROTECT, related_name="orders")
+    channel_order_number = models.CharField(_("order number"), max_length=64)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", null=True, blank=True
+    )
+    ordered_at = models.DateTimeField(_("ordered at"))
+    currency = models.CharField(_("currency"), max_length=3, default="KRW")
+    items_total = models.PositiveBigIntegerField(_("items total"), default=0)
+    shipping_fee = models.PositiveBigIntegerField(_("shipping fee paid"), default=0)
+    free_shipping = models.BooleanField(
+        _("free shipping"),
+        default=False,
+        help_text=_(
+            "The seller paid the outbound shipping; a change-of-mind return costs both ways."
+        ),
+    )
+    discount_total = models.PositiveBigIntegerField(_("discount"), default=0)
+    paid_total = models.PositiveBigIntegerField(_("paid total"), default=0)
+    payment_method = models.CharField(_("payment method"), max_length=32, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=128, blank=True)
+    shipping_name = models.CharField(_("recipient"), max_length=100, blank=True)
+    shipping_phone = models.CharField(_("recipient phone"), max_length=32, blank=True)
+    shipping_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    shipping_address1 = models.CharField(_("address"), max_length=200, blank=True)
+    shipping_address2 = models.CharField(_("address detail"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "channel_order_number"], name="order_number_unique_per_channel"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["store", "-ordered_at"]),
+            models.Index(fields=["channel_order_number"]),
+        ]
+        ordering = ["-ordered_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.channel_order_number
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveSmallIntegerField(_("line"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="order_lines", null=True, blank=True
+    )
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    cancelled_quantity = models.PositiveIntegerField(_("cancelled quantity"), default=0)
+    unit_price = models.PositiveBigIntegerField(_("unit price"))
+    discount = models.PositiveBigIntegerField(_("discount"), default=0)
+    paid_amount = models.PositiveBigIntegerField(
+        _("paid amount"), help_text=_("What the buyer paid for this line after discounts.")
+    )
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_number"], name="order_line_unique"),
+            models.CheckConstraint(
+                condition=Q(cancelled_quantity__lte=models.F("quantity")),
+                name="order_line_cancelled_lte_quantity",
+            ),
+        ]
+        ordering = ["order", "line_number"]
+
+    def __str__(self) -> str:
+        return f"{self.order} #{self.line_number} {self.name}"
+
+
+class Shipment(models.Model):
+    """The forward delivery; ``delivered_at`` starts the legal return window."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    carrier_code = models.CharField(
+        _("carrier"), max_length=64, blank=True, help_text=_("e.g. kr.cjlogistics")
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        indexes = [models.Index(fields=["carrier_code", "tracking_number"])]
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_code} {self.tracking_number}".strip() or f"shipment {self.pk}"

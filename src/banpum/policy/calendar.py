@@ -1,0 +1,49 @@
+"""Working days and public holidays, from the maintained ``holidays`` package.
+
+Korean substitute holidays (대체공휴일) and the lunar 설날/추석 dates come from that package, so a
+new year needs a package update, never a code change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=256)
+def _holidays_of(country: str, year: int) -> frozenset[dt.date]:
+    try:
+        calendar = holidays.country_holidays(country, years=year)
+    except NotImplementedError:
+        return frozenset()
+    return frozenset(calendar.keys())
+
+
+def is_public_holiday(day: dt.date, country: str) -> bool:
+    return day in _holidays_of(country.upper(), day.year)
+
+
+def is_business_day(day: dt.date, country: str) -> bool:
+    return day.weekday() < 5 and not is_public_holiday(day, country)
+
+
+def add_business_days(start: dt.date, days: int, country: str) -> dt.date:
+    """The ``days``-th business day after ``start`` (``start`` itself never counts)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = start
+    remaining = days
+    while remaining:
+        current += dt.timedelta(days=1)
+        if is_business_day(current, country):
+            remaining -= 1
+    return current
+
+
+def next_business_day_on_or_after(day: dt.date, country: str) -> dt.date:
+    """Korean Civil Act §161: a period ending on a Saturday or holiday ends the next workday."""
+    while not is_business_day(day, country):
+        day += dt.timedelta(days=1)
+    return day

@@ -1,0 +1,348 @@
+"""The return decision: one pure function from facts and policy to a verdict.
+
+``decide`` reads no database and no clock: the caller passes ``now``, the order and line facts,
+and the policy version. The same inputs always give the same decision, so a return can be
+re-explained from what it stored, and the engine can be tested exhaustively.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+from banpum.policy import deadlines as law
+from banpum.policy.fees import line_refund, refund_estimate, return_fee
+from banpum.policy.types import (
+    Condition,
+    Deadlines,
+    Decision,
+    FaultSide,
+    HoldReason,
+    LineDecision,
+    LineFacts,
+    OrderFacts,
+    Outcome,
+    PolicyRules,
+    Problem,
+    Reason,
+    Resolution,
+    ReturnAsk,
+    ReturnType,
+)
+
+
+def decide(
+    ask: ReturnAsk,
+    *,
+    order: OrderFacts,
+    lines: Mapping[int, LineFacts],
+    rules: PolicyRules,
+    now: dt.datetime,
+) -> Decision:
+    """Decide a return request. ``lines`` holds every line of the order, not only those asked."""
+    problems = _request_problems(ask, order, rules)
+    reason = rules.reason(ask.reason_code)
+    today = law.local_date(now, order.timezone)
+    deadlines = _deadlines(ask, order, rules, reason)
+
+    line_decisions = tuple(
+        _decide_line(
+            request_index=index,
+            ask=ask,
+            facts=lines.get(request.order_line_id),
+            rules=rules,
+            today=today,
+            deadlines=deadlines,
+            order_delivered=order.delivered_at is not None,
+        )
+        for index, request in enumerate(ask.lines)
+    )
+    eligible = not problems and all(line.eligible for line in line_decisions)
+
+    fault = _fault(rules, line_decisions, reason)
+    requested = {line.order_line_id: line.quantity for line in line_decisions if line.eligible}
+    fully_returned = all(
+        facts.claimed_quantity + requested.get(line_id, 0) >= facts.quantity
+        for line_id, facts in lines.items()
+    )
+    fee = return_fee(
+        rules=rules,
+        order=order,
+        fault=fault,
+        return_type=ask.type,
+        method=ask.method,
+        resolution=ask.resolution,
+        requested_collection=ask.fee_collection,
+        leaves_order_below_free_shipping=_leaves_below_free_shipping(
+            lines, requested, rules, fully_returned
+        ),
+    )
+    refund = refund_estimate(
+        order=order,
+        items=sum(line.refund_amount for line in line_decisions),
+        refund_original_shipping=fault is not FaultSide.BUYER and fully_returned,
+        fee=fee,
+        resolution=ask.resolution,
+    )
+    outcome, hold_reason = _outcome(ask, order, rules, line_decisions, refund.items, eligible)
+    return Decision(
+        eligible=eligible,
+        outcome=outcome,
+        policy_version=rules.version,
+        reason=reason,
+        fault=fault if reason else None,
+        lines=line_decisions,
+        fee=fee,
+        refund=refund,
+        deadlines=deadlines,
+        problems=tuple(problems),
+        hold_reason=hold_reason,
+        explanation=_explain(reason, fault, fee.amount, outcome, hold_reason),
+    )
+
+
+def _request_problems(ask: ReturnAsk, order: OrderFacts, rules: PolicyRules) -> list[Problem]:
+    problems: list[Problem] = []
+    if rules.reason(ask.reason_code) is None:
+        problems.append(
+            Problem("unknown_reason", f"Unknown reason code '{ask.reason_code}'.", "reason_code")
+        )
+    if ask.resolution not in rules.allowed_resolutions:
+        problems.append(
+            Problem(
+                "resolution_not_allowed",
+                f"This store does not offer '{ask.resolution}' for returns.",
+                "resolution",
+            )
+        )
+    if ask.method not in rules.allowed_methods:
+        problems.append(
+            Problem(
+                "method_not_allowed",
+                f"This store does not accept returns by '{ask.method}'.",
+                "method",
+            )
+        )
+    if (ask.type is ReturnType.EXCHANGE) != (ask.resolution is Resolution.EXCHANGE):
+        problems.append(
+            Problem(
+                "type_resolution_mismatch",
+                "An exchange is resolved by a replacement, and only an exchange is.",
+                "resolution",
+            )
+        )
+    if not ask.lines:
+        problems.append(Problem("no_lines", "Choose at least one order line to return.", "lines"))
+    seen: set[int] = set()
+    for index, line in enumerate(ask.lines):
+        if line.order_line_id in seen:
+            problems.append(
+                Problem(
+                    "duplicate_line",
+                    "The same order line appears twice; combine the quantities.",
+                    f"lines.{index}.order_line_id",
+                    line.order_line_id,
+                )
+            )
+        seen.add(line.order_line_id)
+    if order.delivered_at is None:
+        problems.append(
+            Problem(
+                "not_delivered",
+                "The order has not been delivered yet; cancel it instead of returning it.",
+            )
+        )
+    return problems
+
+
+def _deadlines(
+    ask: ReturnAsk, order: OrderFacts, rules: PolicyRules, reason: Reason | None
+) -> Deadlines:
+    law_name = "KR" if law.korean_law_applies(order.country) else None
+    business_days = law.refund_business_days(rules.refund_business_days, order.country)
+    if order.delivered_at is None:
+        return Deadlines(law_name, None, None, None, business_days)
+    delivered_on = law.local_date(order.delivered_at, order.timezone)
+    noticed_on = (
+        law.local_date(ask.defect_noticed_at, order.timezone) if ask.defect_noticed_at else None
+    )
+    withdrawal = law.withdrawal_until(
+        delivered_on, policy_days=rules.change_of_mind_days, country=order.country
+    )
+    defect = law.defect_until(
+        delivered_on,
+        policy_months=rules.defect_months,
+        noticed_on=noticed_on,
+        known_days=rules.defect_known_days,
+        country=order.country,
+    )
+    applicable = None
+    if reason is not None:
+        applicable = withdrawal if reason.kind.is_change_of_mind else defect
+    return Deadlines(law_name, withdrawal, defect, applicable, business_days)
+
+
+def _decide_line(
+    *,
+    request_index: int,
+    ask: ReturnAsk,
+    facts: LineFacts | None,
+    rules: PolicyRules,
+    today: dt.date,
+    deadlines: Deadlines,
+    order_delivered: bool,
+) -> LineDecision:
+    request = ask.lines[request_index]
+    reason_code = request.reason_code or ask.reason_code
+    field = f"lines.{request_index}"
+    line_id = request.order_line_id
+    problems: list[Problem] = []
+
+    def problem(code: str, message: str, subfield: str = "") -> None:
+        path = f"{field}.{subfield}" if subfield else field
+        problems.append(Problem(code, message, path, line_id))
+
+    if facts is None:
+        problem("unknown_line", f"Order line {line_id} is not part of this order.", "order_line_id")
+        return LineDecision(line_id, request.quantity, reason_code, False, 0, tuple(problems))
+
+    reason = rules.reason(reason_code)
+    if reason is None:
+        problem("unknown_reason", f"Unknown reason code '{reason_code}'.", "reason_code")
+
+    available = max(facts.delivered_quantity - facts.claimed_quantity, 0)
+    if request.quantity < 1:
+        problem("invalid_quantity", "Quantity must be at least 1.", "quantity")
+    elif request.quantity > available:
+        problem(
+            "quantity_exceeds_available",
+            f"Only {available} of {facts.delivered_quantity} delivered unit(s) can still be "
+            f"returned; {facts.claimed_quantity} are in other returns.",
+            "quantity",
+        )
+
+    if reason is not None and order_delivered:
+        if reason.kind.is_change_of_mind:
+            _check_change_of_mind(facts, request.condition, rules, today, deadlines, problem)
+        elif deadlines.defect_until is not None and today > deadlines.defect_until:
+            problem(
+                "window_expired",
+                f"Claims for this reason had to be made by {deadlines.defect_until.isoformat()}.",
+            )
+
+    eligible = not problems
+    refund = (
+        line_refund(facts.paid_amount, facts.quantity, facts.claimed_quantity, request.quantity)
+        if eligible
+        else 0
+    )
+    return LineDecision(line_id, request.quantity, reason_code, eligible, refund, tuple(problems))
+
+
+def _check_change_of_mind(
+    facts: LineFacts,
+    condition: Condition,
+    rules: PolicyRules,
+    today: dt.date,
+    deadlines: Deadlines,
+    problem: Callable[..., None],
+) -> None:
+    if deadlines.withdrawal_until is not None and today > deadlines.withdrawal_until:
+        problem(
+            "window_expired",
+            f"Change-of-mind returns had to be requested by "
+            f"{deadlines.withdrawal_until.isoformat()}.",
+        )
+    if (
+        not facts.returnable
+        or facts.sku in rules.non_returnable_skus
+        or (facts.category and facts.category in rules.non_returnable_categories)
+    ):
+        problem("non_returnable", "This item cannot be returned for a change of mind.")
+    if condition in rules.blocked_conditions:
+        problem(
+            "condition_not_accepted",
+            f"Items in '{condition}' condition cannot be returned for a change of mind.",
+            "condition",
+        )
+
+
+def _fault(rules: PolicyRules, lines: tuple[LineDecision, ...], reason: Reason | None) -> FaultSide:
+    """The parcel goes back at the seller's cost if any eligible line is the seller's fault."""
+    faults = {reason.fault} if reason else set()
+    for line in lines:
+        line_reason = rules.reason(line.reason_code)
+        if line.eligible and line_reason is not None:
+            faults.add(line_reason.fault)
+    non_buyer = faults - {FaultSide.BUYER}
+    if not non_buyer:
+        return FaultSide.BUYER
+    return FaultSide.SELLER if FaultSide.SELLER in non_buyer else FaultSide.CARRIER
+
+
+def _leaves_below_free_shipping(
+    lines: Mapping[int, LineFacts],
+    requested: Mapping[int, int],
+    rules: PolicyRules,
+    fully_returned: bool,
+) -> bool:
+    if rules.free_shipping_threshold is None:
+        return fully_returned
+    kept_value = sum(
+        facts.paid_amount
+        - line_refund(
+            facts.paid_amount, facts.quantity, 0, facts.claimed_quantity + requested.get(i, 0)
+        )
+        for i, facts in lines.items()
+    )
+    return kept_value < rules.free_shipping_threshold
+
+
+def _outcome(
+    ask: ReturnAsk,
+    order: OrderFacts,
+    rules: PolicyRules,
+    lines: tuple[LineDecision, ...],
+    items_refund: int,
+    eligible: bool,
+) -> tuple[Outcome, HoldReason | None]:
+    if not eligible:
+        return Outcome.REJECT, None
+    reasons = [rules.reason(line.reason_code) for line in lines]
+    if ask.photo_count == 0 and any(r is not None and r.photos_required for r in reasons):
+        return Outcome.HOLD, HoldReason.PHOTOS_MISSING
+    auto = rules.auto_approval
+    kinds = {r.kind for r in reasons if r is not None}
+    if (
+        auto.enabled
+        and not order.customer_flagged
+        and (auto.max_refund is None or items_refund <= auto.max_refund)
+        and (not auto.reason_kinds or kinds <= auto.reason_kinds)
+        and (not auto.methods or ask.method in auto.methods)
+    ):
+        return Outcome.APPROVE, None
+    return Outcome.REVIEW, None
+
+
+def _explain(
+    reason: Reason | None,
+    fault: FaultSide,
+    fee: int,
+    outcome: Outcome,
+    hold_reason: HoldReason | None,
+) -> tuple[str, ...]:
+    notes: list[str] = []
+    if reason is not None:
+        payer = "the buyer" if fault is FaultSide.BUYER else "the seller"
+        notes.append(f"Reason '{reason.label_en}' is the {fault.value}'s side: {payer} pays.")
+    if fee:
+        notes.append(f"Return fee charged to the buyer: {fee:,}.")
+    notes.append(
+        {
+            Outcome.APPROVE: "Approved automatically under the store's auto-approval rule.",
+            Outcome.REVIEW: "Waits for a CS agent to approve.",
+            Outcome.HOLD: f"Held: {hold_reason.value if hold_reason else 'review'}.",
+            Outcome.REJECT: "Not eligible under the policy or the law.",
+        }[outcome]
+    )
+    return tuple(notes)

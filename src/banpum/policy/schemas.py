@@ -1,0 +1,135 @@
+"""The stored shape of a policy's rules, validated on every write.
+
+``ReturnPolicy.rules`` is this schema's JSON; ``to_rules`` turns it into the frozen
+``PolicyRules`` the pure engine reads. Defaults are a Korean seller's usual policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from banpum.policy.types import (
+    AutoApproval,
+    Condition,
+    FaultSide,
+    FeeCollection,
+    Method,
+    PolicyRules,
+    Reason,
+    ReasonKind,
+    Resolution,
+)
+
+
+class ReasonSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+    label_ko: str = Field(min_length=1, max_length=100)
+    label_en: str = Field(min_length=1, max_length=100)
+    kind: ReasonKind
+    fault: FaultSide
+    photos_required: bool = False
+
+
+class AutoApprovalSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = False
+    max_refund: int | None = Field(default=None, ge=0)
+    reason_kinds: list[ReasonKind] = Field(default_factory=list)
+    methods: list[Method] = Field(default_factory=list)
+
+
+DEFAULT_REASONS: list[dict[str, Any]] = [
+    {"code": "change_of_mind", "label_ko": "단순 변심", "label_en": "Changed my mind",
+     "kind": "change_of_mind", "fault": "buyer"},
+    {"code": "wrong_option", "label_ko": "사이즈·색상 잘못 선택",
+     "label_en": "Ordered the wrong size or colour",
+     "kind": "change_of_mind", "fault": "buyer"},
+    {"code": "defective", "label_ko": "상품 불량", "label_en": "Defective item",
+     "kind": "defect", "fault": "seller", "photos_required": True},
+    {"code": "missing_parts", "label_ko": "구성품 누락", "label_en": "Parts missing",
+     "kind": "defect", "fault": "seller"},
+    {"code": "wrong_item", "label_ko": "오배송", "label_en": "Wrong item delivered",
+     "kind": "wrong_item", "fault": "seller"},
+    {"code": "not_as_described", "label_ko": "상품 정보와 다름", "label_en": "Not as described",
+     "kind": "not_as_described", "fault": "seller"},
+    {"code": "damaged_in_transit", "label_ko": "배송 중 파손", "label_en": "Damaged in transit",
+     "kind": "damaged_in_transit", "fault": "carrier", "photos_required": True},
+]  # fmt: skip
+
+
+class PolicyRulesSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    change_of_mind_days: int = Field(default=7, ge=0, le=365)
+    defect_months: int = Field(default=3, ge=0, le=36)
+    defect_known_days: int = Field(default=30, ge=0, le=365)
+    non_returnable_categories: list[str] = Field(default_factory=list)
+    non_returnable_skus: list[str] = Field(default_factory=list)
+    blocked_conditions: list[Condition] = Field(
+        default_factory=lambda: [Condition.USED, Condition.DAMAGED]
+    )
+    return_shipping_fee: int = Field(default=3000, ge=0)
+    outbound_shipping_fee: int = Field(default=3000, ge=0)
+    exchange_fee: int | None = Field(default=None, ge=0)
+    free_shipping_threshold: int | None = Field(default=None, ge=0)
+    allowed_resolutions: list[Resolution] = Field(default_factory=lambda: list(Resolution))
+    allowed_methods: list[Method] = Field(default_factory=lambda: list(Method))
+    default_fee_collection: FeeCollection = FeeCollection.DEDUCT_FROM_REFUND
+    refund_business_days: int = Field(default=3, ge=0, le=30)
+    auto_approval: AutoApprovalSchema = Field(default_factory=AutoApprovalSchema)
+    reasons: list[ReasonSchema] = Field(
+        default_factory=lambda: [ReasonSchema(**reason) for reason in DEFAULT_REASONS]
+    )
+
+    @field_validator("allowed_resolutions", "allowed_methods")
+    @classmethod
+    def _not_empty(cls, value: list[Any]) -> list[Any]:
+        if not value:
+            raise ValueError("allow at least one")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_reason_codes(self) -> PolicyRulesSchema:
+        codes = [reason.code for reason in self.reasons]
+        if not codes:
+            raise ValueError("reasons: the catalogue needs at least one reason")
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"reasons: duplicate codes {', '.join(duplicates)}")
+        return self
+
+    def to_rules(self, version: int) -> PolicyRules:
+        auto = self.auto_approval
+        return PolicyRules(
+            version=version,
+            reasons=tuple(Reason(**reason.model_dump()) for reason in self.reasons),
+            change_of_mind_days=self.change_of_mind_days,
+            defect_months=self.defect_months,
+            defect_known_days=self.defect_known_days,
+            non_returnable_categories=frozenset(self.non_returnable_categories),
+            non_returnable_skus=frozenset(self.non_returnable_skus),
+            blocked_conditions=frozenset(self.blocked_conditions),
+            return_shipping_fee=self.return_shipping_fee,
+            outbound_shipping_fee=self.outbound_shipping_fee,
+            exchange_fee=self.exchange_fee,
+            free_shipping_threshold=self.free_shipping_threshold,
+            allowed_resolutions=frozenset(self.allowed_resolutions),
+            allowed_methods=frozenset(self.allowed_methods),
+            default_fee_collection=self.default_fee_collection,
+            refund_business_days=self.refund_business_days,
+            auto_approval=AutoApproval(
+                enabled=auto.enabled,
+                max_refund=auto.max_refund,
+                reason_kinds=frozenset(auto.reason_kinds),
+                methods=frozenset(auto.methods),
+            ),
+        )
+
+
+def default_rules_document() -> dict[str, Any]:
+    return PolicyRulesSchema().model_dump(mode="json")

@@ -1,0 +1,254 @@
+"""Plain data the policy engine reads and returns. No ORM here: decisions are pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ReturnType(StrEnum):
+    RETURN = "return"
+    EXCHANGE = "exchange"
+
+
+class ReasonKind(StrEnum):
+    CHANGE_OF_MIND = "change_of_mind"
+    DEFECT = "defect"
+    WRONG_ITEM = "wrong_item"
+    NOT_AS_DESCRIBED = "not_as_described"
+    DAMAGED_IN_TRANSIT = "damaged_in_transit"
+
+    @property
+    def is_change_of_mind(self) -> bool:
+        return self is ReasonKind.CHANGE_OF_MIND
+
+
+class FaultSide(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+    CARRIER = "carrier"
+
+
+class Resolution(StrEnum):
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    STORE_CREDIT = "store_credit"
+
+
+class Method(StrEnum):
+    CARRIER_PICKUP = "carrier_pickup"
+    CVS_DROP_OFF = "cvs_drop_off"
+    SELF_SHIP = "self_ship"
+    IN_STORE = "in_store"
+
+
+class Condition(StrEnum):
+    UNOPENED = "unopened"
+    OPENED = "opened"
+    USED = "used"
+    TAGS_REMOVED = "tags_removed"
+    DAMAGED = "damaged"
+
+
+class FeePayer(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+
+
+class FeeKind(StrEnum):
+    NONE = "none"
+    ONE_WAY = "one_way"
+    ROUND_TRIP = "round_trip"
+    EXCHANGE = "exchange"
+
+
+class FeeCollection(StrEnum):
+    """How a buyer-paid return fee reaches the seller, as Korean sellers settle it."""
+
+    DEDUCT_FROM_REFUND = "deduct_from_refund"  # 환불금 차감
+    ENCLOSE_IN_BOX = "enclose_in_box"  # 동봉
+    BANK_TRANSFER = "bank_transfer"  # 송금
+    CHARGE_SEPARATELY = "charge_separately"  # 별도 결제
+
+
+class Outcome(StrEnum):
+    APPROVE = "approve"  # auto-approved
+    REVIEW = "review"  # eligible; waits for a person
+    HOLD = "hold"  # eligible, but something is missing (보류 with a typed reason)
+    REJECT = "reject"  # not eligible
+
+
+class HoldReason(StrEnum):
+    RETURN_FEE_UNPAID = "return_fee_unpaid"
+    ITEM_NOT_ARRIVED = "item_not_arrived"
+    BUYER_CONFIRMATION_NEEDED = "buyer_confirmation_needed"
+    PHOTOS_MISSING = "photos_missing"
+    POLICY_EXCEPTION = "policy_exception"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    label_ko: str
+    label_en: str
+    kind: ReasonKind
+    fault: FaultSide
+    photos_required: bool = False
+
+
+@dataclass(frozen=True)
+class AutoApproval:
+    enabled: bool = False
+    max_refund: int | None = None
+    reason_kinds: frozenset[ReasonKind] = frozenset()  # empty: any reason
+    methods: frozenset[Method] = frozenset()  # empty: any method
+
+
+@dataclass(frozen=True)
+class PolicyRules:
+    version: int
+    reasons: tuple[Reason, ...]
+    change_of_mind_days: int = 7
+    defect_months: int = 3
+    defect_known_days: int = 30
+    non_returnable_categories: frozenset[str] = frozenset()
+    non_returnable_skus: frozenset[str] = frozenset()
+    blocked_conditions: frozenset[Condition] = frozenset({Condition.USED, Condition.DAMAGED})
+    return_shipping_fee: int = 3000
+    outbound_shipping_fee: int = 3000
+    exchange_fee: int | None = None  # None: return + outbound fee
+    free_shipping_threshold: int | None = None
+    allowed_resolutions: frozenset[Resolution] = frozenset(Resolution)
+    allowed_methods: frozenset[Method] = frozenset(Method)
+    default_fee_collection: FeeCollection = FeeCollection.DEDUCT_FROM_REFUND
+    refund_business_days: int = 3
+    auto_approval: AutoApproval = field(default_factory=AutoApproval)
+
+    def reason(self, code: str) -> Reason | None:
+        return next((reason for reason in self.reasons if reason.code == code), None)
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    paid_total: int
+    shipping_fee: int
+    free_shipping: bool
+    already_refunded: int
+    delivered_at: dt.datetime | None
+    customer_flagged: bool
+    country: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    order_line_id: int
+    sku: str
+    category: str
+    returnable: bool
+    quantity: int  # ordered, less cancelled
+    delivered_quantity: int
+    claimed_quantity: int  # already in other open or completed returns
+    paid_amount: int  # for all `quantity` units
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    order_line_id: int
+    quantity: int
+    reason_code: str | None = None  # per-line reason; the request's when empty
+    condition: Condition = Condition.UNOPENED
+
+
+@dataclass(frozen=True)
+class ReturnAsk:
+    type: ReturnType
+    reason_code: str
+    resolution: Resolution
+    method: Method
+    lines: tuple[LineRequest, ...]
+    fee_collection: FeeCollection | None = None
+    defect_noticed_at: dt.datetime | None = None
+    photo_count: int = 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    field: str = ""
+    order_line_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    order_line_id: int
+    quantity: int
+    reason_code: str
+    eligible: bool
+    refund_amount: int
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeeDecision:
+    payer: FeePayer
+    kind: FeeKind
+    amount: int
+    collection: FeeCollection | None
+
+
+@dataclass(frozen=True)
+class RefundEstimate:
+    items: int
+    shipping: int
+    deduction: int
+    total: int
+    fee_outstanding: int  # buyer fee not covered by the deduction; collected another way
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    law: str | None  # "KR" when the Korean e-commerce act applies
+    withdrawal_until: dt.date | None
+    defect_until: dt.date | None
+    request_until: dt.date | None  # the one that applies to this request's reason
+    refund_business_days: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    eligible: bool
+    outcome: Outcome
+    policy_version: int
+    reason: Reason | None
+    fault: FaultSide | None
+    lines: tuple[LineDecision, ...]
+    fee: FeeDecision
+    refund: RefundEstimate
+    deadlines: Deadlines
+    problems: tuple[Problem, ...] = ()
+    hold_reason: HoldReason | None = None
+    explanation: tuple[str, ...] = ()
+
+    @property
+    def all_problems(self) -> tuple[Problem, ...]:
+        return self.problems + tuple(p for line in self.lines for p in line.problems)
+
+
+def as_json(value: object) -> object:
+    """JSON-safe form of a decision (dates as ISO strings, enums as values)."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list | frozenset | set):
+        items = [as_json(item) for item in value]
+        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+    return value

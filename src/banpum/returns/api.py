@@ -1,0 +1,172 @@
+"""/api/v1/returns: create, preview, list, get, and the CS actions."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import CursorPagination, paginate
+from pydantic import Field
+
+from banpum.accounts.models import ApiKey
+from banpum.commerce.models import Order, Store
+from banpum.commerce.selectors import order_get
+from banpum.core.actors import Actor
+from banpum.policy.types import Decision, ReturnAsk, as_json
+from banpum.returns import selectors, services
+from banpum.returns.models import Origin, ReturnRequest
+from banpum.returns.schemas import (
+    ActionIn,
+    DecisionOut,
+    HoldIn,
+    NoteIn,
+    RejectIn,
+    ReturnAskIn,
+    ReturnCreateIn,
+    ReturnDetailOut,
+    ReturnOut,
+)
+
+router = Router(tags=["returns"])
+
+
+def _store(request: HttpRequest) -> Store:
+    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    return key.store
+
+
+def _actor(request: HttpRequest) -> Actor:
+    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    return Actor.api(f"api:{key.prefix}{' ' + key.name if key.name else ''}")
+
+
+def _order_and_ask(store: Store, payload: ReturnAskIn) -> tuple[Order, ReturnAsk]:
+    order = order_get(
+        store=store,
+        order_id=payload.order_id,
+        order_number=payload.order_number,
+        channel_code=payload.channel,
+    )
+    line_ids = dict(order.lines.values_list("line_number", "id"))
+    return order, payload.to_ask(line_ids)
+
+
+def _decision_out(decision: Decision | dict[str, Any]) -> dict[str, Any]:
+    data = as_json(decision) if isinstance(decision, Decision) else decision
+    assert isinstance(data, dict)
+    return data
+
+
+def _detail(store: Store, number: str) -> ReturnRequest:
+    return selectors.return_request_get(store=store, number=number)
+
+
+@router.post("/preview", response=DecisionOut, summary="Preview the policy's decision")
+def preview_return(request: HttpRequest, payload: ReturnAskIn) -> dict[str, Any]:
+    """Runs the policy on a would-be return and creates nothing."""
+    order, ask = _order_and_ask(_store(request), payload)
+    return _decision_out(services.return_request_preview(order=order, ask=ask))
+
+
+@router.post("", response={201: ReturnDetailOut}, summary="Open a return")
+def create_return(request: HttpRequest, payload: ReturnCreateIn) -> Status:
+    store = _store(request)
+    order, ask = _order_and_ask(store, payload)
+    fee = (
+        services.FeeOverride(payload.fee.payer, payload.fee.amount, payload.fee.collection)
+        if payload.fee
+        else None
+    )
+    created = services.return_request_create(
+        order=order,
+        ask=ask,
+        origin=Origin(payload.origin),
+        actor=_actor(request),
+        reason_detail=payload.reason_detail,
+        note=payload.note,
+        fee=fee,
+        allow_ineligible=payload.allow_ineligible,
+    )
+    return Status(201, _detail(store, created.number or ""))
+
+
+class ReturnListQuery(Schema):
+    status: list[str] | None = Field(default=None, description="Repeat for several statuses")
+    type: str | None = None
+    reason_code: str | None = None
+    origin: str | None = None
+    order_number: str | None = None
+    created_from: dt.datetime | None = None
+    created_to: dt.datetime | None = None
+    q: str | None = Field(default=None, description="Return number, order number, name, phone")
+
+
+@router.get("", response=list[ReturnOut], summary="List returns, newest first")
+@paginate(CursorPagination, ordering=("-id",), page_size=50)
+def list_returns(request: HttpRequest, filters: Query[ReturnListQuery]) -> Any:
+    queryset = selectors.return_request_list(
+        store=_store(request), filters=selectors.ReturnFilters(**filters.dict())
+    )
+    return queryset
+
+
+@router.get("/{number}", response=ReturnDetailOut, summary="One return with lines and events")
+def get_return(request: HttpRequest, number: str) -> ReturnRequest:
+    return _detail(_store(request), number)
+
+
+def _get(request: HttpRequest, number: str) -> ReturnRequest:
+    return selectors.return_request_get(store=_store(request), number=number)
+
+
+@router.post("/{number}/approve", response=ReturnDetailOut)
+def approve_return(request: HttpRequest, number: str, payload: ActionIn) -> ReturnRequest:
+    services.return_request_approve(
+        return_request=_get(request, number),
+        actor=_actor(request),
+        note=payload.note,
+        expected_version=payload.version,
+    )
+    return _detail(_store(request), number)
+
+
+@router.post("/{number}/hold", response=ReturnDetailOut, summary="Hold (보류) with a reason")
+def hold_return(request: HttpRequest, number: str, payload: HoldIn) -> ReturnRequest:
+    services.return_request_hold(
+        return_request=_get(request, number),
+        actor=_actor(request),
+        reason=payload.reason,
+        note=payload.note,
+        expected_version=payload.version,
+    )
+    return _detail(_store(request), number)
+
+
+@router.post("/{number}/reject", response=ReturnDetailOut)
+def reject_return(request: HttpRequest, number: str, payload: RejectIn) -> ReturnRequest:
+    services.return_request_reject(
+        return_request=_get(request, number),
+        actor=_actor(request),
+        note=payload.note,
+        expected_version=payload.version,
+    )
+    return _detail(_store(request), number)
+
+
+@router.post("/{number}/cancel", response=ReturnDetailOut)
+def cancel_return(request: HttpRequest, number: str, payload: ActionIn) -> ReturnRequest:
+    services.return_request_cancel(
+        return_request=_get(request, number),
+        actor=_actor(request),
+        note=payload.note,
+        expected_version=payload.version,
+    )
+    return _detail(_store(request), number)
+
+
+@router.post("/{number}/notes", response={201: ReturnDetailOut}, summary="Add a CS note")
+def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Status:
+    services.return_note_add(
+        return_request=_get(request, number), actor=_actor(request), note=payload.note
+    )
+    return Status(201, _detail(_store(request), number))

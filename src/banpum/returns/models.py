@@ -1,0 +1,254 @@
+"""Return requests, their lines and their append-only event log.
+
+``ReturnRequest.status`` is written only by ``returns.transitions.return_transition``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from banpum.commerce.models import Customer, Order, OrderLine, Store
+from banpum.policy.models import ReturnPolicy
+from banpum.policy.types import (
+    Condition,
+    FeeCollection,
+    FeePayer,
+    HoldReason,
+    Method,
+    Resolution,
+    ReturnType,
+)
+
+
+def _choices(enum: type, labels: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(member.value, labels[member.value]) for member in enum]  # type: ignore[attr-defined]
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ON_HOLD = "on_hold", _("On hold")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PICKUP_REQUESTED = "pickup_requested", _("Pickup requested")
+    AWAITING_SHIPMENT = "awaiting_shipment", _("Awaiting shipment")
+    IN_TRANSIT = "in_transit", _("In transit")
+    RECEIVED = "received", _("Received")
+    INSPECTED = "inspected", _("Inspected")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Origin(models.TextChoices):
+    CUSTOMER = "customer", _("Customer (portal)")
+    CS = "cs", _("CS agent")
+    API = "api", _("API")
+    CHANNEL = "channel", _("Sales channel")
+
+
+RETURN_TYPE_CHOICES = _choices(ReturnType, {"return": _("Return"), "exchange": _("Exchange")})
+RESOLUTION_CHOICES = _choices(
+    Resolution,
+    {"refund": _("Refund"), "exchange": _("Exchange"), "store_credit": _("Store credit")},
+)
+METHOD_CHOICES = _choices(
+    Method,
+    {
+        "carrier_pickup": _("Carrier pickup"),
+        "cvs_drop_off": _("Convenience-store drop-off"),
+        "self_ship": _("Self-ship"),
+        "in_store": _("In store"),
+    },
+)
+FEE_PAYER_CHOICES = _choices(FeePayer, {"buyer": _("Buyer"), "seller": _("Seller")})
+FEE_COLLECTION_CHOICES = _choices(
+    FeeCollection,
+    {
+        "deduct_from_refund": _("Deducted from the refund"),
+        "enclose_in_box": _("Cash enclosed in the box"),
+        "bank_transfer": _("Bank transfer"),
+        "charge_separately": _("Charged separately"),
+    },
+)
+HOLD_REASON_CHOICES = _choices(
+    HoldReason,
+    {
+        "return_fee_unpaid": _("Return fee unpaid"),
+        "item_not_arrived": _("Item not yet arrived"),
+        "buyer_confirmation_needed": _("Buyer confirmation needed"),
+        "photos_missing": _("Photos missing"),
+        "policy_exception": _("Outside the policy: needs a decision"),
+        "other": _("Other"),
+    },
+)
+CONDITION_CHOICES = _choices(
+    Condition,
+    {
+        "unopened": _("Unopened"),
+        "opened": _("Opened"),
+        "used": _("Used"),
+        "tags_removed": _("Tags removed"),
+        "damaged": _("Damaged"),
+    },
+)
+
+OPEN_STATUSES = frozenset(
+    {
+        ReturnStatus.REQUESTED,
+        ReturnStatus.ON_HOLD,
+        ReturnStatus.APPROVED,
+        ReturnStatus.PICKUP_REQUESTED,
+        ReturnStatus.AWAITING_SHIPMENT,
+        ReturnStatus.IN_TRANSIT,
+        ReturnStatus.RECEIVED,
+        ReturnStatus.INSPECTED,
+    }
+)
+# Units in these returns are spoken for: a new return cannot claim them again.
+CLAIMING_STATUSES = OPEN_STATUSES | {ReturnStatus.COMPLETED}
+
+
+class ReturnRequest(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="returns")
+    # Null until the insert gives the row its id, which the number is made from (no lock on a
+    # shared counter); unique, so NULL rather than "" while it is being set.
+    number = models.CharField(  # noqa: DJ001
+        _("number"), max_length=20, unique=True, null=True, editable=False
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="returns", null=True, blank=True
+    )
+    type = models.CharField(_("type"), max_length=10, choices=RETURN_TYPE_CHOICES)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReturnStatus.choices,
+        default=ReturnStatus.REQUESTED,
+        editable=False,
+    )
+    hold_reason = models.CharField(
+        _("hold reason"), max_length=32, choices=HOLD_REASON_CHOICES, blank=True
+    )
+    reason_code = models.CharField(_("reason"), max_length=40)
+    reason_detail = models.TextField(_("reason detail"), blank=True)
+    resolution = models.CharField(_("resolution"), max_length=20, choices=RESOLUTION_CHOICES)
+    method = models.CharField(_("method"), max_length=20, choices=METHOD_CHOICES)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    fee_payer = models.CharField(_("fee payer"), max_length=10, choices=FEE_PAYER_CHOICES)
+    fee_amount = models.PositiveBigIntegerField(_("return fee"), default=0)
+    fee_collection = models.CharField(
+        _("fee collection"), max_length=20, choices=FEE_COLLECTION_CHOICES, blank=True
+    )
+    refund_estimate = models.PositiveBigIntegerField(_("refund estimate"), default=0)
+    decision = models.JSONField(_("decision"), default=dict, editable=False)
+    policy = models.ForeignKey(
+        ReturnPolicy, on_delete=models.PROTECT, related_name="returns", verbose_name=_("policy")
+    )
+    request_deadline = models.DateField(_("request deadline"), null=True, blank=True)
+    refund_business_days = models.PositiveSmallIntegerField(_("refund due in business days"))
+    refund_due_on = models.DateField(_("refund due on"), null=True, blank=True)
+    defect_noticed_at = models.DateTimeField(_("defect noticed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["store", "status", "-id"]),
+            models.Index(fields=["store", "-id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="on_hold") | ~Q(hold_reason=""),
+                name="return_on_hold_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"return {self.pk}"
+
+
+class ReturnLine(models.Model):
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="lines"
+    )
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    reason_code = models.CharField(_("reason"), max_length=40)
+    condition = models.CharField(
+        _("condition"), max_length=20, choices=CONDITION_CHOICES, default=Condition.UNOPENED
+    )
+    refund_estimate = models.PositiveBigIntegerField(_("refund estimate"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["return_request", "order_line"], name="return_line_unique"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="return_line_quantity_gte_1"),
+        ]
+        ordering = ["return_request", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.return_request} × {self.quantity} {self.order_line.name}"
+
+
+class EventType(models.TextChoices):
+    CREATED = "created", _("Created")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    NOTE_ADDED = "note_added", _("Note added")
+
+
+class ActorType(models.TextChoices):
+    SYSTEM = "system", _("System")
+    CUSTOMER = "customer", _("Customer")
+    STAFF = "staff", _("Staff")
+    API = "api", _("API client")
+
+
+class ReturnEvent(models.Model):
+    """One immutable line of a return's history: the timeline, the audit trail and the feed."""
+
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="events"
+    )
+    type = models.CharField(_("type"), max_length=32, choices=EventType.choices)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    actor_type = models.CharField(_("actor type"), max_length=10, choices=ActorType.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("return event")
+        verbose_name_plural = _("return events")
+        ordering = ["return_request", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.return_request} {self.type} {self.to_status}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("Return events are append-only.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,295 @@
+"""API input and output shapes for returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field, model_validator
+
+from banpum.core.errors import ValidationFailed
+from banpum.policy.types import (
+    Condition,
+    FeeCollection,
+    FeePayer,
+    HoldReason,
+    LineRequest,
+    Method,
+    Resolution,
+    ReturnAsk,
+    ReturnType,
+)
+
+
+class ReturnLineIn(Schema):
+    order_line_id: int | None = Field(default=None, description="Order line id")
+    line_number: int | None = Field(default=None, description="Or the line number in the order")
+    quantity: int = Field(ge=1, le=100_000)
+    reason_code: str | None = Field(
+        default=None, description="Per-line reason; default: the request's"
+    )
+    condition: Condition = Condition.UNOPENED
+
+    @model_validator(mode="after")
+    def _one_line_reference(self) -> ReturnLineIn:
+        if self.order_line_id is None and self.line_number is None:
+            raise ValueError("give order_line_id or line_number")
+        return self
+
+
+class FeeIn(Schema):
+    payer: FeePayer
+    amount: int = Field(ge=0, le=10_000_000)
+    collection: FeeCollection | None = None
+
+
+class ReturnAskIn(Schema):
+    order_id: int | None = None
+    order_number: str | None = Field(default=None, max_length=64)
+    channel: str | None = Field(default=None, max_length=64, description="Channel code")
+    type: ReturnType = ReturnType.RETURN
+    reason_code: str = Field(min_length=1, max_length=40)
+    resolution: Resolution = Resolution.REFUND
+    method: Method = Method.CARRIER_PICKUP
+    fee_collection: FeeCollection | None = None
+    defect_noticed_at: dt.datetime | None = None
+    photo_count: int = Field(default=0, ge=0, le=50)
+    lines: list[ReturnLineIn] = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _order_reference(self) -> ReturnAskIn:
+        if self.order_id is None and not self.order_number:
+            raise ValueError("give order_id or order_number")
+        return self
+
+    def to_ask(self, line_ids: dict[int, int]) -> ReturnAsk:
+        """``line_ids`` maps the order's line numbers to line ids."""
+        unknown = {
+            f"lines.{index}.line_number": [f"The order has no line {line.line_number}."]
+            for index, line in enumerate(self.lines)
+            if line.order_line_id is None and line.line_number not in line_ids
+        }
+        if unknown:
+            raise ValidationFailed.for_fields(unknown)
+        return ReturnAsk(
+            type=self.type,
+            reason_code=self.reason_code,
+            resolution=self.resolution,
+            method=self.method,
+            fee_collection=self.fee_collection,
+            defect_noticed_at=self.defect_noticed_at,
+            photo_count=self.photo_count,
+            lines=tuple(
+                LineRequest(
+                    order_line_id=line.order_line_id
+                    if line.order_line_id is not None
+                    else line_ids[line.line_number or 0],
+                    quantity=line.quantity,
+                    reason_code=line.reason_code,
+                    condition=line.condition,
+                )
+                for line in self.lines
+            ),
+        )
+
+
+class ReturnCreateIn(ReturnAskIn):
+    origin: Literal["api", "cs", "channel"] = "api"
+    reason_detail: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=5000, description="Consultation note (상담 내용)")
+    fee: FeeIn | None = Field(default=None, description="Override the policy's return fee")
+    allow_ineligible: bool = Field(
+        default=False,
+        description="Keep a request the policy refuses, on hold for a person to decide",
+    )
+
+
+class ActionIn(Schema):
+    note: str = Field(default="", max_length=5000)
+    version: int | None = Field(default=None, description="Fail with 409 if the return changed")
+
+
+class HoldIn(ActionIn):
+    reason: HoldReason
+
+
+class RejectIn(ActionIn):
+    note: str = Field(min_length=1, max_length=5000)
+
+
+class NoteIn(Schema):
+    note: str = Field(min_length=1, max_length=5000)
+
+
+class ProblemOut(Schema):
+    code: str
+    message: str
+    field: str
+    order_line_id: int | None
+
+
+class FeeOut(Schema):
+    payer: str
+    kind: str | None = None
+    amount: int
+    collection: str | None
+
+
+class RefundOut(Schema):
+    items: int
+    shipping: int
+    deduction: int
+    total: int
+    fee_outstanding: int
+
+
+class DeadlinesOut(Schema):
+    law: str | None
+    withdrawal_until: dt.date | None
+    defect_until: dt.date | None
+    request_until: dt.date | None
+    refund_business_days: int
+
+
+class LineDecisionOut(Schema):
+    order_line_id: int
+    quantity: int
+    reason_code: str
+    eligible: bool
+    refund_amount: int
+    problems: list[ProblemOut]
+
+
+class DecisionOut(Schema):
+    eligible: bool
+    outcome: str
+    policy_version: int
+    fault: str | None
+    hold_reason: str | None
+    problems: list[ProblemOut]
+    lines: list[LineDecisionOut]
+    fee: FeeOut
+    refund: RefundOut
+    deadlines: DeadlinesOut
+    explanation: list[str]
+
+
+class OrderRefOut(Schema):
+    id: int
+    number: str
+    channel: str
+
+
+class ReturnLineOut(Schema):
+    id: int
+    order_line_id: int
+    line_number: int
+    sku: str
+    name: str
+    quantity: int
+    reason_code: str
+    condition: str
+    refund_estimate: int
+    outcome: str
+
+    @staticmethod
+    def resolve_line_number(obj: Any) -> int:
+        return int(obj.order_line.line_number)
+
+    @staticmethod
+    def resolve_sku(obj: Any) -> str:
+        return str(obj.order_line.sku)
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.order_line.name)
+
+
+class EventOut(Schema):
+    id: int
+    type: str
+    from_status: str
+    to_status: str
+    actor_type: str
+    actor: str
+    note: str
+    data: dict[str, Any]
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return str(obj.actor_label)
+
+
+class ReturnOut(Schema):
+    number: str
+    status: str
+    hold_reason: str
+    type: str
+    reason_code: str
+    reason_detail: str
+    resolution: str
+    method: str
+    origin: str
+    fee: FeeOut
+    refund_estimate: int
+    request_deadline: dt.date | None
+    refund_business_days: int
+    refund_due_on: dt.date | None
+    policy_version: int
+    order: OrderRefOut
+    customer_name: str | None
+    version: int
+    allowed_actions: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_fee(obj: Any) -> dict[str, Any]:
+        return {
+            "payer": obj.fee_payer,
+            "kind": (obj.decision.get("fee") or {}).get("kind"),
+            "amount": obj.fee_amount,
+            "collection": obj.fee_collection or None,
+        }
+
+    @staticmethod
+    def resolve_policy_version(obj: Any) -> int:
+        return int(obj.decision.get("policy_version", 0))
+
+    @staticmethod
+    def resolve_order(obj: Any) -> dict[str, Any]:
+        return {
+            "id": obj.order_id,
+            "number": obj.order.channel_order_number,
+            "channel": obj.order.channel.code,
+        }
+
+    @staticmethod
+    def resolve_customer_name(obj: Any) -> str | None:
+        return obj.customer.name if obj.customer else None
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Any) -> list[str]:
+        from banpum.returns.transitions import allowed_actions
+
+        return [action.value for action in allowed_actions(obj.status)]
+
+
+class ReturnDetailOut(ReturnOut):
+    lines: list[ReturnLineOut]
+    events: list[EventOut]
+    decision: DecisionOut | None
+
+    @staticmethod
+    def resolve_lines(obj: Any) -> list[Any]:
+        return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return list(obj.events.all())
+
+    @staticmethod
+    def resolve_decision(obj: Any) -> dict[str, Any] | None:
+        return obj.decision or None

@@ -1,0 +1,71 @@
+"""Return reads, shaped for lists (few columns, no N+1) and for the one-return page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from banpum.commerce.models import Store
+from banpum.core.errors import NotFound
+from banpum.returns.models import ReturnEvent, ReturnLine, ReturnRequest
+
+
+@dataclass(frozen=True)
+class ReturnFilters:
+    status: list[str] | None = None
+    type: str | None = None
+    reason_code: str | None = None
+    origin: str | None = None
+    order_number: str | None = None
+    created_from: dt.datetime | None = None
+    created_to: dt.datetime | None = None
+    q: str | None = None
+
+
+def return_request_list(
+    *, store: Store, filters: ReturnFilters | None = None
+) -> QuerySet[ReturnRequest]:
+    filters = filters or ReturnFilters()
+    queryset = ReturnRequest.objects.filter(store=store).select_related(
+        "order", "order__channel", "customer"
+    )
+    if filters.status:
+        queryset = queryset.filter(status__in=filters.status)
+    if filters.type:
+        queryset = queryset.filter(type=filters.type)
+    if filters.reason_code:
+        queryset = queryset.filter(reason_code=filters.reason_code)
+    if filters.origin:
+        queryset = queryset.filter(origin=filters.origin)
+    if filters.order_number:
+        queryset = queryset.filter(order__channel_order_number=filters.order_number)
+    if filters.created_from:
+        queryset = queryset.filter(created_at__gte=filters.created_from)
+    if filters.created_to:
+        queryset = queryset.filter(created_at__lt=filters.created_to)
+    if filters.q:
+        term = filters.q.strip()
+        queryset = queryset.filter(
+            Q(number__iexact=term)
+            | Q(order__channel_order_number=term)
+            | Q(customer__name__icontains=term)
+            | Q(customer__phone=term)
+        )
+    return queryset.order_by("-id")
+
+
+def return_request_get(*, store: Store, number: str) -> ReturnRequest:
+    queryset = ReturnRequest.objects.select_related(
+        "order", "order__channel", "customer", "policy"
+    ).prefetch_related(
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line")),
+        Prefetch(
+            "events", queryset=ReturnEvent.objects.select_related("actor_user").order_by("at", "id")
+        ),
+    )
+    try:
+        return queryset.get(store=store, number=number)
+    except ReturnRequest.DoesNotExist:
+        raise NotFound(f"No return {number} in this store.", code="return_not_found") from None

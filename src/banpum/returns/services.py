@@ -1,0 +1,292 @@
+"""Return commands. Each runs in one transaction, validates, changes, and records events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from banpum.commerce.models import Order
+from banpum.core.actors import Actor
+from banpum.core.errors import ValidationFailed
+from banpum.policy.fees import refund_estimate
+from banpum.policy.rules import decide
+from banpum.policy.selectors import policy_current, policy_rules
+from banpum.policy.types import (
+    Decision,
+    FeeCollection,
+    FeeDecision,
+    FeeKind,
+    FeePayer,
+    HoldReason,
+    Method,
+    Outcome,
+    ReturnAsk,
+    as_json,
+)
+from banpum.returns import events
+from banpum.returns.errors import HARD_PROBLEMS, NotEligible
+from banpum.returns.facts import committed_refunds, line_facts, order_facts
+from banpum.returns.models import Origin, ReturnLine, ReturnRequest
+from banpum.returns.transitions import Action, Move, return_transition
+
+logger = logging.getLogger(__name__)
+
+POLICY_ACTOR = Actor.system("policy")
+
+
+@dataclass(frozen=True)
+class FeeOverride:
+    """The return shipping fee as a CS agent agreed it with the customer."""
+
+    payer: FeePayer
+    amount: int
+    collection: FeeCollection | None = None
+
+
+def _load_order(order: Order, *, lock: bool) -> Order:
+    queryset = Order.objects.select_related("store", "customer").prefetch_related(
+        "lines__product", "shipments"
+    )
+    if lock:
+        # Serialises returns of one order so two requests can never claim the same units.
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=order.pk)
+
+
+def _decide(order: Order, ask: ReturnAsk, now: dt.datetime) -> tuple[Decision, Any]:
+    policy = policy_current(store=order.store)
+    facts = order_facts(order, already_refunded=committed_refunds(order))
+    decision = decide(
+        ask, order=facts, lines=line_facts(order), rules=policy_rules(policy), now=now
+    )
+    return decision, (policy, facts)
+
+
+def return_request_preview(
+    *, order: Order, ask: ReturnAsk, now: dt.datetime | None = None
+) -> Decision:
+    """What the policy would decide, without creating anything."""
+    decision, _ = _decide(_load_order(order, lock=False), ask, now or timezone.now())
+    return decision
+
+
+def _apply_fee_override(
+    decision: Decision, fee: FeeOverride, facts: Any, ask: ReturnAsk
+) -> Decision:
+    if fee.amount < 0:
+        raise ValidationFailed.for_fields({"fee.amount": ["The fee cannot be negative."]})
+    collection = fee.collection if fee.payer is FeePayer.BUYER and fee.amount else None
+    if fee.payer is FeePayer.BUYER and fee.amount and collection is None:
+        collection = decision.fee.collection or FeeCollection.DEDUCT_FROM_REFUND
+    new_fee = FeeDecision(
+        payer=fee.payer,
+        kind=decision.fee.kind if fee.amount else FeeKind.NONE,
+        amount=fee.amount if fee.payer is FeePayer.BUYER else 0,
+        collection=collection,
+    )
+    refund = refund_estimate(
+        order=facts,
+        items=decision.refund.items,
+        refund_original_shipping=decision.refund.shipping > 0,
+        fee=new_fee,
+        resolution=ask.resolution,
+    )
+    return replace(decision, fee=new_fee, refund=refund)
+
+
+def _number(return_request: ReturnRequest, tz: str) -> str:
+    month = return_request.created_at.astimezone(ZoneInfo(tz)).strftime("%y%m")
+    return f"R{month}-{return_request.pk:07d}"
+
+
+@transaction.atomic
+def return_request_create(
+    *,
+    order: Order,
+    ask: ReturnAsk,
+    origin: Origin,
+    actor: Actor,
+    reason_detail: str = "",
+    note: str = "",
+    fee: FeeOverride | None = None,
+    allow_ineligible: bool = False,
+    now: dt.datetime | None = None,
+) -> ReturnRequest:
+    """Open a return for lines of an order; the policy decides it at once.
+
+    ``allow_ineligible`` (CS and API only) keeps a request the policy refuses for a person to
+    decide, on hold; it never lets a return claim units that were not delivered or are already
+    claimed.
+    """
+    now = now or timezone.now()
+    order = _load_order(order, lock=True)
+    decision, (policy, facts) = _decide(order, ask, now)
+
+    problems = decision.all_problems
+    hard = [p for p in problems if p.code in HARD_PROBLEMS]
+    if hard or (problems and not allow_ineligible):
+        raise NotEligible.from_problems(hard or problems)
+    if fee is not None:
+        decision = _apply_fee_override(decision, fee, facts, ask)
+
+    decision_json = as_json(decision)
+    assert isinstance(decision_json, dict)
+    return_request = ReturnRequest.objects.create(
+        store=order.store,
+        order=order,
+        customer=order.customer,
+        type=ask.type.value,
+        reason_code=ask.reason_code,
+        reason_detail=reason_detail,
+        resolution=ask.resolution.value,
+        method=ask.method.value,
+        origin=origin,
+        fee_payer=decision.fee.payer.value,
+        fee_amount=decision.fee.amount,
+        fee_collection=decision.fee.collection.value if decision.fee.collection else "",
+        refund_estimate=decision.refund.total,
+        decision=decision_json,
+        policy=policy,
+        request_deadline=decision.deadlines.request_until,
+        refund_business_days=decision.deadlines.refund_business_days,
+        defect_noticed_at=ask.defect_noticed_at,
+    )
+    return_request.number = _number(return_request, order.store.timezone)
+    return_request.save(update_fields=["number"])
+    requested = {line.order_line_id: line for line in ask.lines}
+    ReturnLine.objects.bulk_create(
+        ReturnLine(
+            return_request=return_request,
+            order_line_id=line.order_line_id,
+            quantity=line.quantity,
+            reason_code=line.reason_code,
+            condition=requested[line.order_line_id].condition.value,
+            refund_estimate=line.refund_amount,
+        )
+        for line in decision.lines
+    )
+    events.event_created(return_request, actor, decision=decision_json)
+    if note.strip():
+        events.event_note_added(return_request, actor, note=note.strip())
+
+    if problems:
+        return_request = return_transition(
+            return_request=return_request,
+            action=Action.HOLD,
+            actor=POLICY_ACTOR,
+            move=Move(
+                note="; ".join(p.message for p in problems),
+                hold_reason=HoldReason.POLICY_EXCEPTION,
+            ),
+        )
+    elif decision.outcome is Outcome.HOLD:
+        return_request = return_transition(
+            return_request=return_request,
+            action=Action.HOLD,
+            actor=POLICY_ACTOR,
+            move=Move(hold_reason=decision.hold_reason or HoldReason.OTHER),
+        )
+    elif decision.outcome is Outcome.APPROVE:
+        return_request = _approve(return_request, POLICY_ACTOR, "Auto-approved by policy.")
+    logger.info(
+        "return created number=%s order=%s outcome=%s status=%s",
+        return_request.number,
+        order.channel_order_number,
+        decision.outcome,
+        return_request.status,
+    )
+    return return_request
+
+
+def _approve(
+    return_request: ReturnRequest,
+    actor: Actor,
+    note: str,
+    expected_version: int | None = None,
+) -> ReturnRequest:
+    return_request = return_transition(
+        return_request=return_request,
+        action=Action.APPROVE,
+        actor=actor,
+        move=Move(note=note),
+        expected_version=expected_version,
+    )
+    if return_request.method != Method.CARRIER_PICKUP:
+        # Drop-off, self-ship and in-store returns wait for the customer to send the parcel.
+        return_request = return_transition(
+            return_request=return_request, action=Action.AWAIT_SHIPMENT, actor=POLICY_ACTOR
+        )
+    return return_request
+
+
+@transaction.atomic
+def return_request_approve(
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ReturnRequest:
+    return _approve(return_request, actor, note, expected_version)
+
+
+def return_request_hold(
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    reason: HoldReason,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ReturnRequest:
+    return return_transition(
+        return_request=return_request,
+        action=Action.HOLD,
+        actor=actor,
+        move=Move(note=note, hold_reason=reason),
+        expected_version=expected_version,
+    )
+
+
+def return_request_reject(
+    *, return_request: ReturnRequest, actor: Actor, note: str, expected_version: int | None = None
+) -> ReturnRequest:
+    return return_transition(
+        return_request=return_request,
+        action=Action.REJECT,
+        actor=actor,
+        move=Move(note=note),
+        expected_version=expected_version,
+    )
+
+
+def return_request_cancel(
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ReturnRequest:
+    return return_transition(
+        return_request=return_request,
+        action=Action.CANCEL,
+        actor=actor,
+        move=Move(note=note),
+        expected_version=expected_version,
+    )
+
+
+def return_note_add(*, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest:
+    """A CS consultation record (상담 내용) on the return's timeline."""
+    note = note.strip()
+    if not note:
+        raise ValidationFailed.for_fields({"note": ["Write the note before saving it."]})
+    if len(note) > 5000:
+        raise ValidationFailed.for_fields({"note": ["Keep a note under 5,000 characters."]})
+    events.event_note_added(return_request, actor, note=note)
+    return return_request

@@ -1,0 +1,141 @@
+"""The return lifecycle as data, and the one function that moves a return along it.
+
+Every status change goes through ``return_transition``: it locks the row, looks the move up in
+``TRANSITIONS``, runs the move's guard, bumps the version and writes the event, all in one
+transaction. Later capabilities (pickup, receiving, refunds) add rows here, not new writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+
+from banpum.core.actors import Actor
+from banpum.core.errors import Conflict, ValidationFailed
+from banpum.policy.types import HoldReason
+from banpum.returns import events
+from banpum.returns.models import ReturnRequest
+from banpum.returns.models import ReturnStatus as S
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    HOLD = "hold"
+    REJECT = "reject"
+    REQUEST_PICKUP = "request_pickup"
+    AWAIT_SHIPMENT = "await_shipment"
+    MARK_IN_TRANSIT = "mark_in_transit"
+    RECEIVE = "receive"
+    INSPECT = "inspect"
+    COMPLETE = "complete"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a caller asks for, beyond the action: the words and data the guards check."""
+
+    note: str = ""
+    hold_reason: HoldReason | None = None
+    data: dict[str, Any] | None = None
+
+
+Guard = Callable[[ReturnRequest, Move], str | None]
+
+
+def _needs_hold_reason(_: ReturnRequest, move: Move) -> str | None:
+    return None if move.hold_reason else "A hold needs a reason (hold_reason)."
+
+
+def _needs_note(_: ReturnRequest, move: Move) -> str | None:
+    return None if move.note.strip() else "Say why in a note; the customer will be told."
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: S
+    action: Action
+    target: S
+    guard: Guard | None = None
+
+
+_BEFORE_PICKUP = (S.REQUESTED, S.ON_HOLD, S.APPROVED, S.PICKUP_REQUESTED, S.AWAITING_SHIPMENT)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.REQUESTED, Action.APPROVE, S.APPROVED),
+    Transition(S.REQUESTED, Action.HOLD, S.ON_HOLD, _needs_hold_reason),
+    Transition(S.REQUESTED, Action.REJECT, S.REJECTED, _needs_note),
+    Transition(S.ON_HOLD, Action.APPROVE, S.APPROVED),
+    Transition(S.ON_HOLD, Action.REJECT, S.REJECTED, _needs_note),
+    Transition(S.APPROVED, Action.REQUEST_PICKUP, S.PICKUP_REQUESTED),
+    Transition(S.APPROVED, Action.AWAIT_SHIPMENT, S.AWAITING_SHIPMENT),
+    Transition(S.PICKUP_REQUESTED, Action.MARK_IN_TRANSIT, S.IN_TRANSIT),
+    Transition(S.AWAITING_SHIPMENT, Action.MARK_IN_TRANSIT, S.IN_TRANSIT),
+    Transition(S.IN_TRANSIT, Action.RECEIVE, S.RECEIVED),
+    # Handed over at the counter or arrived before any tracking event: received all the same.
+    Transition(S.AWAITING_SHIPMENT, Action.RECEIVE, S.RECEIVED),
+    Transition(S.RECEIVED, Action.INSPECT, S.INSPECTED),
+    Transition(S.INSPECTED, Action.COMPLETE, S.COMPLETED),
+    *(Transition(source, Action.CANCEL, S.CANCELLED) for source in _BEFORE_PICKUP),
+)
+
+TABLE: dict[tuple[S, Action], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
+assert len(TABLE) == len(TRANSITIONS), "duplicate (status, action) in TRANSITIONS"
+
+
+def allowed_actions(status: str) -> list[Action]:
+    return [t.action for t in TRANSITIONS if t.source == status]
+
+
+def return_transition(
+    *,
+    return_request: ReturnRequest,
+    action: Action,
+    actor: Actor,
+    move: Move | None = None,
+    expected_version: int | None = None,
+) -> ReturnRequest:
+    """Apply ``action`` to the return under a row lock; the only writer of ``status``."""
+    move = move or Move()
+    with transaction.atomic():
+        locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise Conflict(
+                f"Return {locked.number} changed meanwhile (version {locked.version}, "
+                f"you had {expected_version}); reload it and try again.",
+                code="stale_version",
+                extra={"version": locked.version},
+            )
+        transition = TABLE.get((S(locked.status), action))
+        if transition is None:
+            raise Conflict(
+                f"Cannot {action.value.replace('_', ' ')} return {locked.number}: "
+                f"it is {locked.get_status_display()}.",
+                code="illegal_transition",
+                extra={
+                    "status": locked.status,
+                    "action": action.value,
+                    "allowed_actions": [a.value for a in allowed_actions(locked.status)],
+                },
+            )
+        if transition.guard is not None and (failure := transition.guard(locked, move)):
+            raise ValidationFailed(failure, code="guard_failed", extra={"action": action.value})
+
+        from_status = locked.status
+        locked.status = transition.target
+        locked.hold_reason = (
+            move.hold_reason.value if transition.target == S.ON_HOLD and move.hold_reason else ""
+        )
+        locked.version += 1
+        locked.save(update_fields=["status", "hold_reason", "version", "updated_at"])
+        data = dict(move.data or {})
+        if move.hold_reason:
+            data["hold_reason"] = move.hold_reason.value
+        events.event_status_changed(
+            locked, actor, from_status=from_status, action=action.value, note=move.note, data=data
+        )
+    return locked

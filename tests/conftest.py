@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from banpum.accounts.services import api_key_create
+from tests.factories import StoreFactory, make_policy
+
+
+@pytest.fixture
+def store(db: Any) -> Any:
+    store = StoreFactory(slug="test-store", name="테스트 상점")
+    make_policy(store)
+    return store
+
+
+@pytest.fixture
+def api_key(store: Any) -> str:
+    _, raw = api_key_create(store=store, name="tests")
+    return raw
+
+
+@pytest.fixture
+def api(api_key: str) -> Client:
+    """A Django test client that sends the store's API key on every request."""
+    return Client(HTTP_AUTHORIZATION=f"Bearer {api_key}")
