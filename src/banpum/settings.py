@@ -95,6 +95,8 @@ DATABASES = {
         conn_max_age=int(os.environ.get("BANPUM_DB_CONN_MAX_AGE", "60")),
     )
 }
+# Lets several test runs share a machine without sharing a test database.
+_TEST_DB_SUFFIX = os.environ.get("BANPUM_TEST_DB_SUFFIX", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take SQLite's write lock at BEGIN, so two writers queue instead of
     # both reading a row and one failing on upgrade; WAL lets readers run beside the writer.
@@ -106,7 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not shared-cache memory: there SQLite fails lock waits at once instead of
     # honouring the timeout, and the concurrency tests need real waits.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test{_TEST_DB_SUFFIX}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{_TEST_DB_SUFFIX}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
