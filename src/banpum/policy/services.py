@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from pydantic import ValidationError
 
@@ -39,7 +39,7 @@ def policy_version_create(
     store: Store,
     rules: dict[str, Any],
     note: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> ReturnPolicy:
     document = policy_rules_validate(rules)
     # Lock the store row so two managers saving at once get versions n+1 and n+2.
