@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Serves Swagger UI from its own static files, not a CDN: the docs work offline.
+    "ninja",
     "banpum.core",
     "banpum.accounts",
     "banpum.commerce",
