@@ -1,7 +1,63 @@
-"""/api/v1/orders."""
+"""/api/v1/orders: bulk upsert, the CS search, and one order with what is still returnable.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ninja resolves parameter annotations at runtime.
+"""
 
-from ninja import Router
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import CursorPagination, paginate
+
+from banpum.accounts.models import ApiKey
+from banpum.commerce import selectors
+from banpum.commerce.models import Order, Store
+from banpum.commerce.schemas import (
+    OrderBulkIn,
+    OrderBulkOut,
+    OrderDetailOut,
+    OrderOut,
+    OrderSearchQuery,
+)
+from banpum.commerce.services import order_bulk_upsert
 
 router = Router(tags=["orders"])
+
+
+def _store(request: HttpRequest) -> Store:
+    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    return key.store
+
+
+@router.post(
+    "/bulk",
+    response={200: OrderBulkOut, 201: OrderBulkOut},
+    summary="Create or update orders by (channel, order number), all or nothing",
+)
+def bulk_upsert_orders(request: HttpRequest, payload: OrderBulkIn) -> Status[dict[str, Any]]:
+    """Up to ``BANPUM_API_BULK_MAX`` orders (default 500) in one transaction.
+
+    201 when at least one order was created, 200 when every order already existed. Any invalid
+    order fails the whole batch with 422 and ``extra.fields`` keyed like
+    ``orders.3.lines.0.quantity``.
+    """
+    result = order_bulk_upsert(store=_store(request), orders=payload.orders)
+    body = {"created": result.created, "updated": result.updated, "orders": result.orders}
+    return Status(201 if result.created else 200, body)
+
+
+@router.get("", response=list[OrderOut], summary="Search orders, newest first")
+@paginate(CursorPagination, ordering=("-id",), page_size=50)
+def list_orders(request: HttpRequest, filters: Query[OrderSearchQuery]) -> Any:
+    return selectors.order_search(
+        store=_store(request), q=filters.q, channel_code=filters.channel, phone=filters.phone
+    )
+
+
+@router.get(
+    "/{order_id}",
+    response=OrderDetailOut,
+    summary="One order with its lines, shipments, customer and totals",
+)
+def get_order(request: HttpRequest, order_id: int) -> Order:
+    return selectors.order_detail_get(store=_store(request), order_id=order_id)
