@@ -29,6 +29,8 @@ KR_DEFECT_KNOWN_DAYS = 30
 KR_REFUND_BUSINESS_DAYS = 3
 KR_DELAY_INTEREST_BASIS_POINTS = 1500  # 15 % a year (decree §21-3)
 
+_ONE_DAY = dt.timedelta(days=1)
+
 
 def local_date(moment: dt.datetime, timezone: str) -> dt.date:
     if moment.tzinfo is None:
@@ -41,8 +43,20 @@ def korean_law_applies(country: str) -> bool:
 
 
 def period_end(start: dt.date, *, days: int = 0, months: int = 0, country: str) -> dt.date:
-    """Last day of a period that starts the day after ``start``, with §161's weekend rule."""
-    last = start + relativedelta(months=months) + dt.timedelta(days=days)
+    """Last day of a period that starts the day after ``start``, with §161's weekend rule.
+
+    Days: the first day is not counted (§157), so ``days`` days after ``start`` ends on
+    ``start + days``. Months are counted by the calendar (§160): the period ends the day before
+    the day in the last month that corresponds to its first day, or at the end of that month
+    when it has no such day. Delivered on 30 April, three months run 1 May to 31 July (not to
+    30 July, which plain date arithmetic on the delivery date would give).
+    """
+    last = start
+    if months:
+        first = start + dt.timedelta(days=1)
+        corresponding = first + relativedelta(months=months)  # clamped to the month's end
+        last = corresponding if corresponding.day != first.day else corresponding - _ONE_DAY
+    last += dt.timedelta(days=days)
     if korean_law_applies(country):
         return next_business_day_on_or_after(last, country)
     return last

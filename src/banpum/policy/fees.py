@@ -74,7 +74,9 @@ def return_fee(
         kind = FeeKind.EXCHANGE
     else:
         amount = inbound + outbound
-        kind = FeeKind.ROUND_TRIP if outbound else FeeKind.ONE_WAY
+        # Round trip only when both legs are charged; a self-shipped parcel that costs the
+        # order its free shipping pays the outbound leg alone.
+        kind = FeeKind.ROUND_TRIP if (outbound and inbound) else FeeKind.ONE_WAY
     if amount == 0:
         return FeeDecision(payer=payer, kind=FeeKind.NONE, amount=0, collection=None)
 
@@ -93,21 +95,29 @@ def refund_estimate(
     fee: FeeDecision,
     resolution: Resolution,
 ) -> RefundEstimate:
-    """Money back for this request, never negative and never above what is left to refund."""
-    refundable = max(order.paid_total - order.already_refunded, 0)
+    """Money back for this request, never negative and never above what is left to refund.
+
+    The breakdown always adds up: ``items + shipping - deduction == total``. When less is left
+    to refund than asked, the items take what is left first, then the original shipping.
+    An exchange refunds nothing; ``items`` then is the value of the goods exchanged.
+    """
+    buyer_fee = max(fee.amount, 0) if fee.payer is FeePayer.BUYER else 0
     if resolution is Resolution.EXCHANGE:
         return RefundEstimate(
-            items=items, shipping=0, deduction=0, total=0, fee_outstanding=fee.amount
+            items=max(items, 0), shipping=0, deduction=0, total=0, fee_outstanding=buyer_fee
         )
-    shipping = order.shipping_fee if refund_original_shipping else 0
-    gross = min(items + shipping, refundable)
+    refundable = max(order.paid_total - order.already_refunded, 0)
+    items = min(max(items, 0), refundable)
+    wanted_shipping = max(order.shipping_fee, 0) if refund_original_shipping else 0
+    shipping = min(wanted_shipping, refundable - items)
+    gross = items + shipping
     deduction = 0
-    if fee.payer is FeePayer.BUYER and fee.collection is FeeCollection.DEDUCT_FROM_REFUND:
-        deduction = min(fee.amount, gross)
+    if fee.collection is FeeCollection.DEDUCT_FROM_REFUND:
+        deduction = min(buyer_fee, gross)
     return RefundEstimate(
         items=items,
-        shipping=min(shipping, gross),
+        shipping=shipping,
         deduction=deduction,
         total=gross - deduction,
-        fee_outstanding=fee.amount - deduction if fee.payer is FeePayer.BUYER else 0,
+        fee_outstanding=buyer_fee - deduction,
     )

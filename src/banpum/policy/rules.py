@@ -30,6 +30,16 @@ from banpum.policy.types import (
     ReturnType,
 )
 
+# Line problems a person may waive (a policy exception, 정책 예외): the policy's or the law's
+# limits on an otherwise well-formed claim. A line with only these keeps its refund share, so
+# that an exception approved by CS refunds what the units are worth. Any other line problem
+# (unknown line or reason, bad quantity) means there is nothing that could be refunded.
+_WAIVABLE_LINE_PROBLEMS = frozenset({"window_expired", "non_returnable", "condition_not_accepted"})
+
+
+def _claimable(line: LineDecision) -> bool:
+    return all(problem.code in _WAIVABLE_LINE_PROBLEMS for problem in line.problems)
+
 
 def decide(
     ask: ReturnAsk,
@@ -43,7 +53,7 @@ def decide(
     problems = _request_problems(ask, order, rules)
     reason = rules.reason(ask.reason_code)
     today = law.local_date(now, order.timezone)
-    deadlines = _deadlines(ask, order, rules, reason)
+    deadlines = _deadlines(ask, order, rules, reason, today)
 
     line_decisions = tuple(
         _decide_line(
@@ -59,12 +69,11 @@ def decide(
     )
     eligible = not problems and all(line.eligible for line in line_decisions)
 
-    fault = _fault(rules, line_decisions, reason)
-    requested = {line.order_line_id: line.quantity for line in line_decisions if line.eligible}
-    fully_returned = all(
-        facts.claimed_quantity + requested.get(line_id, 0) >= facts.quantity
-        for line_id, facts in lines.items()
-    )
+    fault = _fault(rules, line_decisions, reason, korean_law=deadlines.law == "KR")
+    # Units the request would take back: every line when eligible; on a policy exception, the
+    # lines with waivable problems too.
+    requested = {line.order_line_id: line.quantity for line in line_decisions if _claimable(line)}
+    fully_returned = not _units_kept(lines, requested)
     fee = return_fee(
         rules=rules,
         order=order,
@@ -73,9 +82,7 @@ def decide(
         method=ask.method,
         resolution=ask.resolution,
         requested_collection=ask.fee_collection,
-        leaves_order_below_free_shipping=_leaves_below_free_shipping(
-            lines, requested, rules, fully_returned
-        ),
+        leaves_order_below_free_shipping=_leaves_below_free_shipping(lines, requested, rules),
     )
     refund = refund_estimate(
         order=order,
@@ -84,7 +91,10 @@ def decide(
         fee=fee,
         resolution=ask.resolution,
     )
-    outcome, hold_reason = _outcome(ask, order, rules, line_decisions, refund.items, eligible)
+    # Auto-approval limits what is at stake: the goods (refunded, credited or replaced) plus
+    # any original shipping refunded, before the return fee is deducted.
+    at_stake = sum(line.refund_amount for line in line_decisions) + refund.shipping
+    outcome, hold_reason = _outcome(ask, order, rules, line_decisions, at_stake, eligible)
     return Decision(
         eligible=eligible,
         outcome=outcome,
@@ -156,7 +166,7 @@ def _request_problems(ask: ReturnAsk, order: OrderFacts, rules: PolicyRules) -> 
 
 
 def _deadlines(
-    ask: ReturnAsk, order: OrderFacts, rules: PolicyRules, reason: Reason | None
+    ask: ReturnAsk, order: OrderFacts, rules: PolicyRules, reason: Reason | None, today: dt.date
 ) -> Deadlines:
     law_name = "KR" if law.korean_law_applies(order.country) else None
     business_days = law.refund_business_days(rules.refund_business_days, order.country)
@@ -166,6 +176,9 @@ def _deadlines(
     noticed_on = (
         law.local_date(ask.defect_noticed_at, order.timezone) if ask.defect_noticed_at else None
     )
+    if noticed_on is not None:
+        # A defect cannot have been noticed after the request that reports it.
+        noticed_on = min(noticed_on, today)
     withdrawal = law.withdrawal_until(
         delivered_on, policy_days=rules.change_of_mind_days, country=order.country
     )
@@ -233,7 +246,7 @@ def _decide_line(
     eligible = not problems
     refund = (
         line_refund(facts.paid_amount, facts.quantity, facts.claimed_quantity, request.quantity)
-        if eligible
+        if all(p.code in _WAIVABLE_LINE_PROBLEMS for p in problems)
         else 0
     )
     return LineDecision(line_id, request.quantity, reason_code, eligible, refund, tuple(problems))
@@ -267,35 +280,89 @@ def _check_change_of_mind(
         )
 
 
-def _fault(rules: PolicyRules, lines: tuple[LineDecision, ...], reason: Reason | None) -> FaultSide:
-    """The parcel goes back at the seller's cost if any eligible line is the seller's fault."""
-    faults = {reason.fault} if reason else set()
-    for line in lines:
-        line_reason = rules.reason(line.reason_code)
-        if line.eligible and line_reason is not None:
-            faults.add(line_reason.fault)
+def _fault(
+    rules: PolicyRules,
+    lines: tuple[LineDecision, ...],
+    reason: Reason | None,
+    *,
+    korean_law: bool,
+) -> FaultSide:
+    """The parcel goes back at the seller's cost if any claimed line is the seller's fault.
+
+    Only the reasons of the lines count (the request's reason is only the default of lines that
+    name none): of the lines that are eligible or only need a policy exception; failing those,
+    of every line, then the request's, to show who would have paid.
+
+    Under Korean law a return for a defect, a wrong or damaged item or goods not as described
+    is never at the buyer's cost (전자상거래법 §18(10)), whatever the catalogue says: only a
+    change of mind is.
+    """
+
+    def side(line_reason: Reason) -> FaultSide:
+        if (
+            korean_law
+            and line_reason.fault is FaultSide.BUYER
+            and not line_reason.kind.is_change_of_mind
+        ):
+            return FaultSide.SELLER
+        return line_reason.fault
+
+    def known(chosen: tuple[LineDecision, ...]) -> list[Reason]:
+        found = (rules.reason(line.reason_code) for line in chosen)
+        return [line_reason for line_reason in found if line_reason is not None]
+
+    reasons = (
+        known(tuple(line for line in lines if _claimable(line)))
+        or known(lines)
+        or ([reason] if reason else [])
+    )
+    faults = {side(line_reason) for line_reason in reasons}
     non_buyer = faults - {FaultSide.BUYER}
     if not non_buyer:
         return FaultSide.BUYER
     return FaultSide.SELLER if FaultSide.SELLER in non_buyer else FaultSide.CARRIER
 
 
+def _units_kept(lines: Mapping[int, LineFacts], requested: Mapping[int, int]) -> bool:
+    return any(
+        facts.claimed_quantity + requested.get(line_id, 0) < facts.quantity
+        for line_id, facts in lines.items()
+    )
+
+
 def _leaves_below_free_shipping(
     lines: Mapping[int, LineFacts],
     requested: Mapping[int, int],
     rules: PolicyRules,
-    fully_returned: bool,
 ) -> bool:
-    if rules.free_shipping_threshold is None:
-        return fully_returned
-    kept_value = sum(
-        facts.paid_amount
-        - line_refund(
-            facts.paid_amount, facts.quantity, 0, facts.claimed_quantity + requested.get(i, 0)
+    """Whether this request is the one that costs a free-shipping order its free shipping.
+
+    An order keeps free shipping while the buyer keeps something and, with a threshold, what
+    they keep is worth at least the threshold. The outbound leg is charged once, by the request
+    that crosses that line, and never again by a later return of the same order.
+    """
+
+    def qualifies(claiming: Mapping[int, int]) -> bool:
+        if not _units_kept(lines, claiming):
+            return False
+        if rules.free_shipping_threshold is None:
+            return True
+        kept_value = sum(
+            facts.paid_amount
+            - line_refund(
+                facts.paid_amount,
+                facts.quantity,
+                0,
+                facts.claimed_quantity + claiming.get(line_id, 0),
+            )
+            for line_id, facts in lines.items()
         )
-        for i, facts in lines.items()
-    )
-    return kept_value < rules.free_shipping_threshold
+        return kept_value >= rules.free_shipping_threshold
+
+    # Free shipping was granted when the order shipped, even on a promotion below threshold.
+    nothing_claimed_before = all(facts.claimed_quantity <= 0 for facts in lines.values())
+    qualified_before = nothing_claimed_before or qualifies({})
+    return qualified_before and not qualifies(requested)
 
 
 def _outcome(
@@ -303,7 +370,7 @@ def _outcome(
     order: OrderFacts,
     rules: PolicyRules,
     lines: tuple[LineDecision, ...],
-    items_refund: int,
+    at_stake: int,
     eligible: bool,
 ) -> tuple[Outcome, HoldReason | None]:
     if not eligible:
@@ -316,7 +383,7 @@ def _outcome(
     if (
         auto.enabled
         and not order.customer_flagged
-        and (auto.max_refund is None or items_refund <= auto.max_refund)
+        and (auto.max_refund is None or at_stake <= auto.max_refund)
         and (not auto.reason_kinds or kinds <= auto.reason_kinds)
         and (not auto.methods or ask.method in auto.methods)
     ):
@@ -334,7 +401,10 @@ def _explain(
     notes: list[str] = []
     if reason is not None:
         payer = "the buyer" if fault is FaultSide.BUYER else "the seller"
-        notes.append(f"Reason '{reason.label_en}' is the {fault.value}'s side: {payer} pays.")
+        notes.append(
+            f"Reason '{reason.label_en}'; at fault: the {fault.value}, so {payer} pays "
+            "the return shipping."
+        )
     if fee:
         notes.append(f"Return fee charged to the buyer: {fee:,}.")
     notes.append(

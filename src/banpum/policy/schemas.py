@@ -38,7 +38,7 @@ class AutoApprovalSchema(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = False
-    max_refund: int | None = Field(default=None, ge=0)
+    max_refund: int | None = Field(default=None, ge=0, strict=True)
     reason_kinds: list[ReasonKind] = Field(default_factory=list)
     methods: list[Method] = Field(default_factory=list)
 
@@ -65,22 +65,22 @@ DEFAULT_REASONS: list[dict[str, Any]] = [
 class PolicyRulesSchema(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    change_of_mind_days: int = Field(default=7, ge=0, le=365)
-    defect_months: int = Field(default=3, ge=0, le=36)
-    defect_known_days: int = Field(default=30, ge=0, le=365)
+    change_of_mind_days: int = Field(default=7, ge=0, le=365, strict=True)
+    defect_months: int = Field(default=3, ge=0, le=36, strict=True)
+    defect_known_days: int = Field(default=30, ge=0, le=365, strict=True)
     non_returnable_categories: list[str] = Field(default_factory=list)
     non_returnable_skus: list[str] = Field(default_factory=list)
     blocked_conditions: list[Condition] = Field(
         default_factory=lambda: [Condition.USED, Condition.DAMAGED]
     )
-    return_shipping_fee: int = Field(default=3000, ge=0)
-    outbound_shipping_fee: int = Field(default=3000, ge=0)
-    exchange_fee: int | None = Field(default=None, ge=0)
-    free_shipping_threshold: int | None = Field(default=None, ge=0)
+    return_shipping_fee: int = Field(default=3000, ge=0, strict=True)
+    outbound_shipping_fee: int = Field(default=3000, ge=0, strict=True)
+    exchange_fee: int | None = Field(default=None, ge=0, strict=True)
+    free_shipping_threshold: int | None = Field(default=None, ge=0, strict=True)
     allowed_resolutions: list[Resolution] = Field(default_factory=lambda: list(Resolution))
     allowed_methods: list[Method] = Field(default_factory=lambda: list(Method))
     default_fee_collection: FeeCollection = FeeCollection.DEDUCT_FROM_REFUND
-    refund_business_days: int = Field(default=3, ge=0, le=30)
+    refund_business_days: int = Field(default=3, ge=0, le=30, strict=True)
     auto_approval: AutoApprovalSchema = Field(default_factory=AutoApprovalSchema)
     reasons: list[ReasonSchema] = Field(
         default_factory=lambda: [ReasonSchema(**reason) for reason in DEFAULT_REASONS]
