@@ -1,0 +1,293 @@
+"""``demo_seed``: the whole demo store in one transaction, once.
+
+Idempotent by construction: when the ``demo`` store exists, nothing is written but the demo
+logins and API key, and only if they are missing. Everything else is written in one
+transaction, so an interrupted run leaves nothing behind and the next run starts clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission, User
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from faker import Faker
+
+from banpum.accounts.models import ApiKey
+from banpum.accounts.services import api_key_create
+from banpum.commerce.models import (
+    Customer,
+    Order,
+    OrderLine,
+    Product,
+    SalesChannel,
+    Shipment,
+    Store,
+)
+from banpum.core.actors import Actor
+from banpum.demo.catalog import NON_RETURNABLE_CATEGORIES, catalog
+from banpum.demo.orders import FREE_SHIPPING_FROM, SHIPPING_FEE, orders_seed
+from banpum.demo.returns import AUTO_APPROVE_MAX, Cast, returns_seed
+from banpum.policy.models import ReturnPolicy
+from banpum.policy.schemas import default_rules_document
+from banpum.policy.services import policy_version_create
+from banpum.returns.models import ReturnRequest, ReturnStatus
+
+DEMO_STORE_SLUG = "demo"
+DEMO_STORE_NAME = "반품마켓 데모"
+DEMO_PASSWORD = "banpum-demo"  # documented; for the demo only
+DEMO_API_KEY = "bp_demo_banpumdemokey0000000000"  # documented; prefix "demo"
+DEMO_API_KEY_PREFIX = "demo"
+DEFAULT_ORDERS = 2200
+DEFAULT_RETURNS = 150
+DEFAULT_PRODUCTS = 60
+SEED = 20250301  # fixed: the same clock (``now``) gives the same demo, row for row
+POLICY_V2_DAYS_AGO = 12
+
+Kind = SalesChannel.Kind
+CHANNELS: tuple[tuple[str, str], ...] = (
+    (Kind.SMARTSTORE, "네이버 스마트스토어"),
+    (Kind.COUPANG, "쿠팡 마켓플레이스"),
+    (Kind.CAFE24, "카페24 쇼핑몰"),
+    (Kind.OWN_MALL, "반품마켓 공식몰"),
+    (Kind.MANUAL, "전화·수기 주문"),
+)
+# What a CS agent may do in the admin: work orders and returns, read policies.
+_CS_PERMISSIONS = {
+    "commerce": ("view", "change"),
+    "returns": ("view", "add", "change"),
+    "policy": ("view",),
+}
+
+
+@dataclass
+class DemoSummary:
+    created: bool
+    store: Store
+    counts: dict[str, int]
+    returns_by_status: dict[str, int]
+    policy_versions: list[int]
+    users: dict[str, bool] = field(default_factory=dict)  # username → created by this run
+    api_key_created: bool = False
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+
+def policy_rules_v1() -> dict[str, Any]:
+    rules = default_rules_document()
+    rules.update(
+        non_returnable_categories=list(NON_RETURNABLE_CATEGORIES),
+        outbound_shipping_fee=SHIPPING_FEE,
+        free_shipping_threshold=FREE_SHIPPING_FROM,
+        auto_approval={
+            "enabled": True,
+            "max_refund": AUTO_APPROVE_MAX,
+            "reason_kinds": ["change_of_mind"],
+            "methods": [],
+        },
+    )
+    return rules
+
+
+def policy_rules_v2() -> dict[str, Any]:
+    rules = policy_rules_v1()
+    rules["return_shipping_fee"] = 3500
+    return rules
+
+
+def _cs_permissions() -> QuerySet[Permission]:
+    query = Q()
+    for app_label, actions in _CS_PERMISSIONS.items():
+        for action in actions:
+            query |= Q(content_type__app_label=app_label, codename__startswith=f"{action}_")
+    return Permission.objects.filter(query)
+
+
+def _user(username: str, *, superuser: bool, created: dict[str, bool]) -> User:
+    User = get_user_model()
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        created[username] = False
+        return existing
+    email = f"{username}@demo.banpum.kr"
+    if superuser:
+        user = User.objects.create_superuser(username, email, DEMO_PASSWORD)
+    else:
+        user = User.objects.create_user(
+            username, email, DEMO_PASSWORD, is_staff=True, first_name="상담", last_name="김"
+        )
+        user.user_permissions.set(_cs_permissions())
+    created[username] = True
+    return user
+
+
+def _api_key(store: Store) -> bool:
+    if ApiKey.objects.filter(prefix=DEMO_API_KEY_PREFIX).exists():
+        return False
+    api_key_create(store=store, name="demo", raw=DEMO_API_KEY)
+    return True
+
+
+def _store() -> Store:
+    return Store.objects.create(
+        slug=DEMO_STORE_SLUG,
+        name=DEMO_STORE_NAME,
+        country="KR",
+        timezone="Asia/Seoul",
+        currency="KRW",
+        return_address_name="반품마켓 이천 물류센터 (반품 담당)",
+        return_address_phone="031-638-2400",
+        return_address_postcode="17416",
+        return_address_line1="경기도 이천시 마장면 덕이로 154",
+        return_address_line2="B동 2층 반품 입고장",
+    )
+
+
+def _summary(store: Store, *, created: bool) -> DemoSummary:
+    orders = Order.objects.filter(store=store)
+    by_status = dict(
+        ReturnRequest.objects.filter(store=store)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return DemoSummary(
+        created=created,
+        store=store,
+        counts={
+            "products": Product.objects.filter(store=store).count(),
+            "non_returnable_products": Product.objects.filter(
+                store=store, returnable=False
+            ).count(),
+            "non_returnable_category_products": Product.objects.filter(
+                store=store, category__in=NON_RETURNABLE_CATEGORIES
+            ).count(),
+            "channels": SalesChannel.objects.filter(store=store).count(),
+            "customers": Customer.objects.filter(store=store).count(),
+            "flagged_customers": Customer.objects.filter(store=store, is_flagged=True).count(),
+            "orders": orders.count(),
+            "order_lines": OrderLine.objects.filter(order__store=store).count(),
+            "shipments": Shipment.objects.filter(order__store=store).count(),
+            "not_delivered": orders.exclude(shipments__delivered_at__isnull=False).count(),
+            "returns": sum(by_status.values()),
+        },
+        returns_by_status={status.value: by_status.get(status.value, 0) for status in ReturnStatus},
+        policy_versions=list(
+            ReturnPolicy.objects.filter(store=store)
+            .order_by("version")
+            .values_list("version", flat=True)
+        ),
+    )
+
+
+def demo_seed(
+    *,
+    orders: int = DEFAULT_ORDERS,
+    returns: int = DEFAULT_RETURNS,
+    products: int = DEFAULT_PRODUCTS,
+    seed: int = SEED,
+    now: dt.datetime | None = None,
+) -> DemoSummary:
+    """Create the demo store unless it exists; always make sure the demo logins and key exist."""
+    started = time.monotonic()
+    now = now or timezone.now()
+    users: dict[str, bool] = {}
+    with transaction.atomic():
+        admin = _user("admin", superuser=True, created=users)
+        cs = _user("cs", superuser=False, created=users)
+        store = Store.objects.filter(slug=DEMO_STORE_SLUG).first()
+        if store is not None:
+            summary = _summary(store, created=False)
+        else:
+            store = _store()
+            problems = _populate(
+                store,
+                admin=admin,
+                cs=cs,
+                orders=orders,
+                returns=returns,
+                products=products,
+                seed=seed,
+                now=now,
+            )
+            summary = _summary(store, created=True)
+            summary.problems = problems
+        summary.api_key_created = _api_key(store)
+    summary.users = users
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _populate(
+    store: Store,
+    *,
+    admin: User,
+    cs: User,
+    orders: int,
+    returns: int,
+    products: int,
+    seed: int,
+    now: dt.datetime,
+) -> list[str]:
+    rng = random.Random(seed)
+    fake = Faker("ko_KR")
+    fake.seed_instance(seed)
+
+    channels = {
+        kind: SalesChannel(store=store, kind=kind, code=str(kind), name=name)
+        for kind, name in CHANNELS
+    }
+    SalesChannel.objects.bulk_create(channels.values())
+    rows = Product.objects.bulk_create(
+        Product(
+            store=store,
+            sku=spec.sku,
+            barcode=spec.barcode,
+            name=spec.name,
+            category=spec.category,
+            price=spec.price,
+            returnable=spec.returnable,
+        )
+        for spec in catalog(products)
+    )
+    order_infos = orders_seed(
+        store=store, channels=channels, products=rows, count=orders, now=now, rng=rng, fake=fake
+    )
+
+    v1 = policy_version_create(
+        store=store,
+        rules=policy_rules_v1(),
+        note="기본 반품 정책: 단순 변심 5만 원 이하 자동 승인, 식품 단순 변심 반품 불가",
+        actor=admin,
+    )
+    first_order = min((info.ordered_at for info in order_infos), default=now)
+    ReturnPolicy.objects.filter(pk=v1.pk).update(created_at=first_order - dt.timedelta(days=3))
+    cutover_at = now - dt.timedelta(days=POLICY_V2_DAYS_AGO)
+
+    def publish_v2() -> None:
+        v2 = policy_version_create(
+            store=store,
+            rules=policy_rules_v2(),
+            note="택배 운임 인상 반영: 반품 배송비 3,000원 → 3,500원",
+            actor=admin,
+        )
+        ReturnPolicy.objects.filter(pk=v2.pk).update(created_at=cutover_at)
+
+    result = returns_seed(
+        orders=order_infos,
+        count=returns,
+        cast=Cast(cs=Actor.staff(cs), api=Actor.api("demo"), system=Actor.system("demo")),
+        store=store,
+        now=now,
+        rng=rng,
+        cutover_at=cutover_at,
+        on_cutover=publish_v2,
+    )
+    return result.problems
