@@ -9,15 +9,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from banpum.accounts.models import ApiKey
 from banpum.accounts.services import api_key_authenticate
-from banpum.core.errors import ApplicationError
+from banpum.core.errors import ApplicationError, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,32 @@ class ApiKeyAuth(HttpBearer):
         return key
 
 
-api = NinjaAPI(
+class BanpumAPI(NinjaAPI):
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext[Any]]
+    ) -> NinjaValidationError:
+        """Name query, path and header fields as the client sent them, however deep the error.
+
+        Ninja flattens a ``Query[Schema]`` parameter's error ``("filters", "type")`` to
+        ``("type",)``, but leaves deeper ones (``("filters", "status", 0)``) under the
+        parameter's name, which the client never typed.
+        """
+        error = super().validation_error_from_error_contexts(error_contexts)
+        flattened: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for context in error_contexts:
+            source = context.model.__ninja_param_source__
+            for long, short in context.model.__ninja_flatten_map_reverse__.items():
+                flattened[(source, *long)] = (source, *short)
+        for item in error.errors:
+            loc = tuple(item.get("loc", ()))
+            for size in range(len(loc) - 1, 1, -1):
+                if loc[:size] in flattened:
+                    item["loc"] = flattened[loc[:size]] + loc[size:]
+                    break
+        return error
+
+
+api = BanpumAPI(
     title="Banpum API",
     version="1",
     description=(
@@ -69,21 +94,38 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return response
 
 
+_SOURCES = {"body", "query", "path", "header", "form", "cookie", "file"}
+
+
 def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
-    # Ninja prefixes the source ("body", "query", "path") and the parameter name; drop both.
+    # Ninja prefixes the source ("body", "query", "path", ...). A body error also names the body
+    # parameter (("body", "payload", "lines", 0)); query, path and header schemas are flattened
+    # (("query", "created_from")). Drop what the client never typed; an error on the whole
+    # body (a model validator) belongs to "__all__".
     parts = [str(part) for part in loc]
-    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie"}:
-        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    if parts and parts[0] == "body":
+        parts = parts[2:]
+    elif parts and parts[0] in _SOURCES:
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "invalid"))
+    # Pydantic prefixes what a validator raised; the client needs only the validator's words.
+    return message.removeprefix("Value error, ")
 
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        fields.setdefault(_field_path(error.get("loc", ())), []).append(
-            str(error.get("msg", "invalid"))
-        )
+        if "loc" not in error and "msg" not in error:
+            # Ninja's own checks (e.g. an undecodable pagination cursor) give {field: message}.
+            for field, message in error.items():
+                fields.setdefault(str(field), []).append(str(message))
+            continue
+        fields.setdefault(_field_path(error.get("loc", ())), []).append(_message(error))
     first_path, first_messages = next(iter(fields.items()), ("__all__", ["invalid"]))
     return error_response(
         request,
@@ -92,6 +134,11 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
         f"{first_path}: {first_messages[0]}",
         {"fields": fields},
     )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
 
 
 @api.exception_handler(HttpError)
@@ -111,12 +158,25 @@ def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
 
 
+# Registered after every other router: a path no endpoint claims answers in the API's error shape,
+# not with Django's HTML 404 page.
+_fallback = Router(auth=None)
+
+
+@_fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", include_in_schema=False
+)
+def _no_such_endpoint(request: HttpRequest, path: str) -> None:
+    raise NotFound(f"No API endpoint at /{path}.", code="endpoint_not_found")
+
+
 def _register_routers() -> None:
     from banpum.commerce.api import router as orders_router
     from banpum.returns.api import router as returns_router
 
     api.add_router("/orders", orders_router)
     api.add_router("/returns", returns_router)
+    api.add_router("", _fallback)
 
 
 _register_routers()

@@ -5,16 +5,18 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import CursorPagination, paginate
 from pydantic import Field
+from pydantic import ValidationError as PydanticValidationError
 
 from banpum.accounts.models import ApiKey
 from banpum.commerce.models import Order, Store
 from banpum.commerce.selectors import order_get
 from banpum.core.actors import Actor
-from banpum.policy.types import Decision, ReturnAsk, as_json
+from banpum.policy.types import Decision, ReturnAsk, ReturnType, as_json
 from banpum.returns import selectors, services
-from banpum.returns.models import Origin, ReturnRequest
+from banpum.returns.models import Origin, ReturnRequest, ReturnStatus
 from banpum.returns.schemas import (
     ActionIn,
     DecisionOut,
@@ -91,18 +93,40 @@ def create_return(request: HttpRequest, payload: ReturnCreateIn) -> Status:
 
 
 class ReturnListQuery(Schema):
-    status: list[str] | None = Field(default=None, description="Repeat for several statuses")
-    type: str | None = None
+    status: list[ReturnStatus] | None = Field(
+        default=None, description="Repeat for several statuses"
+    )
+    type: ReturnType | None = None
     reason_code: str | None = None
-    origin: str | None = None
+    origin: Origin | None = None
     order_number: str | None = None
     created_from: dt.datetime | None = None
     created_to: dt.datetime | None = None
     q: str | None = Field(default=None, description="Return number, order number, name, phone")
 
 
+class _IdCursor(CursorPagination.Cursor):
+    """Ninja's cursor, refusing a tampered one with a 422 instead of failing with a 500."""
+
+    @classmethod
+    def from_encoded_param(cls, encoded_param: str | None, context: Any = None) -> Any:
+        try:
+            cursor = super().from_encoded_param(encoded_param, context)
+            if cursor.p is not None:
+                int(cursor.p)  # the position is an id: ordering=("-id",)
+        except (NinjaValidationError, PydanticValidationError, ValueError):
+            raise NinjaValidationError(
+                [{"loc": ("query", "cursor"), "msg": "Invalid cursor; start again without it."}]
+            ) from None
+        return cursor
+
+
+class IdCursorPagination(CursorPagination):
+    Cursor = _IdCursor
+
+
 @router.get("", response=list[ReturnOut], summary="List returns, newest first")
-@paginate(CursorPagination, ordering=("-id",), page_size=50)
+@paginate(IdCursorPagination, ordering=("-id",), page_size=50)
 def list_returns(request: HttpRequest, filters: Query[ReturnListQuery]) -> Any:
     queryset = selectors.return_request_list(
         store=_store(request), filters=selectors.ReturnFilters(**filters.dict())

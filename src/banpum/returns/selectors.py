@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from banpum.commerce.models import Store
 from banpum.core.errors import NotFound
@@ -24,9 +26,21 @@ class ReturnFilters:
     q: str | None = None
 
 
+def _aware(moment: dt.datetime, store: Store) -> dt.datetime:
+    """A bound without a UTC offset is the store's wall-clock time (what its staff type)."""
+    if timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, ZoneInfo(store.timezone))
+
+
 def return_request_list(
     *, store: Store, filters: ReturnFilters | None = None
 ) -> QuerySet[ReturnRequest]:
+    """Returns of ``store`` matching ``filters``, newest first.
+
+    ``created_from`` is inclusive and ``created_to`` exclusive; naive bounds are read in the
+    store's timezone.
+    """
     filters = filters or ReturnFilters()
     queryset = ReturnRequest.objects.filter(store=store).select_related(
         "order", "order__channel", "customer"
@@ -42,11 +56,10 @@ def return_request_list(
     if filters.order_number:
         queryset = queryset.filter(order__channel_order_number=filters.order_number)
     if filters.created_from:
-        queryset = queryset.filter(created_at__gte=filters.created_from)
+        queryset = queryset.filter(created_at__gte=_aware(filters.created_from, store))
     if filters.created_to:
-        queryset = queryset.filter(created_at__lt=filters.created_to)
-    if filters.q:
-        term = filters.q.strip()
+        queryset = queryset.filter(created_at__lt=_aware(filters.created_to, store))
+    if filters.q and (term := filters.q.strip()):
         queryset = queryset.filter(
             Q(number__iexact=term)
             | Q(order__channel_order_number=term)

@@ -26,7 +26,9 @@ from banpum.policy.types import (
     HoldReason,
     Method,
     Outcome,
+    Resolution,
     ReturnAsk,
+    ReturnType,
     as_json,
 )
 from banpum.returns import events
@@ -81,15 +83,22 @@ def _apply_fee_override(
 ) -> Decision:
     if fee.amount < 0:
         raise ValidationFailed.for_fields({"fee.amount": ["The fee cannot be negative."]})
-    collection = fee.collection if fee.payer is FeePayer.BUYER and fee.amount else None
-    if fee.payer is FeePayer.BUYER and fee.amount and collection is None:
-        collection = decision.fee.collection or FeeCollection.DEDUCT_FROM_REFUND
-    new_fee = FeeDecision(
-        payer=fee.payer,
-        kind=decision.fee.kind if fee.amount else FeeKind.NONE,
-        amount=fee.amount if fee.payer is FeePayer.BUYER else 0,
-        collection=collection,
-    )
+    payer = FeePayer(fee.payer)
+    amount = fee.amount if payer is FeePayer.BUYER else 0
+    collection: FeeCollection | None = None
+    kind = FeeKind.NONE
+    if amount:
+        collection = FeeCollection(
+            fee.collection or decision.fee.collection or FeeCollection.DEDUCT_FROM_REFUND
+        )
+        if collection is FeeCollection.DEDUCT_FROM_REFUND and ask.resolution is Resolution.EXCHANGE:
+            # As in policy.fees: nothing is refunded on an exchange, so nothing to deduct from.
+            collection = FeeCollection.ENCLOSE_IN_BOX
+        if decision.fee.kind is not FeeKind.NONE:
+            kind = decision.fee.kind
+        else:
+            kind = FeeKind.EXCHANGE if ask.type is ReturnType.EXCHANGE else FeeKind.ONE_WAY
+    new_fee = FeeDecision(payer=payer, kind=kind, amount=amount, collection=collection)
     refund = refund_estimate(
         order=facts,
         items=decision.refund.items,
@@ -97,7 +106,9 @@ def _apply_fee_override(
         fee=new_fee,
         resolution=ask.resolution,
     )
-    return replace(decision, fee=new_fee, refund=refund)
+    who = "the buyer" if payer is FeePayer.BUYER else "the seller"
+    note = f"Return fee set by CS: {who} pays {fee.amount:,}."
+    return replace(decision, fee=new_fee, refund=refund, explanation=(*decision.explanation, note))
 
 
 def _number(return_request: ReturnRequest, tz: str) -> str:
@@ -124,14 +135,22 @@ def return_request_create(
     decide, on hold; it never lets a return claim units that were not delivered or are already
     claimed.
     """
+    if allow_ineligible and origin == Origin.CUSTOMER:
+        raise ValidationFailed.for_fields(
+            {"allow_ineligible": ["Only CS agents and API clients may keep a refused request."]}
+        )
     now = now or timezone.now()
     order = _load_order(order, lock=True)
     decision, (policy, facts) = _decide(order, ask, now)
 
     problems = decision.all_problems
     hard = [p for p in problems if p.code in HARD_PROBLEMS]
-    if hard or (problems and not allow_ineligible):
-        raise NotEligible.from_problems(hard or problems)
+    if problems and not allow_ineligible:
+        # Everything that stands in the way, so the client can fix it all in one go.
+        raise NotEligible.from_problems(problems)
+    if hard:
+        # Only what no exception can override; the rest is for the person deciding the hold.
+        raise NotEligible.from_problems(hard)
     if fee is not None:
         decision = _apply_fee_override(decision, fee, facts, ask)
 

@@ -44,15 +44,27 @@ class Move:
     data: dict[str, Any] | None = None
 
 
-Guard = Callable[[ReturnRequest, Move], str | None]
+@dataclass(frozen=True)
+class GuardFailure:
+    """Why a guard refused a move, and which input (``field``) the caller should fix."""
+
+    field: str
+    message: str
 
 
-def _needs_hold_reason(_: ReturnRequest, move: Move) -> str | None:
-    return None if move.hold_reason else "A hold needs a reason (hold_reason)."
+Guard = Callable[[ReturnRequest, Move], GuardFailure | None]
 
 
-def _needs_note(_: ReturnRequest, move: Move) -> str | None:
-    return None if move.note.strip() else "Say why in a note; the customer will be told."
+def _needs_hold_reason(_: ReturnRequest, move: Move) -> GuardFailure | None:
+    if move.hold_reason:
+        return None
+    return GuardFailure("hold_reason", "A hold needs a reason (hold_reason).")
+
+
+def _needs_note(_: ReturnRequest, move: Move) -> GuardFailure | None:
+    if move.note.strip():
+        return None
+    return GuardFailure("note", "Say why in a note; the customer will be told.")
 
 
 @dataclass(frozen=True)
@@ -123,7 +135,11 @@ def return_transition(
                 },
             )
         if transition.guard is not None and (failure := transition.guard(locked, move)):
-            raise ValidationFailed(failure, code="guard_failed", extra={"action": action.value})
+            raise ValidationFailed(
+                failure.message,
+                code="guard_failed",
+                extra={"action": action.value, "fields": {failure.field: [failure.message]}},
+            )
 
         from_status = locked.status
         locked.status = transition.target

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from banpum.core.errors import NotFound
+from banpum.returns.selectors import return_request_get
+from tests.factories import StoreFactory, make_order, make_policy
+from tests.returns.helpers import open_return
+
+pytestmark = pytest.mark.django_db
+
+
+def test_get_by_number_with_lines_and_events(
+    store: Any, order: Any, django_assert_num_queries: Any
+) -> None:
+    number = open_return(order, create_kwargs={"note": "메모"}).number
+    with django_assert_num_queries(3):  # the return with its joins, lines, events
+        got = return_request_get(store=store, number=number)
+        lines = [(line.order_line.sku, line.quantity) for line in got.lines.all()]
+        events = [event.type for event in got.events.all()]
+        assert got.order.channel.code
+        assert got.policy.version == 1
+    assert lines == [(order.lines.get().sku, 1)]
+    assert events == ["created", "note_added"]
+
+
+def test_another_stores_return_is_not_found(store: Any, order: Any) -> None:
+    number = open_return(order).number
+    other = StoreFactory(slug="other")
+    make_policy(other)
+    open_return(make_order(store=other))
+    with pytest.raises(NotFound) as raised:
+        return_request_get(store=other, number=number)
+    assert raised.value.code == "return_not_found"
