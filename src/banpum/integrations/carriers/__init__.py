@@ -1,0 +1,1 @@
+"""Carrier adapters behind the ``CarrierGateway`` protocol (see ``base``)."""
