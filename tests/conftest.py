@@ -26,3 +26,17 @@ def api_key(store: Any) -> str:
 def api(api_key: str) -> Client:
     """A Django test client that sends the store's API key on every request."""
     return Client(HTTP_AUTHORIZATION=f"Bearer {api_key}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_in_memory() -> Any:
+    """Jobs enqueued by tests run at once in memory, never into the var/ queue file.
+
+    Tests that exercise a real worker build their own Huey consumer or process.
+    """
+    from huey.contrib.djhuey import HUEY
+
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield HUEY
+    HUEY.immediate = previous

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the test suite uses: a Korean font for label PDFs, poppler to read them back,
+# zbar to scan their barcodes. Installed only when missing.
+set -euo pipefail
+missing=()
+[ -e /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing+=(fonts-nanum)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}…" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq "${missing[@]}" >&2
+fi
