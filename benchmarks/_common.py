@@ -8,6 +8,8 @@ import os
 import platform
 import subprocess
 import sys
+import time
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +71,10 @@ def machine_info() -> dict[str, Any]:
     except OSError:
         load = []
     versions: dict[str, str] = {}
-    for package in ("django", "ninja", "waitress", "pydantic", "httpx"):
+    for package in ("Django", "django-ninja", "waitress", "pydantic", "psycopg", "httpx"):
         try:
-            module = __import__(package)
-            versions[package] = str(getattr(module, "__version__", "?"))
-        except ImportError:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
             versions[package] = "missing"
     return {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -88,3 +89,46 @@ def machine_info() -> dict[str, Any]:
         "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "packages": versions,
     }
+
+
+def _busy_cpu_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    except (OSError, ValueError, IndexError):
+        return None
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have been waited for."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+class NoiseMeter:
+    """How much CPU other processes took while the benchmarks ran: a noise indicator.
+
+    Our own children (migrate, seeding, the server) count as ours once they have exited.
+    """
+
+    def __init__(self) -> None:
+        self.busy = _busy_cpu_seconds()
+        self.own = _own_cpu_seconds()
+        self.wall = time.perf_counter()
+
+    def report(self) -> dict[str, Any]:
+        busy = _busy_cpu_seconds()
+        wall = time.perf_counter() - self.wall
+        own = _own_cpu_seconds() - self.own
+        if busy is None or self.busy is None or wall <= 0:
+            return {"wall_seconds": round(wall, 1), "own_cpu_seconds": round(own, 1)}
+        other = max(busy - self.busy - own, 0.0)
+        capacity = wall * (os.cpu_count() or 1)
+        return {
+            "wall_seconds": round(wall, 1),
+            "own_cpu_seconds": round(own, 1),
+            "other_cpu_seconds": round(other, 1),
+            "other_share_of_machine": round(other / capacity, 3),
+        }

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "banpum.commerce",
     "banpum.policy",
     "banpum.returns",
+    "banpum.logistics",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +152,36 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+
+# Background jobs (Huey). Embedded default: a SQLite queue file beside the database, run by a
+# worker thread inside `banpum serve`. Scale-out: BANPUM_REDIS_URL and `banpum worker` processes
+# on as many machines as needed.
+REDIS_URL = os.environ.get("BANPUM_REDIS_URL", "")
+HUEY: dict[str, object] = {
+    "name": os.environ.get("BANPUM_JOBS_NAME", "banpum"),
+    "immediate": _env_bool("BANPUM_JOBS_IMMEDIATE"),
+    "utc": True,
+    "consumer": {
+        "workers": int(os.environ.get("BANPUM_WORKERS", "2")),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    HUEY |= {
+        "huey_class": "huey.SqliteHuey",
+        "filename": os.environ.get("BANPUM_JOBS_FILE", str(VAR_DIR / "jobs.sqlite3")),
+    }
+
+# The carrier simulator `banpum serve` runs beside the app (BANPUM_SIMULATOR=0 to turn off),
+# and the address carriers call back (webhooks) — the server's own address by default.
+BANPUM_SIMULATOR = _env_bool("BANPUM_SIMULATOR", True)
+BANPUM_SIMULATOR_PORT = int(os.environ.get("BANPUM_SIMULATOR_PORT", "8010"))
+BANPUM_SIMULATOR_SPEED = float(os.environ.get("BANPUM_SIMULATOR_SPEED", "600"))
+BANPUM_PUBLIC_URL = os.environ.get("BANPUM_PUBLIC_URL", "")
 
 # Banpum's own knobs.
 BANPUM_API_BULK_MAX = int(os.environ.get("BANPUM_API_BULK_MAX", "500"))

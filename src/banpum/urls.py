@@ -3,11 +3,17 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from banpum.core.api import api
+from banpum.logistics.webhooks import carrier_tracking_webhook
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path(
+        "hooks/carriers/<int:account_id>/tracking",
+        carrier_tracking_webhook,
+        name="carrier-tracking-webhook",
+    ),
 ]
 
 admin.site.site_header = "Banpum 반품"

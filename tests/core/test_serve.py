@@ -67,9 +67,7 @@ def test_admin_login_page_is_served_in_korean_by_default(server: str) -> None:
 
 
 def test_admin_speaks_english_when_asked(server: str) -> None:
-    response = httpx.get(
-        f"{server}/admin/login/", headers={"Accept-Language": "en"}, timeout=10
-    )
+    response = httpx.get(f"{server}/admin/login/", headers={"Accept-Language": "en"}, timeout=10)
     assert "Log in" in response.text
 
 

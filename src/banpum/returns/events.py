@@ -68,3 +68,17 @@ def event_status_changed(
 
 def event_note_added(return_request: ReturnRequest, actor: Actor, *, note: str) -> ReturnEvent:
     return _event(return_request, EventType.NOTE_ADDED, actor, note=note)
+
+
+def event_logistics(
+    return_request: ReturnRequest,
+    actor: Actor,
+    *,
+    kind: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> ReturnEvent:
+    """A pickup or tracking fact on the return's timeline (booked, failed, exception, …)."""
+    return _event(
+        return_request, EventType.LOGISTICS, actor, note=note, data={"kind": kind, **(data or {})}
+    )

@@ -37,6 +37,7 @@ class ReturnStatus(models.TextChoices):
     PICKUP_REQUESTED = "pickup_requested", _("Pickup requested")
     AWAITING_SHIPMENT = "awaiting_shipment", _("Awaiting shipment")
     IN_TRANSIT = "in_transit", _("In transit")
+    ARRIVED = "arrived", _("Arrived, awaiting scan")
     RECEIVED = "received", _("Received")
     INSPECTED = "inspected", _("Inspected")
     COMPLETED = "completed", _("Completed")
@@ -104,6 +105,7 @@ OPEN_STATUSES = frozenset(
         ReturnStatus.PICKUP_REQUESTED,
         ReturnStatus.AWAITING_SHIPMENT,
         ReturnStatus.IN_TRANSIT,
+        ReturnStatus.ARRIVED,
         ReturnStatus.RECEIVED,
         ReturnStatus.INSPECTED,
     }
@@ -208,6 +210,7 @@ class EventType(models.TextChoices):
     CREATED = "created", _("Created")
     STATUS_CHANGED = "status_changed", _("Status changed")
     NOTE_ADDED = "note_added", _("Note added")
+    LOGISTICS = "logistics", _("Pickup and tracking")
 
 
 class ActorType(models.TextChoices):

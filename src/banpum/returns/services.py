@@ -35,7 +35,7 @@ from banpum.returns import events
 from banpum.returns.errors import HARD_PROBLEMS, NotEligible
 from banpum.returns.facts import committed_refunds, line_facts, order_facts
 from banpum.returns.models import Origin, ReturnLine, ReturnRequest
-from banpum.returns.transitions import Action, Move, return_transition
+from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -238,10 +238,15 @@ def _approve(
     )
     if return_request.method != Method.CARRIER_PICKUP:
         # Drop-off, self-ship and in-store returns wait for the customer to send the parcel.
-        return_request = return_transition(
+        return return_transition(
             return_request=return_request, action=Action.AWAIT_SHIPMENT, actor=POLICY_ACTOR
         )
-    return return_request
+    # A linked carrier is booked by a job (durably, in this transaction); an unlinked one sends
+    # the customer instructions. Imported here: logistics builds on returns, not the reverse.
+    from banpum.logistics.services.pickups import pickup_arrange_for_return
+
+    pickup_arrange_for_return(return_request=return_request, actor=POLICY_ACTOR)
+    return ReturnRequest.objects.get(pk=return_request.pk)
 
 
 @transaction.atomic
@@ -284,6 +289,7 @@ def return_request_reject(
     )
 
 
+@transaction.atomic
 def return_request_cancel(
     *,
     return_request: ReturnRequest,
@@ -291,6 +297,12 @@ def return_request_cancel(
     note: str = "",
     expected_version: int | None = None,
 ) -> ReturnRequest:
+    """Cancel before the goods are collected; a booked pickup is cancelled at the carrier."""
+    from banpum.logistics.services.pickups import pickups_cancel_for_return
+
+    locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+    if return_transition_allowed(locked.status, Action.CANCEL):
+        pickups_cancel_for_return(return_request=locked, actor=actor)
     return return_transition(
         return_request=return_request,
         action=Action.CANCEL,

@@ -29,6 +29,8 @@ class Action(StrEnum):
     REQUEST_PICKUP = "request_pickup"
     AWAIT_SHIPMENT = "await_shipment"
     MARK_IN_TRANSIT = "mark_in_transit"
+    SWITCH_TO_SELF_SHIP = "switch_to_self_ship"
+    ARRIVE = "arrive"
     RECEIVE = "receive"
     INSPECT = "inspect"
     COMPLETE = "complete"
@@ -87,6 +89,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.APPROVED, Action.AWAIT_SHIPMENT, S.AWAITING_SHIPMENT),
     Transition(S.PICKUP_REQUESTED, Action.MARK_IN_TRANSIT, S.IN_TRANSIT),
     Transition(S.AWAITING_SHIPMENT, Action.MARK_IN_TRANSIT, S.IN_TRANSIT),
+    # CS gives up on a failing carrier pickup: the customer sends the parcel themselves.
+    Transition(S.PICKUP_REQUESTED, Action.SWITCH_TO_SELF_SHIP, S.AWAITING_SHIPMENT),
+    # The carrier delivered the parcel to the return address: it waits for the warehouse scan.
+    Transition(S.IN_TRANSIT, Action.ARRIVE, S.ARRIVED),
+    Transition(S.ARRIVED, Action.RECEIVE, S.RECEIVED),
     Transition(S.IN_TRANSIT, Action.RECEIVE, S.RECEIVED),
     # Handed over at the counter or arrived before any tracking event: received all the same.
     Transition(S.AWAITING_SHIPMENT, Action.RECEIVE, S.RECEIVED),
@@ -97,6 +104,10 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 TABLE: dict[tuple[S, Action], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
 assert len(TABLE) == len(TRANSITIONS), "duplicate (status, action) in TRANSITIONS"
+
+
+def return_transition_allowed(status: str, action: Action) -> bool:
+    return (S(status), action) in TABLE
 
 
 def allowed_actions(status: str) -> list[Action]:

@@ -24,8 +24,10 @@ def test_approve(client_json: JsonClient, order: Any) -> None:
     status, body = client_json.post(_url(return_request, "approve"), {"note": "OK", "version": 1})
     assert status == 200, body
     assert (body["status"], body["version"]) == ("approved", 2)
-    last = body["events"][-1]
+    last = [e for e in body["events"] if e["type"] == "status_changed"][-1]
     assert (last["to_status"], last["actor_type"], last["note"]) == ("approved", "api", "OK")
+    # No carrier account yet: the timeline says why no pickup was booked.
+    assert body["events"][-1]["data"]["kind"] == "no_carrier"
 
 
 def test_approve_self_ship_waits_for_the_parcel(client_json: JsonClient, order: Any) -> None:
@@ -90,7 +92,7 @@ def test_cancel_in_transit_is_409_with_allowed_actions(client_json: JsonClient, 
     assert body["extra"] == {
         "status": "in_transit",
         "action": "cancel",
-        "allowed_actions": ["receive"],
+        "allowed_actions": ["arrive", "receive"],
     }
     assert body["message"] == f"Cannot cancel return {return_request.number}: it is In transit."
 

@@ -1,24 +1,36 @@
-"""banpum serve: migrate, then serve the app with Waitress (no other server to install)."""
+"""banpum serve: migrate, then serve the app, its job worker and the carrier simulator."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from banpum.core import runtime
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Serve Banpum over HTTP (Waitress), after applying migrations."
+    help = (
+        "Serve Banpum over HTTP (Waitress) with an in-process job worker and the carrier "
+        "simulator, after applying migrations."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Run no jobs here (use `banpum worker`)"
+        )
+        parser.add_argument(
+            "--no-simulator", action="store_true", help="Do not start the carrier simulator"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
@@ -28,7 +40,19 @@ class Command(BaseCommand):
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
+        public_url = settings.BANPUM_PUBLIC_URL or f"http://{host}:{port}"
+        simulator = None
+        if settings.BANPUM_SIMULATOR and not options["no_simulator"]:
+            simulator = runtime.simulator_start()
+            runtime.simulator_accounts_connect(public_url=public_url)
+        consumer = None if options["no_worker"] else runtime.worker_start()
         self.stdout.write(
             f"Banpum at http://{host}:{port}/  (admin /admin/, API docs /api/v1/docs)"
         )
-        serve(application, host=host, port=port, threads=options["threads"], ident="banpum")
+        try:
+            serve(application, host=host, port=port, threads=options["threads"], ident="banpum")
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)
+            if simulator is not None:
+                simulator.stop()

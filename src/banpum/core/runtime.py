@@ -1,0 +1,92 @@
+"""What `banpum serve` runs beside the web server: a job worker and the carrier simulator.
+
+The embedded default is one process: Waitress serves, a Huey consumer runs jobs in threads of
+the same process, and the carrier simulator answers on its own loopback port. Scale-out runs
+`banpum worker` processes instead (and real carriers), with only settings changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import Any
+
+from django.conf import settings
+from huey.consumer import Consumer
+
+logger = logging.getLogger(__name__)
+
+
+class InProcessConsumer(Consumer):  # type: ignore[misc]
+    """Huey's consumer without its signal handlers: Ctrl-C belongs to the web server."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+def worker_start(*, workers: int | None = None) -> InProcessConsumer:
+    from huey.contrib.djhuey import HUEY
+
+    options: dict[str, Any] = dict(settings.HUEY.get("consumer", {}))  # type: ignore[attr-defined]
+    options["workers"] = workers or options.get("workers", 2)
+    options["worker_type"] = "thread"
+    consumer = InProcessConsumer(HUEY, **options)
+    consumer.start()
+    logger.info("in-process job worker started with %s thread(s)", options["workers"])
+    return consumer
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def simulator_start(*, port: int | None = None, speed: float | None = None) -> Any:
+    """Start the carrier simulator on loopback, keeping its bookings in the var directory.
+
+    Returns None when the port is taken (another `banpum serve` or `simulate-carrier` already
+    answers there, and the accounts keep talking to that one).
+    """
+    from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
+
+    port = port or settings.BANPUM_SIMULATOR_PORT
+    if not _port_free("127.0.0.1", port):
+        logger.warning("carrier simulator port %s is taken; using whatever answers there", port)
+        return None
+    simulator = CarrierSimulator(
+        host="127.0.0.1",
+        port=port,
+        config=SimulatorConfig(
+            speed=speed or settings.BANPUM_SIMULATOR_SPEED, wall_clock_stamps=True
+        ),
+        state_path=settings.VAR_DIR / "carrier-simulator.json",
+    )
+    simulator.start()
+    logger.info("carrier simulator at %s", simulator.base_url)
+    return simulator
+
+
+def simulator_accounts_connect(*, public_url: str) -> int:
+    """Point every simulator-linked account's tracking webhook at this server."""
+    from banpum.integrations.carriers.simulator import SimulatorGateway
+    from banpum.logistics.models import CarrierAccount, Gateway
+
+    connected = 0
+    for account in CarrierAccount.objects.filter(gateway=Gateway.SIMULATOR, is_active=True):
+        if not account.webhook_secret or not account.api_base_url:
+            continue
+        gateway = SimulatorGateway(
+            account.api_base_url, str((account.credentials or {}).get("api_key", ""))
+        )
+        url = f"{public_url.rstrip('/')}/hooks/carriers/{account.pk}/tracking"
+        error = gateway.register_webhook(url, account.webhook_secret)
+        if error is None:
+            connected += 1
+        else:
+            logger.warning("could not register the webhook of %s: %s", account, error.message)
+    return connected

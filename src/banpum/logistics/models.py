@@ -1,0 +1,263 @@
+"""Carriers, the store's accounts with them, pickups (회수) and tracking events.
+
+A *linked* account talks to the carrier's API: pickups are booked by a background job. An
+*unlinked* account has no API: the customer gets instructions and the waybill number is typed
+in later. Either way the parcel is tracked through ``TrackingEvent`` rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from banpum.commerce.models import Shipment, Store
+from banpum.returns.models import ReturnRequest
+
+
+class Carrier(models.Model):
+    """A carrier by its tracker.delivery id (``kr.cjlogistics``), shared by all stores."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name_ko = models.CharField(_("Korean name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, default="KR")
+    phone = models.CharField(_("customer centre"), max_length=32, blank=True)
+    tracking_url = models.CharField(
+        _("tracking page"),
+        max_length=300,
+        blank=True,
+        help_text=_("With {tracking_number} where the number goes."),
+    )
+
+    class Meta:
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name_ko} ({self.code})"
+
+
+class FareType(models.TextChoices):
+    PREPAID = "prepaid", _("Prepaid (선불)")
+    COLLECT = "collect", _("Collect (착불)")
+    CREDIT = "credit", _("Credit (신용)")
+
+
+class Gateway(models.TextChoices):
+    SIMULATOR = "simulator", _("Banpum carrier simulator")
+    CJ = "cj", _("CJ Logistics standard API")
+    NONE = "none", _("Not linked (manual)")
+
+
+class CarrierAccount(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="carrier_accounts")
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="accounts")
+    name = models.CharField(_("name"), max_length=100)
+    gateway = models.CharField(
+        _("integration"), max_length=20, choices=Gateway.choices, default=Gateway.NONE
+    )
+    api_base_url = models.URLField(_("API base URL"), blank=True)
+    credentials = models.JSONField(
+        _("credentials"), default=dict, blank=True, help_text=_("API keys of the contract.")
+    )
+    webhook_secret = models.CharField(_("webhook secret"), max_length=128, blank=True)
+    poll_tracking = models.BooleanField(
+        _("poll tracking"), default=False, help_text=_("For carriers that send no webhooks.")
+    )
+    customer_code = models.CharField(_("customer code"), max_length=64, blank=True)
+    fare_type = models.CharField(
+        _("fare type"), max_length=10, choices=FareType.choices, default=FareType.CREDIT
+    )
+    box_sizes = models.JSONField(
+        _("box sizes and fares"),
+        default=list,
+        blank=True,
+        help_text=_('e.g. [{"code": "small", "label": "소형", "max_cm": 80, "fare": 3000}]'),
+    )
+    return_name = models.CharField(_("return addressee"), max_length=100, blank=True)
+    return_phone = models.CharField(_("return phone"), max_length=32, blank=True)
+    return_postcode = models.CharField(_("return postcode"), max_length=10, blank=True)
+    return_address1 = models.CharField(_("return address"), max_length=200, blank=True)
+    return_address2 = models.CharField(_("return address detail"), max_length=200, blank=True)
+    instructions = models.TextField(
+        _("customer instructions"),
+        blank=True,
+        help_text=_("For an unlinked carrier: how the customer books and sends the parcel."),
+    )
+    is_default = models.BooleanField(_("default"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("carrier account")
+        verbose_name_plural = _("carrier accounts")
+        ordering = ["store", "-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store"],
+                condition=Q(is_default=True),
+                name="one_default_carrier_account_per_store",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def linked(self) -> bool:
+        return self.gateway != Gateway.NONE
+
+    def fare_for(self, box_size: str) -> int:
+        for box in self.box_sizes or []:
+            if box.get("code") == box_size:
+                return int(box.get("fare", 0))
+        return 0
+
+
+class CarrierRule(models.Model):
+    """One line of the store's carrier choice: the first matching rule (by priority) wins."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="carrier_rules")
+    priority = models.PositiveIntegerField(_("priority"), default=100)
+    account = models.ForeignKey(
+        CarrierAccount, on_delete=models.CASCADE, related_name="rules", verbose_name=_("account")
+    )
+    postcode_prefixes = models.JSONField(
+        _("postcode prefixes"), default=list, blank=True, help_text=_('e.g. ["63"] for Jeju')
+    )
+    reason_codes = models.JSONField(_("reason codes"), default=list, blank=True)
+    box_sizes = models.JSONField(_("box sizes"), default=list, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("carrier rule")
+        verbose_name_plural = _("carrier rules")
+        ordering = ["store", "priority", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.priority}: {self.account}"
+
+
+class PickupStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted")
+    PICKED_UP = "picked_up", _("Picked up")
+    IN_TRANSIT = "in_transit", _("In transit")
+    DELIVERED = "delivered_to_warehouse", _("Delivered to the warehouse")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXCEPTION = "exception", _("Exception")
+    FAILED = "failed", _("Failed")
+
+
+class PickupException(models.TextChoices):
+    CUSTOMER_ABSENT = "customer_absent", _("Customer absent")
+    ADDRESS_NOT_FOUND = "address_not_found", _("Address not found")
+    REFUSED = "refused", _("Refused by the customer")
+    ITEM_NOT_READY = "item_not_ready", _("Item not ready")
+    BOOKING_FAILED = "booking_failed", _("Booking failed")
+    OTHER = "other", _("Other")
+
+
+class Pickup(models.Model):
+    """A request to a carrier to collect a return (회수 요청), or a hand-entered waybill."""
+
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="pickups"
+    )
+    account = models.ForeignKey(CarrierAccount, on_delete=models.PROTECT, related_name="pickups")
+    status = models.CharField(
+        _("status"), max_length=24, choices=PickupStatus.choices, default=PickupStatus.REQUESTED
+    )
+    manual = models.BooleanField(
+        _("entered by hand"), default=False, help_text=_("Waybill typed in; nothing was booked.")
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    selection_reason = models.CharField(_("why this carrier"), max_length=300, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=100)
+    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    address1 = models.CharField(_("address"), max_length=200, blank=True)
+    address2 = models.CharField(_("address detail"), max_length=200, blank=True)
+    preferred_date = models.DateField(_("preferred date"), null=True, blank=True)
+    box_count = models.PositiveSmallIntegerField(_("boxes"), default=1)
+    box_size = models.CharField(_("box size"), max_length=20, blank=True)
+    fare_type = models.CharField(_("fare type"), max_length=10, choices=FareType.choices)
+    fare_amount = models.PositiveBigIntegerField(_("fare"), default=0)
+    item_summary = models.CharField(_("items"), max_length=300, blank=True)
+    memo = models.CharField(_("memo for the driver"), max_length=300, blank=True)
+    carrier_reference = models.CharField(_("carrier reference"), max_length=64, blank=True)
+    waybill_number = models.CharField(_("waybill number"), max_length=64, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(_("booking attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    exception_code = models.CharField(
+        _("exception"), max_length=24, choices=PickupException.choices, blank=True
+    )
+    exception_message = models.CharField(_("carrier's words"), max_length=500, blank=True)
+    exception_at = models.DateTimeField(_("exception at"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_confirmed = models.BooleanField(
+        _("cancel confirmed by carrier"), default=False, editable=False
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pickup")
+        verbose_name_plural = _("pickups")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.return_request} {self.waybill_number or self.status}"
+
+
+class TrackingStatus(models.TextChoices):
+    """tracker.delivery's normalised status set."""
+
+    INFORMATION_RECEIVED = "INFORMATION_RECEIVED", _("Information received")
+    AT_PICKUP = "AT_PICKUP", _("At pickup")
+    IN_TRANSIT = "IN_TRANSIT", _("In transit")
+    OUT_FOR_DELIVERY = "OUT_FOR_DELIVERY", _("Out for delivery")
+    ATTEMPT_FAIL = "ATTEMPT_FAIL", _("Attempt failed")
+    DELIVERED = "DELIVERED", _("Delivered")
+    AVAILABLE_FOR_PICKUP = "AVAILABLE_FOR_PICKUP", _("Available for pickup")
+    EXCEPTION = "EXCEPTION", _("Exception")
+    UNKNOWN = "UNKNOWN", _("Unknown")
+
+
+class TrackingEvent(models.Model):
+    carrier_code = models.CharField(_("carrier"), max_length=64)
+    tracking_number = models.CharField(_("tracking number"), max_length=64)
+    dedupe_key = models.CharField(_("dedupe key"), max_length=128)
+    status = models.CharField(_("status"), max_length=24, choices=TrackingStatus.choices)
+    raw_status = models.CharField(_("carrier status"), max_length=100, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    exception_code = models.CharField(_("exception"), max_length=24, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    pickup = models.ForeignKey(
+        Pickup, on_delete=models.CASCADE, null=True, blank=True, related_name="tracking_events"
+    )
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, null=True, blank=True, related_name="tracking_events"
+    )
+
+    class Meta:
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        ordering = ["carrier_code", "tracking_number", "occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier_code", "tracking_number", "dedupe_key"],
+                name="tracking_event_dedupe",
+            )
+        ]
+        indexes = [models.Index(fields=["carrier_code", "tracking_number", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} {self.status} {self.occurred_at:%Y-%m-%d %H:%M}"

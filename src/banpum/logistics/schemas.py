@@ -1,0 +1,117 @@
+"""API shapes for pickups, tracking and the CS queues."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class TrackingEventOut(Schema):
+    status: str
+    raw_status: str
+    description: str
+    location: str
+    exception_code: str
+    occurred_at: dt.datetime
+
+
+class PickupOut(Schema):
+    id: int
+    status: str
+    manual: bool
+    carrier: str
+    carrier_name: str
+    account: str
+    selection_reason: str
+    waybill_number: str
+    carrier_reference: str
+    contact_name: str
+    contact_phone: str
+    postcode: str
+    address1: str
+    address2: str
+    preferred_date: dt.date | None
+    box_count: int
+    box_size: str
+    fare_type: str
+    fare_amount: int
+    item_summary: str
+    memo: str
+    attempts: int
+    last_error: str
+    exception_code: str
+    exception_message: str
+    exception_at: dt.datetime | None
+    requested_at: dt.datetime
+    accepted_at: dt.datetime | None
+    picked_up_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    return_number: str
+    tracking_events: list[TrackingEventOut]
+
+    @staticmethod
+    def resolve_carrier(obj: Any) -> str:
+        return str(obj.account.carrier.code)
+
+    @staticmethod
+    def resolve_carrier_name(obj: Any) -> str:
+        return str(obj.account.carrier.name_ko)
+
+    @staticmethod
+    def resolve_account(obj: Any) -> str:
+        return str(obj.account.name)
+
+    @staticmethod
+    def resolve_return_number(obj: Any) -> str:
+        return str(obj.return_request.number)
+
+    @staticmethod
+    def resolve_tracking_events(obj: Any) -> list[Any]:
+        return list(obj.tracking_events.all())
+
+
+class WaybillIn(Schema):
+    waybill_number: str = Field(min_length=1, max_length=40)
+    carrier_code: str = Field(default="", max_length=64, description="e.g. kr.cjlogistics")
+
+
+class RerequestIn(Schema):
+    preferred_date: dt.date | None = None
+    contact_name: str = Field(default="", max_length=100)
+    contact_phone: str = Field(default="", max_length=32)
+    postcode: str = Field(default="", max_length=10)
+    address1: str = Field(default="", max_length=200)
+    address2: str = Field(default="", max_length=200)
+    box_count: int = Field(default=1, ge=1, le=20)
+    box_size: str = Field(default="", max_length=20)
+    memo: str = Field(default="", max_length=300)
+    note: str = Field(default="", max_length=2000)
+
+
+class NoteIn(Schema):
+    note: str = Field(default="", max_length=2000)
+
+
+class LabelBatchIn(Schema):
+    numbers: list[str] = Field(min_length=1, max_length=500, description="Return numbers")
+    layout: Literal["A6", "A4"] = "A4"
+
+
+class StalledOut(Schema):
+    number: str
+    status: str
+    kind: str
+    since: dt.datetime
+    age_hours: float
+    value_at_risk: int
+    waybill_number: str
+    carrier: str
+    customer_name: str | None
+    order_number: str
+
+
+class StalledListOut(Schema):
+    count: int
+    value_at_risk: int
+    items: list[StalledOut]

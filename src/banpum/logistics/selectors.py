@@ -1,0 +1,115 @@
+"""Logistics reads: a return's pickups, the CS exception queue, and stalled returns at risk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from banpum.commerce.models import Store
+from banpum.logistics.models import Pickup, PickupStatus, TrackingEvent
+from banpum.returns.models import ReturnRequest, ReturnStatus
+
+
+@dataclass(frozen=True)
+class StallThresholds:
+    """How long each step may take before a return counts as stalled (env-configurable)."""
+
+    not_booked_hours: int = int(os.environ.get("BANPUM_STALL_NOT_BOOKED_HOURS", "12"))
+    not_collected_days: int = int(os.environ.get("BANPUM_STALL_NOT_COLLECTED_DAYS", "3"))
+    not_shipped_days: int = int(os.environ.get("BANPUM_STALL_NOT_SHIPPED_DAYS", "7"))
+    not_delivered_days: int = int(os.environ.get("BANPUM_STALL_NOT_DELIVERED_DAYS", "5"))
+    exception_hours: int = int(os.environ.get("BANPUM_STALL_EXCEPTION_HOURS", "4"))
+
+
+@dataclass(frozen=True)
+class StalledReturn:
+    return_request: ReturnRequest
+    kind: str  # not_booked | booking_failed | exception | not_collected | not_shipped | not_delivered
+    since: dt.datetime
+    age: dt.timedelta
+    value_at_risk: int
+    pickup: Pickup | None
+
+
+def value_at_risk(return_request: ReturnRequest) -> int:
+    """The goods' value while they are out of the seller's hands: what a loss would cost."""
+    refund = (return_request.decision or {}).get("refund") or {}
+    return int(refund.get("items", return_request.refund_estimate) or 0)
+
+
+def pickups_for_return(*, return_request: ReturnRequest) -> QuerySet[Pickup]:
+    return (
+        return_request.pickups.select_related("account__carrier")
+        .prefetch_related(
+            Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("occurred_at"))
+        )
+        .order_by("-id")
+    )
+
+
+def pickup_exceptions(*, store: Store) -> QuerySet[Pickup]:
+    """The CS queue: pickups that failed or hit an exception while the return still waits."""
+    return (
+        Pickup.objects.filter(
+            account__store=store,
+            status__in=(PickupStatus.EXCEPTION, PickupStatus.FAILED),
+            return_request__status=ReturnStatus.PICKUP_REQUESTED,
+        )
+        .select_related("return_request", "account__carrier")
+        .order_by("exception_at", "id")
+    )
+
+
+def stalled_returns(
+    *, store: Store, now: dt.datetime | None = None, thresholds: StallThresholds | None = None
+) -> list[StalledReturn]:
+    now = now or timezone.now()
+    limits = thresholds or StallThresholds()
+    found: dict[int, StalledReturn] = {}
+
+    def add(rr: ReturnRequest, kind: str, since: dt.datetime, pickup: Pickup | None) -> None:
+        if rr.pk not in found:
+            found[rr.pk] = StalledReturn(rr, kind, since, now - since, value_at_risk(rr), pickup)
+
+    returns = ReturnRequest.objects.filter(store=store).select_related("order", "customer")
+    pickups = Pickup.objects.filter(account__store=store).select_related(
+        "return_request__order", "return_request__customer", "account__carrier"
+    )
+    for pickup in pickups.filter(
+        status__in=(PickupStatus.EXCEPTION, PickupStatus.FAILED),
+        return_request__status=ReturnStatus.PICKUP_REQUESTED,
+        exception_at__lt=now - dt.timedelta(hours=limits.exception_hours),
+    ):
+        kind = "booking_failed" if pickup.status == PickupStatus.FAILED else "exception"
+        add(pickup.return_request, kind, pickup.exception_at or pickup.requested_at, pickup)
+    for pickup in pickups.filter(
+        status__in=(PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT),
+        picked_up_at__lt=now - dt.timedelta(days=limits.not_delivered_days),
+    ):
+        add(pickup.return_request, "not_delivered", pickup.picked_up_at or now, pickup)
+    for pickup in pickups.filter(
+        status=PickupStatus.ACCEPTED,
+        manual=False,
+        accepted_at__lt=now - dt.timedelta(days=limits.not_collected_days),
+    ):
+        add(pickup.return_request, "not_collected", pickup.accepted_at or now, pickup)
+    for pickup in pickups.filter(
+        status=PickupStatus.REQUESTED,
+        requested_at__lt=now - dt.timedelta(hours=limits.not_booked_hours),
+    ):
+        add(pickup.return_request, "not_booked", pickup.requested_at, pickup)
+    for rr in returns.filter(
+        status=ReturnStatus.APPROVED,
+        updated_at__lt=now - dt.timedelta(hours=limits.not_booked_hours),
+    ):
+        add(rr, "not_booked", rr.updated_at, None)
+    for rr in returns.filter(
+        status=ReturnStatus.AWAITING_SHIPMENT,
+        updated_at__lt=now - dt.timedelta(days=limits.not_shipped_days),
+    ):
+        add(rr, "not_shipped", rr.updated_at, None)
+    return sorted(found.values(), key=lambda item: item.since)

@@ -1,0 +1,1 @@
+"""Logistics commands: pickups (booking, cancelling, exceptions) and tracking ingestion."""
