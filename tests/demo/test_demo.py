@@ -1,20 +1,22 @@
-"""``banpum demo``: a small demo store, checked the way a reviewer would look at it."""
+"""``banpum demo``: a small demo store, checked the way a reviewer would look at it.
+
+The store is seeded once for the module (``conftest.seeded``) and only read here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections import Counter
-from io import StringIO
+from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Sum
 
-from banpum.accounts.models import ApiKey
 from banpum.accounts.services import api_key_authenticate
 from banpum.commerce.models import (
     Customer,
@@ -26,20 +28,32 @@ from banpum.commerce.models import (
     Store,
 )
 from banpum.demo.catalog import CATALOG_SIZE, catalog, ean13_check_digit
+from banpum.demo.logistics import CARRIER_API_KEY, LINKED_NAME, UNLINKED_NAME
+from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import DEMO_API_KEY, DEMO_PASSWORD, DemoSummary, demo_seed
+from banpum.demo.simulator import STATE_FILE
+from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
+from banpum.logistics.models import (
+    CarrierAccount,
+    CarrierRule,
+    Gateway,
+    Pickup,
+    PickupException,
+    PickupStatus,
+)
+from banpum.logistics.selectors import pickup_exceptions
 from banpum.policy.models import ReturnPolicy
 from banpum.returns.models import (
     CLAIMING_STATUSES,
+    EventType,
     ReturnEvent,
     ReturnLine,
     ReturnRequest,
     ReturnStatus,
 )
+from tests.demo.helpers import NOW, ORDERS, RETURNS, Seeded, row_counts
 
-# A fixed clock whose 120-day history spans 추석 2025 (5-8 October) and its substitute holiday.
-NOW = dt.datetime(2025, 10, 20, 5, 0, tzinfo=dt.UTC)
 SEOUL = ZoneInfo("Asia/Seoul")
-ORDERS, RETURNS = 120, 40
 HANGUL_NAME = re.compile(r"^[가-힣]{2,5}$")
 ORDER_NUMBERS = {
     SalesChannel.Kind.SMARTSTORE: re.compile(r"^\d{16}$"),
@@ -48,36 +62,27 @@ ORDER_NUMBERS = {
     SalesChannel.Kind.OWN_MALL: re.compile(r"^BM\d{10}$"),
     SalesChannel.Kind.MANUAL: re.compile(r"^TEL-\d{6}-\d{3}$"),
 }
-MODELS = (
-    Store,
-    SalesChannel,
-    Product,
-    Customer,
-    Order,
-    OrderLine,
-    Shipment,
-    ReturnPolicy,
-    ReturnRequest,
-    ReturnLine,
-    ReturnEvent,
-    ApiKey,
-)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PS = PickupStatus
+S = ReturnStatus
 
 
 @pytest.fixture
-def demo(db: Any) -> DemoSummary:
-    return demo_seed(orders=ORDERS, returns=RETURNS, now=NOW)
-
-
-def _counts() -> dict[str, int]:
-    counts = {model.__name__: model.objects.count() for model in MODELS}
-    counts["User"] = get_user_model().objects.count()
-    return counts
+def simulator_bookings(seeded: Seeded, demo: DemoSummary) -> Iterator[dict[str, dict[str, Any]]]:
+    """What the simulator kept (its state file, read by a second simulator), by waybill."""
+    state = seeded.var_dir / STATE_FILE
+    assert demo.simulator_state == state
+    # At (almost) no speed, so that nothing happens to the parcels while it is asked.
+    simulator = CarrierSimulator(port=0, config=SimulatorConfig(speed=0.001), state_path=state)
+    simulator.start()
+    try:
+        response = httpx.get(
+            f"{simulator.base_url}/v1/pickups",
+            headers={"Authorization": f"Bearer {CARRIER_API_KEY}"},
+        )
+        response.raise_for_status()
+        yield {row["waybill_number"]: row for row in response.json()["pickups"]}
+    finally:
+        simulator.stop()
 
 
 def test_catalogue_is_valid_ean13_with_rounded_prices() -> None:
@@ -167,14 +172,26 @@ def test_orders_add_up_and_look_like_their_channels(demo: DemoSummary) -> None:
             assert shipment.shipped_at < shipment.delivered_at <= NOW
     assert shipments.filter(delivered_at__isnull=True).exists() or shipments.count() < ORDERS
 
+    # Postcodes lie in the region the address names (the carrier rules go by them).
+    regions = {
+        "서울특별시": ("0",),
+        "제주특별자치도": ("63",),
+        "부산광역시": ("46", "47", "48", "49"),
+    }
+    for order in orders:
+        prefix = regions.get(order.shipping_address1.split()[0])
+        if prefix is not None and order.shipping_postcode != "00000":
+            assert order.shipping_postcode.startswith(prefix), order.shipping_address1
+
 
 @pytest.mark.django_db
 def test_returns_reach_every_status_through_the_services(demo: DemoSummary) -> None:
     returns = ReturnRequest.objects.filter(store__slug="demo")
     assert returns.count() == RETURNS
     statuses = Counter(returns.values_list("status", flat=True))
-    assert set(statuses) == set(ReturnStatus.values)
+    assert set(statuses) == set(ReturnStatus.values)  # arrived included
     assert demo.returns_by_status == {status: statuses[status] for status in ReturnStatus.values}
+    assert RETURNS >= MIN_RETURNS
 
     held = returns.filter(status=ReturnStatus.ON_HOLD)
     assert held.exclude(hold_reason="").count() == held.count()
@@ -187,6 +204,7 @@ def test_returns_reach_every_status_through_the_services(demo: DemoSummary) -> N
         events = list(return_request.events.all())
         # One event per status change, from the creation to the status the return is in.
         assert events[0].type == "created"
+        assert all(event.type in EventType.values for event in events)
         changes = [event for event in events if event.type == "status_changed"]
         assert (changes[-1].to_status if changes else "requested") == return_request.status
         assert return_request.version == 1 + len(changes)
@@ -215,6 +233,7 @@ def test_returns_stay_within_what_was_delivered_and_paid(demo: DemoSummary) -> N
 
 @pytest.mark.django_db
 def test_timelines_are_backdated_in_order(demo: DemoSummary) -> None:
+    """The return's events, its pickups' timestamps and the parcel's tracking tell one story."""
     returns = ReturnRequest.objects.filter(store__slug="demo").prefetch_related("events")
     for return_request in returns:
         times = [event.at for event in return_request.events.all()]
@@ -225,6 +244,40 @@ def test_timelines_are_backdated_in_order(demo: DemoSummary) -> None:
         assert return_request.number.startswith(f"R{month}-")
         if return_request.status in (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED):
             assert return_request.refund_due_on is not None
+
+    for pickup in Pickup.objects.filter(account__store__slug="demo").select_related(
+        "return_request"
+    ):
+        created = pickup.return_request.created_at
+        steps = [
+            pickup.requested_at,
+            pickup.accepted_at,
+            pickup.picked_up_at,
+            pickup.delivered_at,
+        ]
+        stamps = [stamp for stamp in steps if stamp is not None]
+        assert stamps == sorted(stamps), pickup
+        assert created <= stamps[0]
+        assert stamps[-1] <= NOW
+        for stamp in (pickup.exception_at, pickup.cancelled_at, pickup.updated_at):
+            assert stamp is None or pickup.requested_at <= stamp <= NOW
+        events = list(pickup.tracking_events.order_by("id"))
+        times = [event.occurred_at for event in events]
+        assert times == sorted(times), pickup
+        assert all(pickup.requested_at <= moment <= NOW for moment in times)
+        if events:
+            assert events[0].status == "INFORMATION_RECEIVED"
+            assert events[0].occurred_at == pickup.accepted_at
+        if pickup.picked_up_at is not None:
+            # The return went in transit when the parcel was collected (and arrived with it).
+            moved = pickup.return_request.events.get(
+                data__action="mark_in_transit", data__pickup_id=pickup.pk
+            )
+            assert moved.at == pickup.picked_up_at
+        if pickup.delivered_at is not None:
+            assert pickup.return_request.events.get(data__action="arrive").at == (
+                pickup.delivered_at
+            )
 
 
 @pytest.mark.django_db
@@ -259,30 +312,182 @@ def test_logins_and_api_key(demo: DemoSummary) -> None:
 
 
 @pytest.mark.django_db
-def test_second_run_changes_nothing(demo: DemoSummary) -> None:
-    before = _counts()
+def test_second_run_changes_nothing(seeded: Seeded, demo: DemoSummary) -> None:
+    state = seeded.var_dir / STATE_FILE
+    kept = state.read_bytes()
+    before = row_counts()
     again = demo_seed(orders=ORDERS, returns=RETURNS, now=NOW)
     assert not again.created
     assert not again.api_key_created
     assert again.users == {"admin": False, "cs": False}
     assert again.returns_by_status == demo.returns_by_status
-    assert _counts() == before
+    assert again.pickups_by_status == demo.pickups_by_status
+    assert again.simulator_url == ""  # no carrier was called
+    assert row_counts() == before
+    assert state.read_bytes() == kept
+
+
+def _latest_pickup(return_request: ReturnRequest) -> Pickup | None:
+    return return_request.pickups.order_by("-id").first()
 
 
 @pytest.mark.django_db
-def test_command_today_then_already_present(settings: Any) -> None:
-    out = StringIO()
-    call_command("demo", orders=80, returns=20, stdout=out)
-    first = out.getvalue()
-    assert "created" in first
-    assert DEMO_API_KEY in first
-    assert "admin / banpum-demo" in first
-    assert "for the demo only" in first
-    assert set(ReturnRequest.objects.values_list("status", flat=True)) == set(ReturnStatus.values)
-    assert "skipped" not in first
+def test_carriers_linked_default_and_jeju_rule(seeded: Seeded, demo: DemoSummary) -> None:
+    store = Store.objects.get(slug="demo")
+    linked = CarrierAccount.objects.get(store=store, is_default=True)
+    assert linked.name == LINKED_NAME
+    assert linked.carrier.code == "kr.cjlogistics"
+    assert linked.gateway == Gateway.SIMULATOR
+    assert linked.api_base_url == f"http://127.0.0.1:{seeded.port}"
+    assert linked.credentials == {"api_key": "demo-store"}
+    assert linked.webhook_secret
+    assert linked.customer_code
+    assert linked.fare_type == "credit"
+    assert [(box["label"], box["fare"]) for box in linked.box_sizes] == [
+        ("극소", 3000),
+        ("소", 3500),
+        ("중", 4000),
+        ("대", 5000),
+    ]
+    assert linked.return_address1 == store.return_address_line1
+    assert linked.is_active
 
-    before = _counts()
-    out = StringIO()
-    call_command("demo", orders=80, returns=20, stdout=out)
-    assert "demo data already present" in out.getvalue()
-    assert _counts() == before
+    unlinked = CarrierAccount.objects.get(store=store, is_default=False)
+    assert unlinked.name == UNLINKED_NAME
+    assert (unlinked.carrier.code, unlinked.gateway) == ("kr.epost", Gateway.NONE)
+    assert not unlinked.linked
+    assert "1588-1300" in unlinked.instructions
+    assert "송장번호" in unlinked.instructions
+    assert unlinked.is_active  # switched back on after the approvals made while it was off
+
+    rule = CarrierRule.objects.get(store=store)
+    assert (rule.account, rule.postcode_prefixes, rule.note) == (unlinked, ["63"], "제주 도서산간")
+
+    # Jeju: routed to the post office, the buyer told how; one of them sent the parcel since.
+    jeju = ReturnRequest.objects.filter(
+        store=store, method="carrier_pickup", order__shipping_postcode__startswith="63"
+    )
+    waiting = jeju.get(status=S.AWAITING_SHIPMENT)
+    assert not waiting.pickups.exists()
+    told = waiting.events.get(data__action="await_shipment")
+    assert "우체국" in told.note
+    assert "송장번호" in told.note
+    assert store.return_address_line1 in told.note
+    sent = jeju.get(status=S.IN_TRANSIT)
+    manual = sent.pickups.get()
+    assert (manual.manual, manual.status, manual.account) == (True, PS.ACCEPTED, unlinked)
+    assert manual.waybill_number.isdigit()
+    assert len(manual.waybill_number) == 13
+    # Every other carrier pickup went to the linked default.
+    others = Pickup.objects.filter(account__store=store, manual=False)
+    assert set(others.values_list("account", flat=True)) == {linked.pk}
+
+
+@pytest.mark.django_db
+def test_pickups_in_every_state_booked_on_the_simulator(
+    demo: DemoSummary, simulator_bookings: dict[str, dict[str, Any]]
+) -> None:
+    pickups = Pickup.objects.filter(account__store__slug="demo", manual=False)
+    statuses = Counter(pickups.values_list("status", flat=True))
+    assert set(statuses) == set(PickupStatus.values)
+    assert demo.pickups_by_status == {
+        status: statuses[status] + (status == PS.ACCEPTED) for status in PickupStatus.values
+    }  # the manual (Jeju) pickup counts as accepted
+
+    for pickup in pickups:
+        if pickup.status in (PS.REQUESTED, PS.FAILED):
+            assert pickup.waybill_number == ""  # never booked
+            continue
+        booking = simulator_bookings.get(pickup.waybill_number)
+        assert booking is not None, f"{pickup.waybill_number} unknown to the simulator"
+        assert booking["reference"] == pickup.carrier_reference
+        assert booking["idempotency_key"] == pickup.idempotency_key
+        expected = {
+            PS.ACCEPTED: "accepted",
+            PS.PICKED_UP: "picked_up",
+            PS.IN_TRANSIT: ("in_transit", "out_for_delivery"),
+            PS.DELIVERED: "delivered",
+            PS.EXCEPTION: "exception",
+            PS.CANCELLED: "cancelled",
+        }[PS(pickup.status)]
+        assert booking["status"] in expected, (pickup.status, booking)
+        if pickup.status == PS.CANCELLED:
+            assert pickup.cancel_confirmed
+    booked = pickups.exclude(waybill_number="")
+    assert len(simulator_bookings) == booked.count()
+
+    # Left for the worker of `banpum serve`: the newest, requested within hours.
+    for pickup in pickups.filter(status=PS.REQUESTED):
+        assert pickup.attempts == 0
+        assert NOW - pickup.requested_at < dt.timedelta(hours=6)
+        assert pickup.return_request.status == S.PICKUP_REQUESTED
+    refused = pickups.get(status=PS.FAILED)
+    assert refused.postcode == "00000"
+    assert refused.exception_code == PickupException.BOOKING_FAILED
+    assert "주소" in refused.exception_message
+
+
+@pytest.mark.django_db
+def test_exceptions_wait_in_the_cs_queue(demo: DemoSummary) -> None:
+    store = Store.objects.get(slug="demo")
+    queue = list(pickup_exceptions(store=store))
+    failing = Pickup.objects.filter(
+        account__store=store,
+        status__in=(PS.EXCEPTION, PS.FAILED),
+        return_request__status=S.PICKUP_REQUESTED,
+    )
+    assert {pickup.pk for pickup in queue} == set(failing.values_list("pk", flat=True))
+    assert {pickup.exception_code for pickup in queue} == {
+        PickupException.CUSTOMER_ABSENT,
+        PickupException.ADDRESS_NOT_FOUND,
+        PickupException.BOOKING_FAILED,
+    }
+    for pickup in queue:
+        assert pickup.exception_message
+        assert pickup.return_request.events.filter(
+            type=EventType.LOGISTICS,
+            data__kind__in=("pickup_exception", "pickup_failed"),
+            data__pickup_id=pickup.pk,
+        ).exists()
+        if pickup.status == PS.EXCEPTION:
+            assert pickup.tracking_events.filter(status="ATTEMPT_FAIL").exists()
+
+
+@pytest.mark.django_db
+def test_returns_follow_their_pickups(demo: DemoSummary) -> None:
+    returns = ReturnRequest.objects.filter(store__slug="demo")
+    for return_request in returns.filter(method="carrier_pickup"):
+        pickup = _latest_pickup(return_request)
+        status = return_request.status
+        if status in (S.ARRIVED, S.RECEIVED, S.INSPECTED, S.COMPLETED):
+            assert pickup is not None, return_request
+            assert pickup.status == PS.DELIVERED, return_request
+            assert pickup.tracking_events.filter(status="DELIVERED").exists()
+        elif status == S.IN_TRANSIT and not (pickup and pickup.manual):
+            assert pickup is not None
+            assert pickup.status in (PS.PICKED_UP, PS.IN_TRANSIT)
+        elif status == S.PICKUP_REQUESTED:
+            assert pickup is not None
+            assert pickup.status in (PS.REQUESTED, PS.ACCEPTED, PS.EXCEPTION, PS.FAILED)
+        elif status == S.APPROVED:
+            # Approved while the carrier accounts were off: the sweep books it later.
+            assert pickup is None
+            assert return_request.events.filter(data__kind="no_carrier").exists()
+    assert returns.filter(status=S.APPROVED).exists()
+
+    # Cancelled after the booking: the pickup was cancelled at the carrier too.
+    cancelled = Pickup.objects.filter(
+        return_request__in=returns.filter(status=S.CANCELLED), status=PS.CANCELLED
+    )
+    assert cancelled.exists()
+    assert all(pickup.cancel_confirmed and pickup.waybill_number for pickup in cancelled)
+
+    # The driver found nobody; CS switched the return to self-ship.
+    switched = returns.get(events__data__action="switch_to_self_ship")
+    assert (switched.status, switched.method) == (S.AWAITING_SHIPMENT, "self_ship")
+    given_up = switched.pickups.get()
+    assert (given_up.status, given_up.exception_code) == (
+        PS.CANCELLED,
+        PickupException.CUSTOMER_ABSENT,
+    )
+    assert given_up.cancel_confirmed

@@ -62,6 +62,28 @@ _WAYBILL_SHAPES: dict[str, tuple[str, int]] = {
     "kr.logen": ("3", 11),
 }
 
+# First two digits of the postcodes of each region (시·도), as Korea Post assigns them.
+POSTCODE_PREFIXES: dict[str, tuple[int, int]] = {
+    "서울특별시": (1, 9),
+    "경기도": (10, 18),
+    "인천광역시": (21, 23),
+    "강원특별자치도": (24, 26),
+    "충청북도": (27, 29),
+    "세종특별자치시": (30, 30),
+    "충청남도": (31, 33),
+    "대전광역시": (34, 35),
+    "경상북도": (36, 40),
+    "대구광역시": (41, 43),
+    "울산광역시": (44, 45),
+    "부산광역시": (46, 49),
+    "경상남도": (50, 53),
+    "전북특별자치도": (54, 56),
+    "전라남도": (57, 60),
+    "광주광역시": (61, 62),
+    "제주특별자치도": (63, 63),
+}
+JEJU_PREFIX = "63"
+
 # Orders are placed mostly in the evening, hardly at night.
 _HOUR_WEIGHTS = (2, 1, 1, 0, 0, 0, 1, 2, 3, 4, 5, 5, 6, 6, 5, 5, 5, 5, 6, 7, 9, 10, 9, 5)
 _LINE_COUNT_WEIGHTS = {1: 60, 2: 25, 3: 10, 4: 5}
@@ -96,6 +118,11 @@ class OrderInfo:
     ordered_at: dt.datetime
     delivered_at: dt.datetime | None
     lines: tuple[LineInfo, ...]
+    postcode: str = ""  # where a pickup would collect the parcel
+
+    @property
+    def jeju(self) -> bool:
+        return self.postcode.startswith(JEJU_PREFIX)
 
 
 @dataclass
@@ -126,14 +153,32 @@ def _phone(rng: random.Random) -> str:
 
 
 def _buyer(fake: Faker, rng: random.Random) -> _Buyer:
+    name = fake.name()
+    phone = _phone(rng)
+    email = f"{fake.user_name()}{rng.randint(1, 999)}@{rng.choice(_EMAIL_DOMAINS)}"
+    digits = fake.postcode()
+    address1 = fake.road_address()
     return _Buyer(
-        name=fake.name(),
-        phone=_phone(rng),
-        email=f"{fake.user_name()}{rng.randint(1, 999)}@{rng.choice(_EMAIL_DOMAINS)}",
-        postcode=fake.postcode(),
-        address1=fake.road_address(),
+        name=name,
+        phone=phone,
+        email=email,
+        postcode=postcode_for(address1, digits),
+        address1=address1,
         address2=fake.address_detail(),
     )
+
+
+def postcode_for(address1: str, digits: str) -> str:
+    """A 5-digit postcode (국가기초구역번호) in the region the address names.
+
+    Faker draws the postcode and the address independently; carriers route by postcode (and
+    the demo's Jeju rule matches "63"), so the first two digits follow the address's region
+    and the last three come from Faker's draw.
+    """
+    region = address1.split(" ", 1)[0]
+    low, high = POSTCODE_PREFIXES.get(region, (1, 9))
+    prefix = low + int(digits[:2]) % (high - low + 1)
+    return f"{prefix:02d}{digits[2:]}"
 
 
 def _order_times(
@@ -395,6 +440,7 @@ def _info(draft: _Draft) -> OrderInfo:
         customer_flagged=customer.is_flagged,
         ordered_at=order.ordered_at,
         delivered_at=draft.shipment.delivered_at if draft.shipment else None,
+        postcode=order.shipping_postcode,
         lines=tuple(
             LineInfo(
                 id=line.pk,

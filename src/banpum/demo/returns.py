@@ -1,11 +1,15 @@
-"""Demo returns, opened and moved only through the returns services and the transition table.
+"""Demo returns, opened and moved only through the returns and logistics services.
 
-Each return is first *planned* (which order and lines, why, how, who asks, when, and the status
-it should end in), then the plans run in the order they were opened: ``return_request_create``
-with a ``now`` inside the order's legal window lets the policy decide it, and CS, carrier and
-warehouse steps follow with ``return_request_approve/hold/reject/cancel`` and
-``return_transition``. ``timeline.backdate`` then moves each return's timestamps from the
-moment the demo ran onto its planned timeline.
+Each return is first *planned* (which order and lines, why, how, who asks, when, the status it
+should end in and, for a carrier pickup, how far the carrier gets), then the plans run in the
+order they were opened: ``return_request_create`` with a ``now`` inside the order's legal
+window lets the policy decide it, and CS and warehouse steps follow with
+``return_request_approve/hold/reject/cancel`` and ``return_transition``. Approving a carrier
+pickup books it, as in the product; the bookings wait until every return is open, then the
+carrier desk (``logistics.CarrierDesk``) plays them on the carrier simulator, and the returns
+whose parcels it delivered go on through the warehouse. ``timeline.backdate`` then moves each
+return's timestamps (and its pickups' and tracking events') from the moment the demo ran onto
+its planned timeline.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -24,8 +29,18 @@ from banpum.commerce.models import Order, Store
 from banpum.core.actors import Actor
 from banpum.core.errors import ApplicationError
 from banpum.demo import texts
+from banpum.demo.logistics import PLAYED, UNKNOWN_POSTCODE, UNLINKED_CARRIER, CarrierDesk
+from banpum.demo.logistics import PickupPlan as P
 from banpum.demo.orders import LineInfo, OrderInfo
 from banpum.demo.timeline import backdate
+from banpum.logistics.models import Pickup, PickupStatus
+from banpum.logistics.services.pickups import (
+    PickupDetails,
+    active_pickup,
+    pickup_register_manual,
+    pickup_rerequest,
+    return_switch_to_self_ship,
+)
 from banpum.policy.deadlines import withdrawal_until
 from banpum.policy.fees import line_refund
 from banpum.policy.types import (
@@ -108,26 +123,64 @@ FLOWS: dict[S, Flow] = {
     S.PICKUP_REQUESTED: Flow(_DOWNSTREAM, 0.5, 3),
     S.AWAITING_SHIPMENT: Flow(_DOWNSTREAM, 0.5, 5),
     S.IN_TRANSIT: Flow(_DOWNSTREAM, 2.5, 6),
+    S.ARRIVED: Flow(_DOWNSTREAM, 3, 7),
     S.RECEIVED: Flow(_DOWNSTREAM, 4.5, 8),
     S.INSPECTED: Flow(_DOWNSTREAM, 5.5, 9),
     S.COMPLETED: Flow(_DOWNSTREAM, 8, None),
     S.CANCELLED: Flow(((Kind.CM_AUTO, 3), (Kind.CM_REVIEW, 1), (Kind.FAULT, 1)), 1.5, None),
 }
 
-# Share of each status among the demo's returns (out of 150).
+# The newest pickups, left for the job worker of ``banpum serve``, were requested within hours.
+_JUST_NOW = Flow(_DOWNSTREAM, 0, 0.2)
+
+# Share of each status among the demo's returns (out of 150). Approved is rare now: a carrier
+# pickup is booked on approval, so a return stays approved only while no carrier is active.
 STATUS_WEIGHTS: dict[S, int] = {
     S.REQUESTED: 12,
     S.ON_HOLD: 14,
-    S.APPROVED: 10,
+    S.APPROVED: 4,
     S.REJECTED: 8,
-    S.PICKUP_REQUESTED: 12,
+    S.PICKUP_REQUESTED: 14,
     S.AWAITING_SHIPMENT: 10,
     S.IN_TRANSIT: 14,
-    S.RECEIVED: 12,
-    S.INSPECTED: 10,
+    S.ARRIVED: 8,
+    S.RECEIVED: 10,
+    S.INSPECTED: 8,
     S.COMPLETED: 38,
     S.CANCELLED: 10,
 }
+
+# The returns each status needs, whatever the total: every pickup state, and the carrier cases
+# CS meets (exceptions, a refused booking, Jeju via the unlinked carrier, a switch to self-ship).
+# ``None`` is a return of any method, its pickup (if any) following from its status.
+REQUIRED: dict[S, tuple[P | None, ...]] = {
+    S.PICKUP_REQUESTED: (P.REQUESTED, P.ACCEPTED, P.ABSENT, P.ADDRESS, P.FAILED),
+    S.IN_TRANSIT: (P.PICKED_UP, P.IN_TRANSIT, P.JEJU_MANUAL),
+    S.AWAITING_SHIPMENT: (P.SELF_SHIP, P.JEJU),
+    S.ARRIVED: (P.DELIVERED,),
+    S.CANCELLED: (P.CANCELLED,),
+}
+# Further pickup-requested returns, in turn: mostly waiting for the driver, some failing.
+_MORE_PICKUPS_REQUESTED = (
+    P.ACCEPTED,
+    P.ACCEPTED,
+    P.ABSENT,
+    P.REREQUEST,
+    P.REQUESTED,
+    P.ACCEPTED,
+    P.ADDRESS,
+    P.ACCEPTED,
+    P.ABSENT,
+)
+MIN_RETURNS = sum(len(REQUIRED.get(status, (None,))) for status in STATUS_WEIGHTS)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One return to plan: the status it ends in and, if fixed, its pickup's story."""
+
+    target: S
+    pickup: P | None = None
 
 
 @dataclass(frozen=True)
@@ -149,12 +202,22 @@ class Plan:
     hold: tuple[HoldReason, str] | None = None
     cancel_after: S = S.REQUESTED  # for cancelled returns: how far it got first
     follow_up: str = ""
+    pickup: P | None = None  # a carrier pickup's story; None without one
 
 
 @dataclass
 class ReturnsResult:
     created: int = 0
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A return whose pickup was requested and waits for the carrier desk."""
+
+    plan: Plan
+    return_id: int
+    pickup_id: int
 
 
 @dataclass(frozen=True)
@@ -166,24 +229,43 @@ class Cast:
     system: Actor
 
 
-def status_plan(total: int, rng: random.Random) -> list[S]:
-    """``total`` target statuses in the demo's proportions, every status at least once."""
-    if total < len(STATUS_WEIGHTS):
-        raise ValueError(f"ask for at least {len(STATUS_WEIGHTS)} returns, one per status")
+def status_plan(total: int, rng: random.Random) -> list[Slot]:
+    """``total`` returns in the demo's proportions, with every status and pickup case.
+
+    The slots whose pickup story is fixed come first, so that the few orders that fit them
+    (Jeju addresses) are still free when they are planned; the others follow in random order.
+    """
+    if total < MIN_RETURNS:
+        raise ValueError(f"ask for at least {MIN_RETURNS} returns: every status and pickup case")
     weight_sum = sum(STATUS_WEIGHTS.values())
-    counts = {status: max(1, total * w // weight_sum) for status, w in STATUS_WEIGHTS.items()}
+    least = {status: len(REQUIRED.get(status, (None,))) for status in STATUS_WEIGHTS}
+    counts = {
+        status: max(least[status], total * w // weight_sum) for status, w in STATUS_WEIGHTS.items()
+    }
     ranked = sorted(STATUS_WEIGHTS, key=lambda status: -STATUS_WEIGHTS[status])
     index = 0
     while sum(counts.values()) != total:
         status = ranked[index % len(ranked)]
         if sum(counts.values()) < total:
             counts[status] += 1
-        elif counts[status] > 1:
+        elif counts[status] > least[status]:
             counts[status] -= 1
         index += 1
-    plan = [status for status, count in counts.items() for _ in range(count)]
-    rng.shuffle(plan)
-    return plan
+    fixed: list[Slot] = []
+    free: list[Slot] = []
+    for status, count in counts.items():
+        stories = list(REQUIRED.get(status, ()))
+        if status is S.PICKUP_REQUESTED:
+            extra = count - len(stories)
+            stories += [
+                _MORE_PICKUPS_REQUESTED[i % len(_MORE_PICKUPS_REQUESTED)] for i in range(extra)
+            ]
+        elif status is S.ARRIVED:
+            stories += [P.DELIVERED] * (count - len(stories))
+        fixed += [Slot(status, story) for story in stories if story is not None]
+        free += [Slot(status) for _ in range(count - len(stories))]
+    rng.shuffle(free)
+    return fixed + free
 
 
 class Planner:
@@ -197,23 +279,37 @@ class Planner:
         rng.shuffle(self.candidates)
         self.used: set[int] = set()
 
-    def plan(self, target: S) -> Plan | None:
-        flow = FLOWS[target]
+    def plan(self, slot: Slot) -> Plan | None:
+        target = slot.target
+        flow = _JUST_NOW if slot.pickup is P.REQUESTED else FLOWS[target]
         kinds = [kind for kind, _ in flow.kinds]
         first = self.rng.choices(kinds, weights=[w for _, w in flow.kinds])[0]
         ordered = [first, *(kind for kind in kinds if kind is not first)]
+        method = Method.CARRIER_PICKUP if slot.pickup is not None else _method(target, self.rng)
         for recent in (flow.recent, None):
             for kind in ordered:
-                plan = self._plan(target, kind, flow, recent)
+                plan = self._plan(slot, kind, method, flow, recent)
                 if plan is not None:
                     self.used.add(plan.order.id)
                     return plan
         return None
 
-    def _plan(self, target: S, kind: Kind, flow: Flow, recent: float | None) -> Plan | None:
+    def _orders(self, slot: Slot, method: Method) -> list[OrderInfo]:
+        """The orders that fit: a carrier pickup from Jeju goes to the unlinked carrier."""
+        if method is not Method.CARRIER_PICKUP:
+            return self.candidates
+        jeju = slot.pickup in (P.JEJU, P.JEJU_MANUAL)
+        fitting = [order for order in self.candidates if order.jeju == jeju]
+        if slot.pickup is P.FAILED:  # a phone order typed in without a postcode
+            fitting.sort(key=lambda order: order.channel_kind != "manual")
+        return fitting
+
+    def _plan(
+        self, slot: Slot, kind: Kind, method: Method, flow: Flow, recent: float | None
+    ) -> Plan | None:
         latest = self.now - dt.timedelta(days=flow.days, hours=1)
         earliest = self.now - dt.timedelta(days=recent) if recent is not None else None
-        for order in self.candidates:
+        for order in self._orders(slot, method):
             if order.id in self.used:
                 continue
             window = self._window(order, kind)
@@ -226,7 +322,7 @@ class Planner:
             if lines is None:
                 continue
             opened_at = start + (end - start) * self.rng.random()
-            return self._build(target, kind, order, lines, opened_at)
+            return self._build(slot, kind, method, order, lines, opened_at)
         return None
 
     def _window(self, order: OrderInfo, kind: Kind) -> tuple[dt.datetime, dt.datetime]:
@@ -274,16 +370,17 @@ class Planner:
 
     def _build(
         self,
-        target: S,
+        slot: Slot,
         kind: Kind,
+        method: Method,
         order: OrderInfo,
         chosen: list[tuple[LineInfo, int]],
         opened_at: dt.datetime,
     ) -> Plan:
         rng = self.rng
+        target = slot.target
         reason = _reason(kind, chosen, rng)
         resolution = _resolution(reason, kind, rng)
-        method = _method(target, rng)
         origin = _origin(kind, order, rng)
         fault_side = reason not in texts.CHANGE_OF_MIND
         if reason == "damaged_in_transit":
@@ -321,6 +418,11 @@ class Planner:
             )
             if fee is not None:
                 note += " 단골 고객이라 반품 배송비는 판매자 부담으로 처리."
+        cancel_after = (
+            rng.choice((S.REQUESTED, S.APPROVED))
+            if kind is not Kind.CM_AUTO and slot.pickup is None
+            else S.APPROVED  # auto-approved at once, or booked before it is cancelled
+        )
         return Plan(
             target=target,
             kind=kind,
@@ -339,12 +441,9 @@ class Planner:
             fee_collection=fee_collection,
             fee=fee,
             hold=hold,
-            cancel_after=rng.choice(
-                (S.REQUESTED, S.APPROVED)
-                if kind is not Kind.CM_AUTO
-                else (S.APPROVED, S.PICKUP_REQUESTED)
-            ),
+            cancel_after=cancel_after,
             follow_up=rng.choice(texts.FOLLOW_UPS) if rng.random() < 0.2 else "",
+            pickup=slot.pickup or _story(target, method, cancel_after, rng),
         )
 
 
@@ -387,8 +486,21 @@ def _resolution(reason: str, kind: Kind, rng: random.Random) -> Resolution:
     return rng.choices(list(Resolution), weights=weights)[0]
 
 
+def _story(target: S, method: Method, cancel_after: S, rng: random.Random) -> P | None:
+    """How far the carrier gets with a return not given a story by its slot."""
+    if method is not Method.CARRIER_PICKUP:
+        return None
+    if target is S.IN_TRANSIT:
+        return rng.choice((P.PICKED_UP, P.IN_TRANSIT, P.IN_TRANSIT))
+    if target in (S.ARRIVED, S.RECEIVED, S.INSPECTED, S.COMPLETED):
+        return P.DELIVERED
+    if target is S.CANCELLED and cancel_after is not S.REQUESTED:
+        return P.CANCELLED
+    return None  # never approved, or approved while no carrier was active
+
+
 def _method(target: S, rng: random.Random) -> Method:
-    if target in (S.APPROVED, S.PICKUP_REQUESTED):
+    if target in (S.APPROVED, S.PICKUP_REQUESTED, S.ARRIVED):
         return Method.CARRIER_PICKUP
     if target is S.AWAITING_SHIPMENT:
         weights = [0, 50, 35, 15]
@@ -487,13 +599,22 @@ def _completion(return_request: ReturnRequest, rng: random.Random) -> tuple[str,
 
 
 class Runner:
-    """Opens a planned return through the services and walks it to its target status."""
+    """Opens a planned return through the services and walks it towards its target status.
 
-    def __init__(self, cast: Cast, rng: random.Random) -> None:
+    ``run`` goes as far as the return can go before the carrier: a return whose pickup is
+    booked stops there, and ``resume`` takes it on once the carrier desk has played it.
+    """
+
+    def __init__(self, cast: Cast, rng: random.Random, desk: CarrierDesk) -> None:
         self.cast = cast
         self.rng = rng
+        self.desk = desk
 
-    def run(self, plan: Plan, order: Order) -> ReturnRequest:
+    def run(self, plan: Plan, order: Order) -> tuple[ReturnRequest, Waiting | None]:
+        if plan.pickup is P.FAILED:
+            # Typed in over the phone without a postcode; the carrier will not find it.
+            Order.objects.filter(pk=order.pk).update(shipping_postcode=UNKNOWN_POSTCODE)
+            order.shipping_postcode = UNKNOWN_POSTCODE
         ask = ReturnAsk(
             type=ReturnType.EXCHANGE
             if plan.resolution is Resolution.EXCHANGE
@@ -508,24 +629,62 @@ class Runner:
             else None,
             photo_count=plan.photo_count,
         )
-        return_request = return_request_create(
-            order=order,
-            ask=ask,
-            origin=plan.origin,
-            actor=_actor(plan, self.cast),
-            reason_detail=plan.detail,
-            note=plan.note,
-            fee=plan.fee,
-            allow_ineligible=plan.kind in (Kind.EXCEPTION, Kind.LATE),
-            now=plan.opened_at,
-        )
-        return_request = self._drive(return_request, plan)
-        if return_request.status != plan.target:
-            raise RuntimeError(
-                f"demo return for order {plan.order.id} ended {return_request.status}, "
-                f"planned {plan.target} ({plan.kind})"
+        # A return rests in "approved" only if no carrier was active when it was approved.
+        paused = self.desk.paused() if plan.target is S.APPROVED else nullcontext()
+        with paused:
+            return_request = return_request_create(
+                order=order,
+                ask=ask,
+                origin=plan.origin,
+                actor=_actor(plan, self.cast),
+                reason_detail=plan.detail,
+                note=plan.note,
+                fee=plan.fee,
+                allow_ineligible=plan.kind in (Kind.EXCEPTION, Kind.LATE),
+                now=plan.opened_at,
             )
-        return return_request
+            return_request = self._drive(return_request, plan)
+        if return_request.status == S.PICKUP_REQUESTED and plan.pickup in PLAYED:
+            pickup = active_pickup(return_request)
+            if pickup is None:
+                raise RuntimeError(f"demo return {return_request.number} has no pickup")
+            return return_request, Waiting(plan, return_request.pk, pickup.pk)
+        _check(return_request, plan)
+        return return_request, None
+
+    def resume(self, waiting: Waiting) -> ReturnRequest:
+        """After the carrier desk played the pickup: what CS and the warehouse do next."""
+        plan, cs = waiting.plan, self.cast.cs
+        rr = ReturnRequest.objects.get(pk=waiting.return_id)
+        pickup = Pickup.objects.get(pk=waiting.pickup_id)
+        if plan.pickup is P.CANCELLED:
+            rr = return_request_cancel(
+                return_request=rr,
+                actor=self._canceller(plan),
+                note=self.rng.choice(texts.CANCEL_NOTES),
+            )
+            self.desk.cancel_at_carrier([pickup.pk])
+        elif plan.pickup is P.SELF_SHIP and pickup.status == PickupStatus.EXCEPTION:
+            rr = return_switch_to_self_ship(return_request=rr, actor=cs, note=texts.SELF_SHIP_NOTE)
+            self.desk.cancel_at_carrier([pickup.pk])
+        elif plan.pickup is P.REREQUEST and pickup.status == PickupStatus.EXCEPTION:
+            again = pickup_rerequest(
+                pickup=pickup,
+                actor=cs,
+                details=PickupDetails(memo=texts.REREQUEST_MEMO),
+                note=texts.REREQUEST_NOTE,
+            )
+            self.desk.cancel_at_carrier([pickup.pk])
+            self.desk.book([again.pk])
+            self.desk.track([again.pk])
+            rr.refresh_from_db()
+        elif plan.target not in (S.PICKUP_REQUESTED, S.IN_TRANSIT, S.ARRIVED) and (
+            rr.status == S.ARRIVED
+        ):
+            rr = self._move(rr, Action.RECEIVE, cs, texts.RECEIVED_NOTE)
+            rr = self._finish(rr, plan)
+        _check(rr, plan)
+        return rr
 
     def _drive(self, rr: ReturnRequest, plan: Plan) -> ReturnRequest:
         cs, target = self.cast.cs, plan.target
@@ -540,17 +699,23 @@ class Runner:
             return return_request_reject(
                 return_request=rr, actor=cs, note=texts.REJECT_NOTES[plan.kind]
             )
-        if target is S.CANCELLED:
+        if target is S.CANCELLED and plan.cancel_after is S.REQUESTED:
             return self._cancel(rr, plan)
         if rr.status in (S.REQUESTED, S.ON_HOLD):
+            # A carrier pickup is booked (or, from Jeju, the buyer instructed) on approval.
             rr = return_request_approve(
                 return_request=rr, actor=cs, note=texts.APPROVE_NOTES.get(plan.kind, "")
             )
         if target is S.APPROVED:
+            return_note_add(return_request=rr, actor=cs, note=texts.PAUSED_NOTE)
             return rr
-        if rr.status == S.APPROVED:
-            rr = self._request_pickup(rr)
-        if target in (S.PICKUP_REQUESTED, S.AWAITING_SHIPMENT):
+        if plan.pickup in PLAYED or plan.pickup is P.REQUESTED or plan.pickup is P.JEJU:
+            return rr  # the carrier desk takes it from here, or the buyer does
+        if target is S.CANCELLED:
+            return self._cancel(rr, plan)
+        if plan.pickup is P.JEJU_MANUAL:
+            return self._manual_waybill(rr)
+        if target is S.AWAITING_SHIPMENT:
             return rr
         if plan.method is Method.IN_STORE:
             rr = self._move(rr, Action.RECEIVE, cs, "성수 쇼룸 방문 반품 접수, 상품 인수 확인.")
@@ -558,43 +723,47 @@ class Runner:
             rr = self._in_transit(rr, plan)
             if target is S.IN_TRANSIT:
                 return rr
-            rr = self._move(rr, Action.RECEIVE, cs, "이천 물류센터 입고 스캔 완료.")
-        if target is S.RECEIVED:
+            rr = self._move(rr, Action.RECEIVE, cs, texts.RECEIVED_NOTE)
+        return self._finish(rr, plan)
+
+    def _finish(self, rr: ReturnRequest, plan: Plan) -> ReturnRequest:
+        """From received: inspection and completion, as far as the plan goes."""
+        if plan.target is S.RECEIVED:
             return rr
         note, data = _inspection(plan, self.rng)
-        rr = self._move(rr, Action.INSPECT, cs, note, data)
-        if target is S.INSPECTED:
+        rr = self._move(rr, Action.INSPECT, self.cast.cs, note, data)
+        if plan.target is S.INSPECTED:
             return rr
         note, data = _completion(rr, self.rng)
         return self._move(rr, Action.COMPLETE, self.cast.system, note, data)
 
+    def _canceller(self, plan: Plan) -> Actor:
+        if plan.origin is Origin.CUSTOMER:
+            return Actor.customer(plan.order.customer_name)
+        return self.cast.cs
+
     def _cancel(self, rr: ReturnRequest, plan: Plan) -> ReturnRequest:
         if plan.cancel_after is not S.REQUESTED and rr.status in (S.REQUESTED, S.ON_HOLD):
             rr = return_request_approve(return_request=rr, actor=self.cast.cs)
-        if plan.cancel_after is S.PICKUP_REQUESTED and rr.status == S.APPROVED:
-            rr = self._request_pickup(rr)
-        actor = (
-            Actor.customer(plan.order.customer_name)
-            if plan.origin is Origin.CUSTOMER
-            else self.cast.cs
-        )
         return return_request_cancel(
-            return_request=rr, actor=actor, note=self.rng.choice(texts.CANCEL_NOTES)
+            return_request=rr, actor=self._canceller(plan), note=self.rng.choice(texts.CANCEL_NOTES)
         )
 
-    def _request_pickup(self, rr: ReturnRequest) -> ReturnRequest:
-        return self._move(
-            rr,
-            Action.REQUEST_PICKUP,
-            self.cast.system,
-            "CJ대한통운 반품 회수 접수 (기사 방문 예정: 다음 영업일).",
-            {"carrier": RETURN_CARRIER},
+    def _manual_waybill(self, rr: ReturnRequest) -> ReturnRequest:
+        """The Jeju buyer sent the parcel at the post office; CS types in the waybill."""
+        cs = self.cast.cs
+        return_note_add(return_request=rr, actor=cs, note=texts.MANUAL_WAYBILL_NOTE)
+        pickup_register_manual(
+            return_request=rr,
+            actor=cs,
+            waybill_number=_waybill(self.rng, "60", 13),
+            carrier_code=UNLINKED_CARRIER,
         )
+        return ReturnRequest.objects.get(pk=rr.pk)
 
     def _in_transit(self, rr: ReturnRequest, plan: Plan) -> ReturnRequest:
-        if plan.method is Method.CARRIER_PICKUP:
-            carrier, waybill, note = RETURN_CARRIER, _waybill(self.rng), "기사 방문 집하 완료."
-        elif plan.method is Method.CVS_DROP_OFF:
+        """A parcel the customer sent without our pickup: its waybill, as the buyer gave it."""
+        if plan.method is Method.CVS_DROP_OFF:
             carrier, waybill = "kr.cvsnet", _waybill(self.rng, "3", 12)
             note = "GS25 편의점 반품 접수 완료."
         else:
@@ -624,6 +793,26 @@ class Runner:
         )
 
 
+def _check(return_request: ReturnRequest, plan: Plan) -> None:
+    if return_request.status != plan.target:
+        raise RuntimeError(
+            f"demo return for order {plan.order.id} ended {return_request.status}, "
+            f"planned {plan.target} ({plan.kind}, pickup {plan.pickup or '-'})"
+        )
+
+
+@contextmanager
+def _skipped(result: ReturnsResult, plan: Plan) -> Iterator[None]:
+    """One return's steps in a savepoint: a refusal skips the return and is reported."""
+    try:
+        with transaction.atomic():
+            yield
+    except (ApplicationError, RuntimeError) as error:
+        message = getattr(error, "message", str(error))
+        logger.warning("demo return skipped order=%s: %s", plan.order.id, message)
+        result.problems.append(f"order {plan.order.id} ({plan.target}, {plan.kind}): {message}")
+
+
 def returns_seed(
     *,
     orders: Sequence[OrderInfo],
@@ -632,10 +821,12 @@ def returns_seed(
     store: Store,
     now: dt.datetime,
     rng: random.Random,
+    desk: CarrierDesk,
     cutover_at: dt.datetime | None = None,
     on_cutover: Callable[[], object] | None = None,
 ) -> ReturnsResult:
-    """Plan ``count`` returns over ``orders`` and run them in the order they were opened.
+    """Plan ``count`` returns over ``orders``, run them in the order they were opened, then
+    let the carrier desk play the booked pickups and take those returns on.
 
     ``on_cutover`` runs once before the first return opened at or after ``cutover_at`` (the
     demo publishes policy version 2 there, so earlier returns keep version 1).
@@ -643,30 +834,39 @@ def returns_seed(
     result = ReturnsResult()
     planner = Planner(orders, now=now, tz=store.timezone, rng=rng)
     plans: list[Plan] = []
-    for target in status_plan(count, rng):
-        plan = planner.plan(target)
+    for slot in status_plan(count, rng):
+        plan = planner.plan(slot)
         if plan is None:
-            result.problems.append(f"no order fits a {target} return")
+            story = f" ({slot.pickup})" if slot.pickup else ""
+            result.problems.append(f"no order fits a {slot.target} return{story}")
         else:
             plans.append(plan)
     plans.sort(key=lambda plan: plan.opened_at)
     by_id = Order.objects.in_bulk([plan.order.id for plan in plans])
-    runner = Runner(cast, rng)
+    runner = Runner(cast, rng, desk)
+    waiting: list[Waiting] = []
     pending_cutover = on_cutover
     for plan in plans:
         if pending_cutover is not None and cutover_at is not None and plan.opened_at >= cutover_at:
             pending_cutover()
             pending_cutover = None
-        try:
-            with transaction.atomic():
-                return_request = runner.run(plan, by_id[plan.order.id])
+        with _skipped(result, plan):
+            return_request, wait = runner.run(plan, by_id[plan.order.id])
+            if wait is not None:
+                waiting.append(wait)
+            else:
                 backdate(return_request, plan.opened_at, now, rng, store)
-        except (ApplicationError, RuntimeError) as error:
-            message = getattr(error, "message", str(error))
-            logger.warning("demo return skipped order=%s: %s", plan.order.id, message)
-            result.problems.append(f"order {plan.order.id} ({plan.target}, {plan.kind}): {message}")
-            continue
-        result.created += 1
+                result.created += 1
     if pending_cutover is not None:
         pending_cutover()
+
+    desk.play([(wait.pickup_id, wait.plan.pickup) for wait in waiting if wait.plan.pickup])
+    result.problems += desk.problems
+    desk.problems.clear()
+    for wait in waiting:
+        with _skipped(result, wait.plan):
+            return_request = runner.resume(wait)
+            backdate(return_request, wait.plan.opened_at, now, rng, store)
+            result.created += 1
+    result.problems += desk.problems
     return result

@@ -1,8 +1,14 @@
 """``demo_seed``: the whole demo store in one transaction, once.
 
 Idempotent by construction: when the ``demo`` store exists, nothing is written but the demo
-logins and API key, and only if they are missing. Everything else is written in one
-transaction, so an interrupted run leaves nothing behind and the next run starts clean.
+logins and API key, and only if they are missing, and no carrier is called. Everything else is
+written in one transaction, so an interrupted run leaves nothing behind in the database and the
+next run starts clean. (Bookings it already made stay on the carrier simulator, harmless: no
+pickup of a later run can match them, as idempotency keys and waybill numbers never repeat.)
+
+The demo's carrier pickups are booked on the carrier simulator ``banpum serve`` runs: the
+demo starts it on ``BANPUM_SIMULATOR_PORT`` with serve's state file (or uses the one a running
+serve answers with), so serve picks the bookings up and plays the parcels on.
 """
 
 from __future__ import annotations
@@ -10,9 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
@@ -33,8 +42,11 @@ from banpum.commerce.models import (
 )
 from banpum.core.actors import Actor
 from banpum.demo.catalog import NON_RETURNABLE_CATEGORIES, catalog
+from banpum.demo.logistics import CARRIER_API_KEY, CarrierDesk, carriers_seed
 from banpum.demo.orders import FREE_SHIPPING_FROM, SHIPPING_FEE, orders_seed
 from banpum.demo.returns import AUTO_APPROVE_MAX, Cast, returns_seed
+from banpum.demo.simulator import STATE_FILE, CarrierSession, SimulatorError, carrier_session
+from banpum.logistics.models import CarrierAccount, CarrierRule, Pickup, PickupStatus, TrackingEvent
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.schemas import default_rules_document
 from banpum.policy.services import policy_version_create
@@ -64,6 +76,7 @@ _CS_PERMISSIONS = {
     "commerce": ("view", "change"),
     "returns": ("view", "add", "change"),
     "policy": ("view",),
+    "logistics": ("view", "change"),
 }
 
 
@@ -78,6 +91,11 @@ class DemoSummary:
     api_key_created: bool = False
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    pickups_by_status: dict[str, int] = field(default_factory=dict)
+    carriers: list[str] = field(default_factory=list)  # "name (carrier code, how linked)"
+    simulator_url: str = ""  # where this run booked its pickups (empty on a second run)
+    simulator_state: Path | None = None  # the state file it booked into, if it ran in-process
+    simulator_notes: list[str] = field(default_factory=list)
 
 
 def policy_rules_v1() -> dict[str, Any]:
@@ -158,6 +176,11 @@ def _summary(store: Store, *, created: bool) -> DemoSummary:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
+    pickups = Pickup.objects.filter(account__store=store)
+    pickups_by_status = dict(
+        pickups.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    accounts = CarrierAccount.objects.filter(store=store).select_related("carrier")
     return DemoSummary(
         created=created,
         store=store,
@@ -177,6 +200,10 @@ def _summary(store: Store, *, created: bool) -> DemoSummary:
             "shipments": Shipment.objects.filter(order__store=store).count(),
             "not_delivered": orders.exclude(shipments__delivered_at__isnull=False).count(),
             "returns": sum(by_status.values()),
+            "pickups": sum(pickups_by_status.values()),
+            "booked_pickups": pickups.filter(manual=False).exclude(waybill_number="").count(),
+            "tracking_events": TrackingEvent.objects.filter(pickup__in=pickups).count(),
+            "carrier_rules": CarrierRule.objects.filter(store=store).count(),
         },
         returns_by_status={status.value: by_status.get(status.value, 0) for status in ReturnStatus},
         policy_versions=list(
@@ -184,6 +211,15 @@ def _summary(store: Store, *, created: bool) -> DemoSummary:
             .order_by("version")
             .values_list("version", flat=True)
         ),
+        pickups_by_status={
+            status.value: pickups_by_status.get(status.value, 0) for status in PickupStatus
+        },
+        carriers=[
+            f"{account.name} ({account.carrier.code}, "
+            f"{'linked' if account.linked else 'not linked'}"
+            f"{', default' if account.is_default else ''})"
+            for account in accounts
+        ],
     )
 
 
@@ -194,35 +230,79 @@ def demo_seed(
     products: int = DEFAULT_PRODUCTS,
     seed: int = SEED,
     now: dt.datetime | None = None,
+    public_url: str = "",
 ) -> DemoSummary:
-    """Create the demo store unless it exists; always make sure the demo logins and key exist."""
+    """Create the demo store unless it exists; always make sure the demo logins and key exist.
+
+    Creating it books pickups on the carrier simulator at ``BANPUM_SIMULATOR_PORT`` (started
+    here for the length of the run, or the one a running ``banpum serve`` answers with; then
+    its webhooks are pointed at ``public_url``, the app's address, when given). Raises
+    ``SimulatorError`` before writing anything when no simulator can be had.
+    """
     started = time.monotonic()
     now = now or timezone.now()
     users: dict[str, bool] = {}
-    with transaction.atomic():
-        admin = _user("admin", superuser=True, created=users)
-        cs = _user("cs", superuser=False, created=users)
-        store = Store.objects.filter(slug=DEMO_STORE_SLUG).first()
-        if store is not None:
-            summary = _summary(store, created=False)
-        else:
-            store = _store()
-            problems = _populate(
-                store,
-                admin=admin,
-                cs=cs,
-                orders=orders,
-                returns=returns,
-                products=products,
-                seed=seed,
-                now=now,
-            )
-            summary = _summary(store, created=True)
-            summary.problems = problems
-        summary.api_key_created = _api_key(store)
+    creating = not Store.objects.filter(slug=DEMO_STORE_SLUG).exists()
+    session_scope = (
+        carrier_session(
+            port=settings.BANPUM_SIMULATOR_PORT,
+            state_path=Path(settings.VAR_DIR) / STATE_FILE,
+            speed=settings.BANPUM_SIMULATOR_SPEED,
+            api_key=CARRIER_API_KEY,
+            seed=seed,
+        )
+        if creating
+        else nullcontext(None)
+    )
+    with session_scope as session:
+        with transaction.atomic():
+            admin = _user("admin", superuser=True, created=users)
+            cs = _user("cs", superuser=False, created=users)
+            store = Store.objects.filter(slug=DEMO_STORE_SLUG).first()
+            if store is not None:
+                summary = _summary(store, created=False)
+            elif session is None:
+                raise SimulatorError("the demo store disappeared while this run started; run again")
+            else:
+                store = _store()
+                problems = _populate(
+                    store,
+                    admin=admin,
+                    cs=cs,
+                    orders=orders,
+                    returns=returns,
+                    products=products,
+                    seed=seed,
+                    now=now,
+                    session=session,
+                )
+                summary = _summary(store, created=True)
+                summary.problems = problems
+            summary.api_key_created = _api_key(store)
+        if session is not None and summary.created:
+            _simulator_report(summary, session, public_url)
     summary.users = users
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _simulator_report(summary: DemoSummary, session: CarrierSession, public_url: str) -> None:
+    """Say where the bookings are; a running simulator gets the app's webhook address now."""
+    summary.simulator_url = session.base_url
+    if session.in_process:
+        summary.simulator_state = session.state_path
+        return
+    if not public_url:
+        summary.simulator_notes.append(
+            "no app address given: the demo account's tracking webhook is not registered"
+        )
+        return
+    from banpum.core.runtime import simulator_accounts_connect
+
+    connected = simulator_accounts_connect(public_url=public_url)
+    summary.simulator_notes.append(
+        f"tracking webhooks of {connected} simulator account(s) pointed at {public_url}"
+    )
 
 
 def _populate(
@@ -235,6 +315,7 @@ def _populate(
     products: int,
     seed: int,
     now: dt.datetime,
+    session: CarrierSession,
 ) -> list[str]:
     rng = random.Random(seed)
     fake = Faker("ko_KR")
@@ -245,6 +326,7 @@ def _populate(
         for kind, name in CHANNELS
     }
     SalesChannel.objects.bulk_create(channels.values())
+    desk = CarrierDesk(session, carriers_seed(store, base_url=session.base_url))
     rows = Product.objects.bulk_create(
         Product(
             store=store,
@@ -287,6 +369,7 @@ def _populate(
         store=store,
         now=now,
         rng=rng,
+        desk=desk,
         cutover_at=cutover_at,
         on_cutover=publish_v2,
     )

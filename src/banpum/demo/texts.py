@@ -108,3 +108,26 @@ DISPOSITION_LABELS = {
     "return_to_vendor": "제조사 반송",
     "refurbish": "수선 후 B급 판매",
 }
+
+# The unlinked carrier: what the buyer reads when the pickup cannot be booked for them.
+# ``logistics.services.pickups.unlinked_instructions`` adds the carrier's number, our address
+# and the request for the waybill number below these lines.
+EPOST_INSTRUCTIONS = (
+    "제주·도서산간 지역은 택배 기사 회수가 어려워 우체국택배로 직접 반품 접수를 부탁드립니다.\n"
+    "1) 가까운 우체국 창구에 방문하시거나 우체국 고객센터(1588-1300) 또는 인터넷우체국에서 "
+    "'반품 소포(착불)'로 접수해 주세요.\n"
+    "2) 운송장 받는 분 란에 아래 반품 주소를, 메모 란에 '반품'과 주문번호를 적어 주세요.\n"
+    "3) 상자 안에 주문자 성함과 연락처, 주문번호를 적은 메모를 함께 넣어 주세요.\n"
+    "4) 접수 후 받으신 송장번호(13자리)를 고객센터 또는 반품 접수 페이지에 남겨 주세요."
+)
+PAUSED_NOTE = (
+    "택배 계정 점검(API 키 교체) 중에 승인된 건. 계정 재개 후 회수 접수가 자동으로 진행됩니다."
+)
+SELF_SHIP_NOTE = (
+    "고객 통화: 회수 기사 방문 시간에 집에 있기 어렵다고 함. 직접 발송(편의점·우체국)으로 변경, "
+    "반품 주소 문자 발송."
+)
+REREQUEST_NOTE = "고객 통화: 부재로 회수 실패. 내일 재방문 요청, 회수 재접수."
+REREQUEST_MEMO = "부재 시 현관 앞 물품 수거 (고객 동의)"
+MANUAL_WAYBILL_NOTE = "고객이 우체국 창구에서 반품 접수 후 송장번호를 문자로 보내 옴. 등록 완료."
+RECEIVED_NOTE = "이천 물류센터 입고 스캔 완료."

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import (
     DEFAULT_ORDERS,
     DEFAULT_RETURNS,
@@ -15,12 +16,14 @@ from banpum.demo.seed import (
     DemoSummary,
     demo_seed,
 )
+from banpum.demo.simulator import SimulatorError
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo store 'demo' (Korean catalogue, orders and returns in every status), "
-        "the demo logins admin/cs and a documented API key. Running it again changes nothing."
+        "Create the demo store 'demo' (Korean catalogue, orders, returns in every status, "
+        "carrier pickups booked on the carrier simulator in every state), the demo logins "
+        "admin/cs and a documented API key. Running it again changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,26 +37,48 @@ class Command(BaseCommand):
             "--returns",
             type=int,
             default=DEFAULT_RETURNS,
-            help="Returns to create, at least 11 (default %(default)s)",
+            help=f"Returns to create, at least {MIN_RETURNS} (default %(default)s)",
         )
-        parser.add_argument("--host", default="http://127.0.0.1:8000", help="Base URL to print")
+        parser.add_argument(
+            "--host",
+            default="http://127.0.0.1:8000",
+            help="Base URL of the app: printed, and given to a running carrier simulator for "
+            "its tracking webhooks",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["orders"] < 50:
             raise CommandError("--orders: give at least 50 orders.")
-        if options["returns"] < 11 or options["returns"] > options["orders"] // 2:
-            raise CommandError("--returns: between 11 (one per status) and half the orders.")
+        if options["returns"] < MIN_RETURNS or options["returns"] > options["orders"] // 2:
+            raise CommandError(
+                f"--returns: between {MIN_RETURNS} (every status and pickup case) "
+                "and half the orders."
+            )
+        host = options["host"].rstrip("/")
         # One INFO line per return is noise here; -v 2 shows it.
         quiet = options["verbosity"] < 2
-        service_log = logging.getLogger("banpum")
-        level = service_log.level
+        # The carrier calls' INFO lines too. The booking the demo has the carrier refuse is
+        # logged as an error by the pickup service; anything unplanned is in the summary.
+        quieter = {
+            "banpum": logging.WARNING,
+            "banpum.logistics": logging.CRITICAL,
+            "httpx": logging.WARNING,
+        }
+        logs = [logging.getLogger(name) for name in quieter]
+        levels = [log.level for log in logs]
         if quiet:
-            service_log.setLevel(logging.WARNING)
+            for log, level in zip(logs, quieter.values(), strict=True):
+                log.setLevel(level)
         try:
-            summary = demo_seed(orders=options["orders"], returns=options["returns"])
+            summary = demo_seed(
+                orders=options["orders"], returns=options["returns"], public_url=host
+            )
+        except SimulatorError as error:
+            raise CommandError(f"carrier simulator: {error}") from error
         finally:
-            service_log.setLevel(level)
-        self._report(summary, options["host"].rstrip("/"))
+            for log, level in zip(logs, levels, strict=True):
+                log.setLevel(level)
+        self._report(summary, host)
 
     def _report(self, summary: DemoSummary, host: str) -> None:
         out, counts = self.stdout.write, summary.counts
@@ -85,6 +110,22 @@ class Command(BaseCommand):
         statuses = ", ".join(f"{status} {n}" for status, n in summary.returns_by_status.items())
         out(f"  returns {counts['returns']}: {statuses}")
         out(f"  return policy versions: {', '.join(f'v{v}' for v in summary.policy_versions)}")
+        out(f"  carriers: {'; '.join(summary.carriers)} · rules {counts['carrier_rules']}")
+        pickups = ", ".join(f"{status} {n}" for status, n in summary.pickups_by_status.items())
+        out(
+            f"  pickups {counts['pickups']}: {pickups}"
+            f" · {counts['booked_pickups']} booked with a waybill"
+            f" · {counts['tracking_events']} tracking events"
+        )
+        if summary.simulator_url:
+            where = (
+                f"state kept in {summary.simulator_state}"
+                if summary.simulator_state
+                else "already running, and keeping them"
+            )
+            out(f"  booked on the carrier simulator at {summary.simulator_url} ({where})")
+        for note in summary.simulator_notes:
+            out(f"  carrier simulator: {note}")
         for problem in summary.problems:
             out(self.style.WARNING(f"  skipped: {problem}"))
         out("")
@@ -102,6 +143,12 @@ class Command(BaseCommand):
         key_state = "created" if summary.api_key_created else "exists"
         out(f"  API key (store {store.slug}): {DEMO_API_KEY}  — {key_state}")
         out("")
+        if summary.created and summary.simulator_state:
+            waiting = summary.pickups_by_status.get("requested", 0)
+            out(
+                "  banpum serve resumes the simulator: its job worker books the "
+                f"{waiting} requested pickup(s), and the parcels on the road report by webhook."
+            )
         out("  banpum serve, then:")
         out(f"    admin     {host}/admin/")
         out(f"    API docs  {host}/api/v1/docs")

@@ -1,0 +1,92 @@
+"""``banpum demo`` as a command, and beside a ``banpum serve`` already running: fresh seeds."""
+
+from __future__ import annotations
+
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from django.core.management import call_command
+
+from banpum.demo.logistics import CARRIER_API_KEY
+from banpum.demo.returns import MIN_RETURNS
+from banpum.demo.seed import DEMO_API_KEY, demo_seed
+from banpum.demo.simulator import STATE_FILE, SimulatorError
+from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
+from banpum.logistics.models import Pickup, PickupStatus
+from banpum.returns.models import ReturnRequest, ReturnStatus
+from tests.demo.helpers import NOW, row_counts
+
+
+@pytest.mark.django_db
+def test_command_today_then_already_present(settings: Any) -> None:
+    out = StringIO()
+    call_command("demo", orders=80, returns=20, stdout=out)
+    first = out.getvalue()
+    assert "created" in first
+    assert DEMO_API_KEY in first
+    assert "admin / banpum-demo" in first
+    assert "for the demo only" in first
+    assert set(ReturnRequest.objects.values_list("status", flat=True)) == set(ReturnStatus.values)
+    assert set(Pickup.objects.values_list("status", flat=True)) == set(PickupStatus.values)
+    assert "skipped" not in first
+    port = settings.BANPUM_SIMULATOR_PORT
+    assert f"booked on the carrier simulator at http://127.0.0.1:{port}" in first
+    assert re.search(r"pickups \d+: requested \d+, accepted \d+, picked_up", first)
+
+    before = row_counts()
+    out = StringIO()
+    call_command("demo", orders=80, returns=20, stdout=out)
+    assert "demo data already present" in out.getvalue()
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_books_on_a_simulator_already_running(settings: Any, db: Any) -> None:
+    """`banpum serve` runs: the demo books on its simulator and leaves its settings as found."""
+    running = CarrierSimulator(port=settings.BANPUM_SIMULATOR_PORT, config=SimulatorConfig())
+    running.start()
+    try:
+        summary = demo_seed(orders=80, returns=MIN_RETURNS, now=NOW)
+        assert summary.problems == []
+        assert summary.simulator_url == running.base_url
+        assert summary.simulator_state is None
+        assert not (Path(settings.VAR_DIR) / STATE_FILE).exists()
+        assert summary.simulator_notes == [
+            "no app address given: the demo account's tracking webhook is not registered"
+        ]
+        assert running.config == SimulatorConfig()  # speed, faults and stamps given back
+        response = httpx.get(
+            f"{running.base_url}/v1/pickups",
+            headers={"Authorization": f"Bearer {CARRIER_API_KEY}"},
+        )
+        waybills = {row["waybill_number"] for row in response.json()["pickups"]}
+        booked = Pickup.objects.filter(manual=False).exclude(waybill_number="")
+        assert waybills == set(booked.values_list("waybill_number", flat=True))
+        assert set(Pickup.objects.values_list("status", flat=True)) == set(PickupStatus.values)
+    finally:
+        running.stop()
+
+
+@pytest.mark.django_db
+def test_no_simulator_no_demo(settings: Any) -> None:
+    """Another web server answers on the simulator's port: say so, and write nothing."""
+    before = row_counts()
+    squatter = ThreadingHTTPServer(
+        ("127.0.0.1", settings.BANPUM_SIMULATOR_PORT), BaseHTTPRequestHandler
+    )  # answers 501 to everything
+    thread = threading.Thread(target=squatter.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(SimulatorError, match="not the carrier simulator"):
+            demo_seed(orders=80, returns=MIN_RETURNS, now=NOW)
+    finally:
+        squatter.shutdown()
+        squatter.server_close()
+        thread.join()
+    assert row_counts() == before
