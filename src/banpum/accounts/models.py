@@ -13,7 +13,9 @@ from banpum.commerce.models import Store
 
 
 class ApiKey(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="api_keys")
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("store")
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
     digest = models.CharField(_("digest"), max_length=64, editable=False)

@@ -46,7 +46,9 @@ class SalesChannel(models.Model):
         MANUAL = "manual", _("Manual")
         API = "api", _("API")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="channels")
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="channels", verbose_name=_("store")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.SlugField(
         _("code"), max_length=64, help_text=_("Unique within the store, used by imports.")
@@ -67,7 +69,9 @@ class SalesChannel(models.Model):
 
 
 class Customer(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="customers")
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="customers", verbose_name=_("store")
+    )
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     email = models.EmailField(_("email"), blank=True, db_index=True)
@@ -89,7 +93,9 @@ class Customer(models.Model):
 
 
 class Product(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="products")
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="products", verbose_name=_("store")
+    )
     sku = models.CharField(_("SKU"), max_length=64)
     barcode = models.CharField(_("barcode"), max_length=64, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=200)
@@ -114,11 +120,23 @@ class Product(models.Model):
 
 
 class Order(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="orders")
-    channel = models.ForeignKey(SalesChannel, on_delete=models.PROTECT, related_name="orders")
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="orders", verbose_name=_("store")
+    )
+    channel = models.ForeignKey(
+        SalesChannel,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("sales channel"),
+    )
     channel_order_number = models.CharField(_("order number"), max_length=64)
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="orders", null=True, blank=True
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        null=True,
+        blank=True,
+        verbose_name=_("customer"),
     )
     ordered_at = models.DateTimeField(_("ordered at"))
     currency = models.CharField(_("currency"), max_length=3, default="KRW")
@@ -162,10 +180,17 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    line_number = models.PositiveSmallIntegerField(_("line"))
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    line_number = models.PositiveSmallIntegerField(_("line number"))
     product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, related_name="order_lines", null=True, blank=True
+        Product,
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+        null=True,
+        blank=True,
+        verbose_name=_("product"),
     )
     sku = models.CharField(_("SKU"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
@@ -197,7 +222,9 @@ class OrderLine(models.Model):
 class Shipment(models.Model):
     """The forward delivery; ``delivered_at`` starts the legal return window."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="shipments", verbose_name=_("order")
+    )
     carrier_code = models.CharField(
         _("carrier"), max_length=64, blank=True, help_text=_("e.g. kr.cjlogistics")
     )

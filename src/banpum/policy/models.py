@@ -16,7 +16,9 @@ from banpum.commerce.models import Store
 
 
 class ReturnPolicy(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="return_policies")
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="return_policies", verbose_name=_("store")
+    )
     version = models.PositiveIntegerField(_("version"))
     rules = models.JSONField(_("rules"))
     note = models.CharField(_("change note"), max_length=300, blank=True)

@@ -115,15 +115,24 @@ CLAIMING_STATUSES = OPEN_STATUSES | {ReturnStatus.COMPLETED}
 
 
 class ReturnRequest(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="returns")
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="returns", verbose_name=_("store")
+    )
     # Null until the insert gives the row its id, which the number is made from (no lock on a
     # shared counter); unique, so NULL rather than "" while it is being set.
     number = models.CharField(  # noqa: DJ001
-        _("number"), max_length=20, unique=True, null=True, editable=False
+        _("return number"), max_length=20, unique=True, null=True, editable=False
     )
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="returns", verbose_name=_("order")
+    )
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="returns", null=True, blank=True
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="returns",
+        null=True,
+        blank=True,
+        verbose_name=_("customer"),
     )
     type = models.CharField(_("type"), max_length=10, choices=RETURN_TYPE_CHOICES)
     status = models.CharField(
@@ -152,7 +161,7 @@ class ReturnRequest(models.Model):
         ReturnPolicy, on_delete=models.PROTECT, related_name="returns", verbose_name=_("policy")
     )
     request_deadline = models.DateField(_("request deadline"), null=True, blank=True)
-    refund_business_days = models.PositiveSmallIntegerField(_("refund due in business days"))
+    refund_business_days = models.PositiveSmallIntegerField(_("refund period (business days)"))
     refund_due_on = models.DateField(_("refund due on"), null=True, blank=True)
     defect_noticed_at = models.DateTimeField(_("defect noticed at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -180,9 +189,17 @@ class ReturnRequest(models.Model):
 
 class ReturnLine(models.Model):
     return_request = models.ForeignKey(
-        ReturnRequest, on_delete=models.CASCADE, related_name="lines"
+        ReturnRequest,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("return request"),
     )
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
+    order_line = models.ForeignKey(
+        OrderLine,
+        on_delete=models.PROTECT,
+        related_name="return_lines",
+        verbose_name=_("order line"),
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     reason_code = models.CharField(_("reason"), max_length=40)
     condition = models.CharField(
@@ -224,11 +241,14 @@ class ReturnEvent(models.Model):
     """One immutable line of a return's history: the timeline, the audit trail and the feed."""
 
     return_request = models.ForeignKey(
-        ReturnRequest, on_delete=models.CASCADE, related_name="events"
+        ReturnRequest,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("return request"),
     )
     type = models.CharField(_("type"), max_length=32, choices=EventType.choices)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    from_status = models.CharField(_("from status"), max_length=20, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, blank=True)
     actor_type = models.CharField(_("actor type"), max_length=10, choices=ActorType.choices)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -241,7 +261,7 @@ class ReturnEvent(models.Model):
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), db_index=True)
+    at = models.DateTimeField(_("occurred at"), db_index=True)
 
     class Meta:
         verbose_name = _("return event")

@@ -137,7 +137,7 @@ def return_transition(
         if transition is None:
             raise Conflict(
                 f"Cannot {action.value.replace('_', ' ')} return {locked.number}: "
-                f"it is {locked.get_status_display()}.",
+                f"it is {locked.status.replace('_', ' ')}.",
                 code="illegal_transition",
                 extra={
                     "status": locked.status,

@@ -94,7 +94,7 @@ def test_cancel_in_transit_is_409_with_allowed_actions(client_json: JsonClient, 
         "action": "cancel",
         "allowed_actions": ["arrive", "receive"],
     }
-    assert body["message"] == f"Cannot cancel return {return_request.number}: it is In transit."
+    assert body["message"] == f"Cannot cancel return {return_request.number}: it is in transit."
 
 
 @pytest.mark.parametrize("action", ["approve", "hold", "reject", "cancel"])
