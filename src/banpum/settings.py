@@ -166,6 +166,8 @@ HUEY: dict[str, object] = {
         "worker_type": "thread",
         "periodic": True,
         "check_worker_health": True,
+        # Poll an idle queue at least once a second: a booking starts within a second.
+        "max_delay": 1.0,
     },
 }
 if REDIS_URL:
@@ -182,6 +184,8 @@ BANPUM_SIMULATOR = _env_bool("BANPUM_SIMULATOR", True)
 BANPUM_SIMULATOR_PORT = int(os.environ.get("BANPUM_SIMULATOR_PORT", "8010"))
 BANPUM_SIMULATOR_SPEED = float(os.environ.get("BANPUM_SIMULATOR_SPEED", "600"))
 BANPUM_PUBLIC_URL = os.environ.get("BANPUM_PUBLIC_URL", "")
+# How long a carrier API call may take before it counts as a (retryable) timeout.
+BANPUM_CARRIER_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_CARRIER_TIMEOUT_SECONDS", "5"))
 
 # Banpum's own knobs.
 BANPUM_API_BULK_MAX = int(os.environ.get("BANPUM_API_BULK_MAX", "500"))

@@ -172,10 +172,14 @@ def _no_such_endpoint(request: HttpRequest, path: str) -> None:
 
 def _register_routers() -> None:
     from banpum.commerce.api import router as orders_router
+    from banpum.logistics.api import router as logistics_router
     from banpum.returns.api import router as returns_router
 
     api.add_router("/orders", orders_router)
     api.add_router("/returns", returns_router)
+    # Its paths span /returns/{number}/pickups, /pickups/…, /labels and /logistics/…; none is
+    # a path of the returns router, so the two never answer for each other.
+    api.add_router("", logistics_router)
     api.add_router("", _fallback)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from huey.consumer import Consumer
@@ -17,19 +17,30 @@ from huey.consumer import Consumer
 logger = logging.getLogger(__name__)
 
 
-class InProcessConsumer(Consumer):  # type: ignore[misc]
+class InProcessConsumer(Consumer):
     """Huey's consumer without its signal handlers: Ctrl-C belongs to the web server."""
 
     def _set_signal_handlers(self) -> None:
         return None
 
 
-def worker_start(*, workers: int | None = None) -> InProcessConsumer:
+def worker_start(
+    *, workers: int | None = None, periodic: bool | None = None, **consumer_options: Any
+) -> InProcessConsumer:
+    """Run the job queue in threads of this process; stop with ``consumer.stop(graceful=True)``.
+
+    ``periodic=False`` leaves the periodic sweeps to another worker (or to nobody, in tests);
+    ``consumer_options`` override the settings' Huey consumer options (e.g. ``max_delay``, the
+    longest an idle worker waits before looking at the queue again).
+    """
     from huey.contrib.djhuey import HUEY
 
-    options: dict[str, Any] = dict(settings.HUEY.get("consumer", {}))  # type: ignore[attr-defined]
+    options = dict(cast(dict[str, Any], settings.HUEY.get("consumer", {})))
+    options.update(consumer_options)
     options["workers"] = workers or options.get("workers", 2)
     options["worker_type"] = "thread"
+    if periodic is not None:
+        options["periodic"] = periodic
     consumer = InProcessConsumer(HUEY, **options)
     consumer.start()
     logger.info("in-process job worker started with %s thread(s)", options["workers"])
@@ -80,11 +91,11 @@ def simulator_accounts_connect(*, public_url: str) -> int:
     for account in CarrierAccount.objects.filter(gateway=Gateway.SIMULATOR, is_active=True):
         if not account.webhook_secret or not account.api_base_url:
             continue
-        gateway = SimulatorGateway(
-            account.api_base_url, str((account.credentials or {}).get("api_key", ""))
-        )
         url = f"{public_url.rstrip('/')}/hooks/carriers/{account.pk}/tracking"
-        error = gateway.register_webhook(url, account.webhook_secret)
+        with SimulatorGateway(
+            account.api_base_url, str((account.credentials or {}).get("api_key", ""))
+        ) as gateway:
+            error = gateway.register_webhook(url, account.webhook_secret)
         if error is None:
             connected += 1
         else:

@@ -28,7 +28,15 @@ class CarrierAccountAdmin(admin.ModelAdmin):
         (None, {"fields": ["store", "carrier", "name", "is_default", "is_active"]}),
         (
             _("Integration"),
-            {"fields": ["gateway", "api_base_url", "credentials", "webhook_secret", "poll_tracking"]},
+            {
+                "fields": [
+                    "gateway",
+                    "api_base_url",
+                    "credentials",
+                    "webhook_secret",
+                    "poll_tracking",
+                ]
+            },
         ),
         (_("Contract"), {"fields": ["customer_code", "fare_type", "box_sizes"]}),
         (
@@ -53,13 +61,16 @@ class CarrierRuleAdmin(admin.ModelAdmin):
     list_filter = ["store"]
 
 
+EVENT_FIELDS = ("occurred_at", "status", "raw_status", "description", "location", "exception_code")
+
+
 class TrackingEventInline(admin.TabularInline):
     model = TrackingEvent
     fk_name = "pickup"
     extra = 0
     can_delete = False
-    fields = ["occurred_at", "status", "raw_status", "description", "location", "exception_code"]
-    readonly_fields = fields
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

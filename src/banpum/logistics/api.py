@@ -75,11 +75,12 @@ def enter_waybill(request: HttpRequest, number: str, payload: WaybillIn) -> Stat
     summary="Book again after an exception (new date or address)",
 )
 def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn) -> Status:
-    details = pickup_services.PickupDetails(
-        **payload.dict(exclude={"note"}),
-    )
+    fields = payload.dict(exclude={"note", "box_count"})
+    details = pickup_services.PickupDetails(**fields, box_count=payload.box_count or 0)
     pickup = pickup_services.pickup_rerequest(
-        pickup=_pickup(request, pickup_id), actor=_actor(request), details=details,
+        pickup=_pickup(request, pickup_id),
+        actor=_actor(request),
+        details=details,
         note=payload.note,
     )
     return Status(201, _pickup(request, pickup.pk))
@@ -126,9 +127,7 @@ def exceptions_queue(request: HttpRequest) -> Any:
     return list(selectors.pickup_exceptions(store=_store(request)))
 
 
-@router.get(
-    "/logistics/stalled", response=StalledListOut, summary="Returns at risk of being lost"
-)
+@router.get("/logistics/stalled", response=StalledListOut, summary="Returns at risk of being lost")
 def stalled(request: HttpRequest) -> dict[str, Any]:
     items = selectors.stalled_returns(store=_store(request))
     return {

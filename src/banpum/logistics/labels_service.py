@@ -54,7 +54,9 @@ def _label_for(return_request: ReturnRequest) -> ReturnLabel:
             address2=(pickup.address2 if pickup else order.shipping_address2) or "",
         ),
         receiver=LabelParty(
-            name=(account.return_name if account else "") or store.return_address_name or store.name,
+            name=(account.return_name if account else "")
+            or store.return_address_name
+            or store.name,
             phone=(account.return_phone if account else "") or store.return_address_phone,
             postcode=(account.return_postcode if account else "") or store.return_address_postcode,
             address1=(account.return_address1 if account else "") or store.return_address_line1,

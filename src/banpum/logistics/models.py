@@ -189,6 +189,15 @@ class Pickup(models.Model):
     carrier_reference = models.CharField(_("carrier reference"), max_length=64, blank=True)
     waybill_number = models.CharField(_("waybill number"), max_length=64, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(_("booking attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("carrier call due at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the next booking or cancel call to the carrier is due; empty when none is. "
+            "The sweep re-enqueues calls overdue by more than its grace period."
+        ),
+    )
     last_error = models.TextField(_("last error"), blank=True)
     exception_code = models.CharField(
         _("exception"), max_length=24, choices=PickupException.choices, blank=True
@@ -209,7 +218,10 @@ class Pickup(models.Model):
         verbose_name = _("pickup")
         verbose_name_plural = _("pickups")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "requested_at"])]
+        indexes = [
+            models.Index(fields=["status", "requested_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.return_request} {self.waybill_number or self.status}"

@@ -58,7 +58,10 @@ def pickup_progress(current: str, events: Iterable[EventFacts]) -> Progress:
     A failure (customer absent, address not found) counts only while the parcel has not been
     collected: once any event proves pickup, a failed attempt was a later hiccup of transit.
     """
-    ordered = sorted(events, key=lambda e: e.occurred_at)
+    # Ties in time are broken by content, so that arrival order can never change the answer.
+    ordered = sorted(
+        events, key=lambda e: (e.occurred_at, e.status, e.exception_code, e.description)
+    )
     best = current
     picked_up_at = delivered_at = None
     failure: EventFacts | None = None

@@ -83,7 +83,7 @@ class RerequestIn(Schema):
     postcode: str = Field(default="", max_length=10)
     address1: str = Field(default="", max_length=200)
     address2: str = Field(default="", max_length=200)
-    box_count: int = Field(default=1, ge=1, le=20)
+    box_count: int | None = Field(default=None, ge=1, le=20, description="Empty: as before")
     box_size: str = Field(default="", max_length=20)
     memo: str = Field(default="", max_length=300)
     note: str = Field(default="", max_length=2000)

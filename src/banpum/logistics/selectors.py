@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from banpum.commerce.models import Store
@@ -25,10 +25,19 @@ class StallThresholds:
     exception_hours: int = int(os.environ.get("BANPUM_STALL_EXCEPTION_HOURS", "4"))
 
 
+# A return whose parcel is still on its way to the warehouse; later ones are not stalled here.
+WAITING_FOR_PARCEL = (
+    ReturnStatus.PICKUP_REQUESTED,
+    ReturnStatus.AWAITING_SHIPMENT,
+    ReturnStatus.IN_TRANSIT,
+)
+
+
 @dataclass(frozen=True)
 class StalledReturn:
     return_request: ReturnRequest
-    kind: str  # not_booked | booking_failed | exception | not_collected | not_shipped | not_delivered
+    # not_booked | booking_failed | exception | not_collected | not_shipped | not_delivered
+    kind: str
     since: dt.datetime
     age: dt.timedelta
     value_at_risk: int
@@ -41,12 +50,14 @@ def value_at_risk(return_request: ReturnRequest) -> int:
     return int(refund.get("items", return_request.refund_estimate) or 0)
 
 
+def _with_events() -> Prefetch:
+    return Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"))
+
+
 def pickups_for_return(*, return_request: ReturnRequest) -> QuerySet[Pickup]:
     return (
-        return_request.pickups.select_related("account__carrier")
-        .prefetch_related(
-            Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("occurred_at"))
-        )
+        return_request.pickups.select_related("account__carrier", "return_request")
+        .prefetch_related(_with_events())
         .order_by("-id")
     )
 
@@ -60,6 +71,7 @@ def pickup_exceptions(*, store: Store) -> QuerySet[Pickup]:
             return_request__status=ReturnStatus.PICKUP_REQUESTED,
         )
         .select_related("return_request", "account__carrier")
+        .prefetch_related(_with_events())
         .order_by("exception_at", "id")
     )
 
@@ -79,6 +91,7 @@ def stalled_returns(
     pickups = Pickup.objects.filter(account__store=store).select_related(
         "return_request__order", "return_request__customer", "account__carrier"
     )
+    waiting = pickups.filter(return_request__status__in=WAITING_FOR_PARCEL)
     for pickup in pickups.filter(
         status__in=(PickupStatus.EXCEPTION, PickupStatus.FAILED),
         return_request__status=ReturnStatus.PICKUP_REQUESTED,
@@ -86,18 +99,24 @@ def stalled_returns(
     ):
         kind = "booking_failed" if pickup.status == PickupStatus.FAILED else "exception"
         add(pickup.return_request, kind, pickup.exception_at or pickup.requested_at, pickup)
-    for pickup in pickups.filter(
-        status__in=(PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT),
-        picked_up_at__lt=now - dt.timedelta(days=limits.not_delivered_days),
+    # On its way: collected by the carrier, or sent by the customer under a typed-in waybill.
+    not_delivered_since = now - dt.timedelta(days=limits.not_delivered_days)
+    for pickup in waiting.filter(
+        Q(
+            status__in=(PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT),
+            picked_up_at__lt=not_delivered_since,
+        )
+        | Q(status=PickupStatus.ACCEPTED, manual=True, accepted_at__lt=not_delivered_since)
     ):
-        add(pickup.return_request, "not_delivered", pickup.picked_up_at or now, pickup)
-    for pickup in pickups.filter(
+        since = pickup.picked_up_at or pickup.accepted_at or pickup.requested_at
+        add(pickup.return_request, "not_delivered", since, pickup)
+    for pickup in waiting.filter(
         status=PickupStatus.ACCEPTED,
         manual=False,
         accepted_at__lt=now - dt.timedelta(days=limits.not_collected_days),
     ):
         add(pickup.return_request, "not_collected", pickup.accepted_at or now, pickup)
-    for pickup in pickups.filter(
+    for pickup in waiting.filter(
         status=PickupStatus.REQUESTED,
         requested_at__lt=now - dt.timedelta(hours=limits.not_booked_hours),
     ):

@@ -18,6 +18,11 @@ def pickup_cancel_send_task(pickup_id: int) -> None:
     pickups.pickup_cancel_send(pickup_id=pickup_id)
 
 
+@db_task()
+def pickup_tracking_refresh_task(pickup_id: int, attempt: int = 1) -> None:
+    tracking.pickup_tracking_refresh(pickup_id=pickup_id, attempt=attempt)
+
+
 @db_periodic_task(crontab(minute="*"))
 def pickups_sweep_task() -> None:
     pickups.pickups_sweep()

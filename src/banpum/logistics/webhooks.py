@@ -3,14 +3,14 @@
 Signed like Stripe's and GitHub's: ``X-Banpum-Timestamp`` (unix seconds) and
 ``X-Banpum-Signature: sha256=<hex HMAC-SHA256(account.webhook_secret, "<timestamp>.<body>")>``.
 Unsigned, badly signed or stale (more than five minutes off) requests are refused with 401 and
-logged; nothing they carry is stored. The body holds one event or a batch:
+logged; nothing they carry is stored. The body holds a batch of one or more events:
 ``{"events": [{"waybill_number", "status", "occurred_at", "event_id"?, "raw_status"?,
-"description"?, "location"?, "exception_code"?}]}``.
+"description"?, "location"?, "exception_code"?}]}``; ``occurred_at`` is ISO 8601 with a UTC
+offset. Events only reach the account's own store's parcels.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -20,8 +20,7 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
 from banpum.logistics.models import CarrierAccount
 from banpum.logistics.services.tracking import IncomingEvent, tracking_events_ingest
@@ -36,7 +35,7 @@ MAX_EVENTS = 500
 class _EventIn(BaseModel):
     waybill_number: str = Field(min_length=1, max_length=64)
     status: str = Field(min_length=1, max_length=32)
-    occurred_at: dt.datetime
+    occurred_at: AwareDatetime  # a time without an offset is ambiguous: refused
     event_id: str = Field(default="", max_length=128)
     raw_status: str = Field(default="", max_length=100)
     description: str = Field(default="", max_length=500)
@@ -48,7 +47,9 @@ class _BatchIn(BaseModel):
     events: list[_EventIn] = Field(min_length=1, max_length=MAX_EVENTS)
 
 
-def _error(status: int, code: str, message: str, extra: dict[str, Any] | None = None) -> JsonResponse:
+def _error(
+    status: int, code: str, message: str, extra: dict[str, Any] | None = None
+) -> JsonResponse:
     return JsonResponse({"code": code, "message": message, "extra": extra or {}}, status=status)
 
 
@@ -74,8 +75,11 @@ def _verify(request: HttpRequest, account: CarrierAccount) -> str | None:
 
 
 @csrf_exempt
-@require_POST
 def carrier_tracking_webhook(request: HttpRequest, account_id: int) -> JsonResponse:
+    if request.method != "POST":
+        response = _error(405, "method_not_allowed", "Send tracking events with POST.")
+        response["Allow"] = "POST"
+        return response
     account = CarrierAccount.objects.select_related("carrier").filter(pk=account_id).first()
     if account is None:
         return _error(404, "not_found", "No such carrier account.")
@@ -95,11 +99,17 @@ def carrier_tracking_webhook(request: HttpRequest, account_id: int) -> JsonRespo
         fields: dict[str, list[str]] = {}
         if isinstance(error, ValidationError):
             for item in error.errors():
-                fields.setdefault(".".join(str(p) for p in item["loc"]), []).append(item["msg"])
-        return _error(422, "validation_error", "The webhook body is not a valid event batch.",
-                      {"fields": fields})
+                path = ".".join(str(part) for part in item["loc"]) or "__all__"
+                fields.setdefault(path, []).append(item["msg"])
+        return _error(
+            422,
+            "validation_error",
+            "The webhook body is not a valid event batch.",
+            {"fields": fields or {"__all__": ["The body is not JSON."]}},
+        )
     result = tracking_events_ingest(
         carrier_code=account.carrier.code,
+        store_id=account.store_id,
         events_in=[
             IncomingEvent(
                 tracking_number=event.waybill_number,

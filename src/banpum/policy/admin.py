@@ -19,7 +19,9 @@ class NewPolicyVersionForm(forms.ModelForm):
     rules = forms.JSONField(
         label=_("rules"),
         widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "style": "font-family: monospace"}),
-        help_text=_("Saving creates a new version; returns keep the version they were decided under."),
+        help_text=_(
+            "Saving creates a new version; returns keep the version they were decided under."
+        ),
     )
 
     class Meta:

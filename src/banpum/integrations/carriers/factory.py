@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
 
 from banpum.integrations.carriers.base import CarrierGateway
 
 if TYPE_CHECKING:
     from banpum.logistics.models import CarrierAccount
 
+#: Seconds a carrier call may take before it counts as a (retryable) timeout. A job holds a
+#: worker thread for that long, so keep it short; ``BANPUM_CARRIER_TIMEOUT_SECONDS`` overrides.
+DEFAULT_TIMEOUT_SECONDS = 5.0
+
+
+def carrier_timeout_seconds() -> float:
+    return float(getattr(settings, "BANPUM_CARRIER_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+
 
 def gateway_for(account: CarrierAccount) -> CarrierGateway | None:
-    """The account's gateway, or None for an unlinked (manual) account."""
+    """The account's gateway, or None for an unlinked (manual) account.
+
+    A simulator gateway owns an HTTP client: close it after use (``gateway_open`` does).
+    """
     from banpum.logistics.models import Gateway
 
     credentials = account.credentials or {}
@@ -20,7 +35,9 @@ def gateway_for(account: CarrierAccount) -> CarrierGateway | None:
         from banpum.integrations.carriers.simulator import SimulatorGateway
 
         return SimulatorGateway(
-            account.api_base_url, str(credentials.get("api_key", "")), timeout=5.0
+            account.api_base_url,
+            str(credentials.get("api_key", "")),
+            timeout=carrier_timeout_seconds(),
         )
     if account.gateway == Gateway.CJ:
         from banpum.integrations.carriers.cj import CjGateway
@@ -31,6 +48,21 @@ def gateway_for(account: CarrierAccount) -> CarrierGateway | None:
             biz_reg_num=str(credentials.get("biz_reg_num", "")),
         )
     return None
+
+
+@contextmanager
+def gateway_open(account: CarrierAccount) -> Iterator[CarrierGateway | None]:
+    """``gateway_for`` for one job, with the gateway's own connections closed afterwards.
+
+    The CJ client is shared (its day-long token is) and has no ``close``; it stays open.
+    """
+    gateway = gateway_for(account)
+    try:
+        yield gateway
+    finally:
+        close = getattr(gateway, "close", None)
+        if callable(close):
+            close()
 
 
 @lru_cache(maxsize=32)

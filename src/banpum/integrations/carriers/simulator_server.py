@@ -221,9 +221,7 @@ class _Event:
     location: str
     exception_code: str = ""
 
-    def as_json(
-        self, stamp: Callable[[dt.datetime], dt.datetime] | None = None
-    ) -> dict[str, Any]:
+    def as_json(self, stamp: Callable[[dt.datetime], dt.datetime] | None = None) -> dict[str, Any]:
         data = {
             "event_id": self.event_id,
             "status": self.status,

@@ -3,7 +3,9 @@
 Webhooks and polling both end here. Events are deduplicated by a unique key per parcel, so a
 carrier that sends an event twice, or a poll that overlaps a webhook, changes nothing; the
 pickup's status comes from ``progress.pickup_progress`` over all events, so order of arrival
-does not matter either.
+does not matter either. Events are stored in one transaction and applied parcel by parcel
+afterwards; a parcel named again (even by duplicates only) is applied again, so a crash between
+the two steps is mended by the carrier's next delivery of the same events.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from django.db.models import Min
 from django.utils import timezone
 
 from banpum.commerce.models import Shipment
+from banpum.core.actors import Actor
 from banpum.integrations.carriers.base import GatewayError, TrackedEvent
-from banpum.integrations.carriers.factory import gateway_for
+from banpum.integrations.carriers.factory import gateway_open
 from banpum.logistics import progress as P
 from banpum.logistics.models import Pickup, PickupException, PickupStatus, TrackingEvent
-from banpum.logistics.services.pickups import carrier_actor
+from banpum.logistics.services.pickups import backoff_seconds, carrier_actor
 from banpum.returns import events
 from banpum.returns.models import ReturnRequest, ReturnStatus
 from banpum.returns.transitions import Action, Move, return_transition
@@ -67,29 +70,39 @@ class IngestResult:
 
 
 def _key(event: IncomingEvent) -> str:
-    return (event.event_id or P.dedupe_key(
+    key = event.event_id or P.dedupe_key(
         status=event.status,
         occurred_at=event.occurred_at,
         location=event.location,
         description=event.description,
-    ))[:128]
+    )
+    return key[:128]
 
 
-def tracking_events_ingest(*, carrier_code: str, events_in: Sequence[IncomingEvent]) -> IngestResult:
-    """Record new events of one carrier and apply them; duplicates are counted and ignored."""
+def tracking_events_ingest(
+    *, carrier_code: str, events_in: Sequence[IncomingEvent], store_id: int | None = None
+) -> IngestResult:
+    """Record new events of one carrier and apply them; duplicates are counted and ignored.
+
+    ``store_id`` limits the parcels to one store's: a webhook authenticated by one store's
+    carrier account must not move another store's returns.
+    """
     result = IngestResult()
-    numbers = {event.tracking_number for event in events_in}
+    # An empty number names no parcel (and would match every pickup not booked yet).
+    numbers = {event.tracking_number for event in events_in if event.tracking_number}
     with transaction.atomic():
-        pickups = {
-            p.waybill_number: p
-            for p in Pickup.objects.filter(
-                account__carrier__code=carrier_code, waybill_number__in=numbers
-            ).order_by("id")
-        }
-        shipments = {
-            s.tracking_number: s
-            for s in Shipment.objects.filter(carrier_code=carrier_code, tracking_number__in=numbers)
-        }
+        pickup_rows = Pickup.objects.filter(
+            account__carrier__code=carrier_code, waybill_number__in=numbers
+        )
+        shipment_rows = Shipment.objects.filter(
+            carrier_code=carrier_code, tracking_number__in=numbers
+        )
+        if store_id is not None:
+            pickup_rows = pickup_rows.filter(account__store_id=store_id)
+            shipment_rows = shipment_rows.filter(order__store_id=store_id)
+        # The newest pickup of a waybill wins; the oldest shipment does.
+        pickups = {p.waybill_number: p for p in pickup_rows.order_by("id")}
+        shipments = {s.tracking_number: s for s in shipment_rows.order_by("-id")}
         existing = set(
             TrackingEvent.objects.filter(
                 carrier_code=carrier_code, tracking_number__in=numbers
@@ -97,11 +110,16 @@ def tracking_events_ingest(*, carrier_code: str, events_in: Sequence[IncomingEve
         )
         new_rows: list[TrackingEvent] = []
         for event in events_in:
-            pickup = pickups.get(event.tracking_number)
-            shipment = shipments.get(event.tracking_number)
+            pickup = pickups.get(event.tracking_number) if event.tracking_number else None
+            shipment = shipments.get(event.tracking_number) if event.tracking_number else None
             if pickup is None and shipment is None:
                 result.unmatched.append(event.tracking_number)
                 continue
+            if pickup is not None:
+                result.pickups.add(pickup.pk)
+            else:
+                assert shipment is not None
+                result.shipments.add(shipment.pk)
             key = _key(event)
             if (event.tracking_number, key) in existing:
                 result.duplicates += 1
@@ -124,10 +142,6 @@ def tracking_events_ingest(*, carrier_code: str, events_in: Sequence[IncomingEve
                     shipment=shipment if pickup is None else None,
                 )
             )
-            if pickup is not None:
-                result.pickups.add(pickup.pk)
-            elif shipment is not None:
-                result.shipments.add(shipment.pk)
         # A concurrent delivery of the same event loses the race quietly on the unique key.
         TrackingEvent.objects.bulk_create(new_rows, ignore_conflicts=True)
         result.created = len(new_rows)
@@ -136,35 +150,52 @@ def tracking_events_ingest(*, carrier_code: str, events_in: Sequence[IncomingEve
     for shipment_id in sorted(result.shipments):
         shipment_tracking_apply(shipment_id=shipment_id)
     if result.unmatched:
-        logger.info("tracking events for unknown parcels carrier=%s numbers=%s", carrier_code,
-                    sorted(set(result.unmatched))[:20])
+        logger.info(
+            "tracking events for unknown parcels carrier=%s numbers=%s",
+            carrier_code,
+            sorted(set(result.unmatched))[:20],
+        )
     return result
+
+
+def _carrier_words(event: TrackingEvent) -> str:
+    """What the carrier said, as CS should read it: "고객부재: 고객 부재로 …"."""
+    if event.raw_status and event.description and event.raw_status not in event.description:
+        return f"{event.raw_status}: {event.description}"
+    return event.description or event.raw_status
 
 
 @transaction.atomic
 def pickup_tracking_apply(*, pickup_id: int) -> Pickup:
+    # Lock order as everywhere in logistics: the return, then its pickup.
+    return_request_id = Pickup.objects.values_list("return_request_id", flat=True).get(pk=pickup_id)
+    return_request = ReturnRequest.objects.select_for_update().get(pk=return_request_id)
     pickup = (
         Pickup.objects.select_for_update(of=("self",))
         .select_related("account__carrier")
         .get(pk=pickup_id)
     )
     facts = [
-        P.EventFacts(e.status, e.occurred_at, e.exception_code, e.raw_status or e.description)
+        P.EventFacts(e.status, e.occurred_at, e.exception_code, _carrier_words(e))
         for e in pickup.tracking_events.all()
     ]
     progress = P.pickup_progress(pickup.status, facts)
     actor = carrier_actor(pickup.account)
-    changed = progress.status != pickup.status
-    if changed:
-        pickup.status = progress.status
-    if progress.picked_up_at and not pickup.picked_up_at:
+    pickup.status = progress.status
+    # The earliest proof over every event: a late AT_PICKUP corrects the time a DELIVERED that
+    # came first could only vouch for as "by then".
+    if progress.picked_up_at:
         pickup.picked_up_at = progress.picked_up_at
-    if progress.delivered_at and not pickup.delivered_at:
+    if progress.delivered_at:
         pickup.delivered_at = progress.delivered_at
-    return_request = ReturnRequest.objects.select_for_update().get(pk=pickup.return_request_id)
-    if changed and progress.status == P.EXCEPTION and progress.exception is not None:
-        failure = progress.exception
-        pickup.exception_code = failure.exception_code or PickupException.OTHER
+    failure = progress.exception
+    if failure is not None and pickup.exception_at != failure.occurred_at:
+        # A new failed attempt (the first, or a later one while CS has not answered yet).
+        pickup.exception_code = (
+            failure.exception_code
+            if failure.exception_code in EXCEPTION_CODES
+            else PickupException.OTHER
+        )
         pickup.exception_message = failure.description[:500]
         pickup.exception_at = failure.occurred_at
         events.event_logistics(
@@ -179,7 +210,7 @@ def pickup_tracking_apply(*, pickup_id: int) -> Pickup:
     return pickup
 
 
-def _move_return(return_request: ReturnRequest, pickup: Pickup, actor: object) -> None:
+def _move_return(return_request: ReturnRequest, pickup: Pickup, actor: Actor) -> None:
     moving = pickup.status in (P.PICKED_UP, P.IN_TRANSIT, P.DELIVERED)
     data = {"pickup_id": pickup.pk, "waybill_number": pickup.waybill_number}
     if moving and return_request.status in (
@@ -189,14 +220,14 @@ def _move_return(return_request: ReturnRequest, pickup: Pickup, actor: object) -
         return_request = return_transition(
             return_request=return_request,
             action=Action.MARK_IN_TRANSIT,
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             move=Move(note=f"집하 완료: {pickup.waybill_number}", data=data),
         )
     if pickup.status == P.DELIVERED and return_request.status == ReturnStatus.IN_TRANSIT:
         return_transition(
             return_request=return_request,
             action=Action.ARRIVE,
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             move=Move(note="반품 입고지 도착 — 검수 대기", data=data),
         )
 
@@ -214,6 +245,55 @@ def shipment_tracking_apply(*, shipment_id: int) -> Shipment:
     return shipment
 
 
+def _track(pickup: Pickup) -> IngestResult | GatewayError | None:
+    """Ask the carrier for the parcel's whole history and ingest it; None when it has no API."""
+    with gateway_open(pickup.account) as gateway:
+        if gateway is None:
+            return None
+        found = gateway.track(pickup.waybill_number)
+    if isinstance(found, GatewayError):
+        logger.warning(
+            "tracking request failed waybill=%s error=%s", pickup.waybill_number, found.message
+        )
+        return found
+    return tracking_events_ingest(
+        carrier_code=pickup.account.carrier.code,
+        events_in=[IncomingEvent.from_tracked(pickup.waybill_number, e) for e in found],
+        store_id=pickup.account.store_id,
+    )
+
+
+REFRESH_ATTEMPTS = 5
+
+
+def pickup_tracking_refresh(*, pickup_id: int, attempt: int = 1) -> IngestResult | None:
+    """The job run once a booking is applied: fetch what the carrier already told the world.
+
+    A carrier sends its first events (접수, even 집하 when our answers were lost and retried)
+    as soon as it books, possibly before its answer reached us and we knew the waybill: those
+    webhooks found no parcel and are gone. The carrier's own history has them; ingestion
+    dedupes, so overlapping a webhook costs nothing. Retried with the booking's backoff.
+    """
+    pickup = (
+        Pickup.objects.select_related("account__carrier")
+        .filter(pk=pickup_id)
+        .exclude(waybill_number="")
+        .first()
+    )
+    if pickup is None or pickup.manual:
+        return None
+    result = _track(pickup)
+    if isinstance(result, GatewayError):
+        if result.retryable and attempt < REFRESH_ATTEMPTS:
+            from banpum.logistics.tasks import pickup_tracking_refresh_task
+
+            pickup_tracking_refresh_task.schedule(
+                args=(pickup_id, attempt + 1), delay=backoff_seconds(attempt)
+            )
+        return None
+    return result
+
+
 def tracking_poll(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
     """Ask linked carriers without webhooks where their parcels are; periodic."""
     now = now or timezone.now()
@@ -228,19 +308,12 @@ def tracking_poll(*, now: dt.datetime | None = None, limit: int = 200) -> dict[s
         .order_by("updated_at")[:limit]
     )
     for pickup in pickups:
-        gateway = gateway_for(pickup.account)
-        if gateway is None:
+        result = _track(pickup)
+        if result is None:
             continue
-        found = gateway.track(pickup.waybill_number)
-        if isinstance(found, GatewayError):
+        if isinstance(result, GatewayError):
             failed += 1
-            logger.warning("tracking poll failed waybill=%s error=%s", pickup.waybill_number,
-                           found.message)
             continue
         polled += 1
-        tracking_events_ingest(
-            carrier_code=pickup.account.carrier.code,
-            events_in=[IncomingEvent.from_tracked(pickup.waybill_number, e) for e in found],
-        )
         Pickup.objects.filter(pk=pickup.pk).update(updated_at=now)
     return {"polled": polled, "failed": failed}

@@ -1,0 +1,211 @@
+"""``POST /hooks/carriers/<account id>/tracking``: signed batches in, everything else out.
+
+Signatures are computed here with ``hmac`` directly, so these tests pin the wire contract
+instead of trusting the helper the view shares with the simulator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from banpum.integrations.carriers.simulator import webhook_signature
+from banpum.logistics.models import CarrierAccount, TrackingEvent
+from banpum.returns.models import ReturnRequest
+from banpum.returns.models import ReturnStatus as S
+from tests.factories import StoreFactory
+from tests.logistics.helpers import approve, book, linked_account, pickup_of, reload
+
+pytestmark = pytest.mark.django_db
+
+NAIVE = "2025-07-01T09:00:00"
+
+
+def url(account: CarrierAccount | int) -> str:
+    return f"/hooks/carriers/{getattr(account, 'pk', account)}/tracking"
+
+
+def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {"HTTP_X_BANPUM_TIMESTAMP": stamp, "HTTP_X_BANPUM_SIGNATURE": f"sha256={digest}"}
+
+
+def batch(waybill: str, *statuses: str) -> bytes:
+    events = [
+        {
+            "event_id": f"{waybill}-{index}",
+            "waybill_number": waybill,
+            "status": status,
+            "raw_status": "집하완료" if status == "AT_PICKUP" else "",
+            "occurred_at": f"2025-07-01T{9 + index:02d}:00:00+09:00",
+        }
+        for index, status in enumerate(statuses)
+    ]
+    return json.dumps({"events": events}, ensure_ascii=False).encode()
+
+
+def post(account: CarrierAccount | int, body: bytes, **headers: str) -> Any:
+    return Client().post(url(account), body, content_type="application/json", **headers)
+
+
+@pytest.fixture
+def account(offline_account: CarrierAccount) -> CarrierAccount:
+    return offline_account
+
+
+@pytest.fixture
+def booked(
+    order: Any, account: CarrierAccount, django_capture_on_commit_callbacks: Any
+) -> ReturnRequest:
+    with django_capture_on_commit_callbacks():
+        approved = approve(order)
+        book(approved)
+    return approved
+
+
+def test_a_signed_batch_is_stored_applied_and_counted(
+    booked: ReturnRequest, account: CarrierAccount
+) -> None:
+    waybill = pickup_of(booked).waybill_number
+    body = batch(waybill, "INFORMATION_RECEIVED", "AT_PICKUP", "AT_PICKUP")
+    events = json.loads(body)["events"]
+    events[2]["event_id"] = events[1]["event_id"]  # the carrier repeats itself
+    events.append({**events[0], "waybill_number": "999999999999", "event_id": "x"})
+    body = json.dumps({"events": events}).encode()
+
+    response = post(account, body, **sign(account.webhook_secret, body))
+
+    assert response.status_code == 200
+    assert response.json() == {"created": 2, "duplicates": 1, "unmatched": ["999999999999"]}
+    assert TrackingEvent.objects.filter(tracking_number=waybill).count() == 2
+    assert reload(booked).status == S.IN_TRANSIT
+
+    again = post(account, body, **sign(account.webhook_secret, body))
+    assert again.json() == {"created": 0, "duplicates": 3, "unmatched": ["999999999999"]}
+
+
+def test_the_simulators_signature_is_accepted(
+    booked: ReturnRequest, account: CarrierAccount
+) -> None:
+    body = batch(pickup_of(booked).waybill_number, "AT_PICKUP")
+    stamp = str(int(time.time()))
+    response = post(
+        account,
+        body,
+        HTTP_X_BANPUM_TIMESTAMP=stamp,
+        HTTP_X_BANPUM_SIGNATURE=webhook_signature(account.webhook_secret, stamp, body),
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("headers", "why"),
+    [
+        (lambda secret, body: {}, "missing signature headers"),
+        (lambda secret, body: sign("not-the-secret", body), "signature mismatch"),
+        (lambda secret, body: sign(secret, body + b" "), "signature mismatch"),
+        (lambda secret, body: sign(secret, body, int(time.time()) - 301), "stale"),
+        (lambda secret, body: sign(secret, body, int(time.time()) + 301), "stale"),
+        (
+            lambda secret, body: {**sign(secret, body), "HTTP_X_BANPUM_TIMESTAMP": "soon"},
+            "stale or malformed timestamp",
+        ),
+    ],
+    ids=["unsigned", "wrong-secret", "other-body", "stale", "future", "malformed-time"],
+)
+def test_unauthentic_calls_are_refused_logged_and_store_nothing(
+    booked: ReturnRequest,
+    account: CarrierAccount,
+    caplog: pytest.LogCaptureFixture,
+    headers: Any,
+    why: str,
+) -> None:
+    body = batch(pickup_of(booked).waybill_number, "AT_PICKUP")
+    with caplog.at_level(logging.WARNING, logger="banpum.logistics.webhooks"):
+        response = post(account, body, **headers(account.webhook_secret, body))
+    assert response.status_code == 401
+    assert response.json()["code"] == "bad_signature"
+    assert why in response.json()["message"]
+    [warning] = [r for r in caplog.records if r.name == "banpum.logistics.webhooks"]
+    assert warning.levelno == logging.WARNING
+    assert f"rejected carrier webhook account={account.pk}" in warning.getMessage()
+    assert not TrackingEvent.objects.exists()
+    assert reload(booked).status == S.PICKUP_REQUESTED
+
+
+def test_an_account_without_a_secret_accepts_nothing(booked: ReturnRequest, account: Any) -> None:
+    CarrierAccount.objects.filter(pk=account.pk).update(webhook_secret="")
+    body = batch(pickup_of(booked).waybill_number, "AT_PICKUP")
+    response = post(account, body, **sign("", body))
+    assert response.status_code == 401
+    assert not TrackingEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "fields"),
+    [
+        ({"events": []}, {"events"}),
+        (
+            {"events": [{"waybill_number": "1", "occurred_at": "2025-07-01T09:00:00+09:00"}]},
+            {"events.0.status"},
+        ),
+        (
+            {"events": [{"waybill_number": "1", "status": "AT_PICKUP", "occurred_at": "어제"}]},
+            {"events.0.occurred_at"},
+        ),
+        (
+            {"events": [{"waybill_number": "1", "status": "AT_PICKUP", "occurred_at": NAIVE}]},
+            {"events.0.occurred_at"},  # no offset: ambiguous
+        ),
+        ({"event": {}}, {"events"}),
+        ([], {"__all__"}),
+    ],
+    ids=["empty", "no-status", "bad-time", "naive-time", "wrong-key", "not-an-object"],
+)
+def test_an_invalid_body_is_refused_naming_the_fields(
+    account: CarrierAccount, payload: Any, fields: set[str]
+) -> None:
+    body = json.dumps(payload).encode()
+    response = post(account, body, **sign(account.webhook_secret, body))
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    assert set(response.json()["extra"]["fields"]) == fields
+    assert not TrackingEvent.objects.exists()
+
+
+def test_a_body_that_is_not_json_is_refused(account: CarrierAccount) -> None:
+    body = b"events=1"
+    response = post(account, body, **sign(account.webhook_secret, body))
+    assert response.status_code == 422
+    assert response.json()["extra"]["fields"] == {"__all__": ["The body is not JSON."]}
+
+
+def test_an_unknown_account_is_not_found(account: CarrierAccount) -> None:
+    body = batch("1", "AT_PICKUP")
+    response = post(account.pk + 1000, body, **sign(account.webhook_secret, body))
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_get_is_not_allowed(account: CarrierAccount) -> None:
+    response = Client().get(url(account))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_one_stores_account_cannot_move_another_stores_parcels(booked: ReturnRequest) -> None:
+    intruder = linked_account(StoreFactory(slug="intruder"), "http://127.0.0.1:9")
+    waybill = pickup_of(booked).waybill_number
+    body = batch(waybill, "AT_PICKUP")
+    response = post(intruder, body, **sign(intruder.webhook_secret, body))
+    assert response.status_code == 200
+    assert response.json() == {"created": 0, "duplicates": 0, "unmatched": [waybill]}
+    assert reload(booked).status == S.PICKUP_REQUESTED
