@@ -145,7 +145,7 @@ def test_dedupe_key_is_stable_and_ignores_the_timezone_the_time_is_written_in() 
         status="AT_PICKUP", occurred_at=at(1).astimezone(dt.UTC), location="서울강남"
     )
     assert key == same
-    assert len(key) == 40
+    assert len(key) == 64  # SHA-256 hex; fits TrackingEvent.dedupe_key
     assert key != P.dedupe_key(status="AT_PICKUP", occurred_at=at(1), location="곤지암Hub")
 
 

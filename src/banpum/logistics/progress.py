@@ -8,9 +8,10 @@ furthest point any event proves, never the last event received: a late ``IN_TRAN
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from banpum.integrations.carriers.base import TRACKING_STATUSES, stable_key
 
 # Pickup progress, in order. Values match logistics.models.PickupStatus.
 REQUESTED = "requested"
@@ -93,20 +94,7 @@ def dedupe_key(
     *, status: str, occurred_at: dt.datetime, location: str = "", description: str = ""
 ) -> str:
     """A stable key for an event the carrier gave no id to."""
-    raw = f"{occurred_at.astimezone(dt.UTC).isoformat()}|{status}|{location}|{description}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+    return stable_key(occurred_at.astimezone(dt.UTC).isoformat(), status, location, description)
 
 
-KNOWN_STATUSES = frozenset(
-    {
-        "INFORMATION_RECEIVED",
-        "AT_PICKUP",
-        "IN_TRANSIT",
-        "OUT_FOR_DELIVERY",
-        "ATTEMPT_FAIL",
-        "DELIVERED",
-        "AVAILABLE_FOR_PICKUP",
-        "EXCEPTION",
-        "UNKNOWN",
-    }
-)
+KNOWN_STATUSES = TRACKING_STATUSES

@@ -10,8 +10,26 @@ the first attempt answers with the same booking instead of booking a second pick
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Protocol
+
+#: tracker.delivery's ``TrackEventStatusCode`` enum: Banpum's one normalised tracking
+#: vocabulary (``logistics.models.TrackingStatus`` has the same values). Adapters map their
+#: carrier's statuses onto it and anything else to "UNKNOWN", keeping the raw status beside.
+TRACKING_STATUSES: frozenset[str] = frozenset(
+    {
+        "UNKNOWN",
+        "INFORMATION_RECEIVED",
+        "AT_PICKUP",
+        "IN_TRANSIT",
+        "OUT_FOR_DELIVERY",
+        "ATTEMPT_FAIL",
+        "DELIVERED",
+        "AVAILABLE_FOR_PICKUP",
+        "EXCEPTION",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -104,3 +122,13 @@ class CarrierGateway(Protocol):
     def track(self, tracking_number: str) -> list[TrackedEvent] | GatewayError: ...
 
     def label(self, *, waybill_number: str) -> LabelInfo | GatewayError: ...
+
+
+def stable_key(*parts: str) -> str:
+    """A dedupe key that stays the same for the same event on every poll and every process.
+
+    ``hash()`` is salted per process, so this is SHA-256 over the parts joined by a separator
+    that cannot appear in them. 64 hex characters fit ``TrackingEvent.dedupe_key`` (128).
+    """
+    joined = "\x1f".join(parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()

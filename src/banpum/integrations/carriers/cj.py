@@ -49,9 +49,9 @@ from banpum.integrations.carriers.base import (
     PickupCancelled,
     PickupOrder,
     TrackedEvent,
+    stable_key,
 )
 from banpum.integrations.carriers.cj_api import CjApi, CjCredentials, parse_kst
-from banpum.integrations.carriers.tracker_delivery import stable_key
 
 logger = logging.getLogger(__name__)
 

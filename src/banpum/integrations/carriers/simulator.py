@@ -25,28 +25,13 @@ from urllib.parse import quote
 import httpx
 
 from banpum.integrations.carriers.base import (
+    TRACKING_STATUSES,
     GatewayError,
     LabelInfo,
     PickupBooked,
     PickupCancelled,
     PickupOrder,
     TrackedEvent,
-)
-
-# tracker.delivery's status codes (logistics.models.TrackingStatus), repeated here so that this
-# module stays importable without Django's app registry.
-TRACKING_STATUSES = frozenset(
-    {
-        "UNKNOWN",
-        "INFORMATION_RECEIVED",
-        "AT_PICKUP",
-        "IN_TRANSIT",
-        "OUT_FOR_DELIVERY",
-        "ATTEMPT_FAIL",
-        "DELIVERED",
-        "AVAILABLE_FOR_PICKUP",
-        "EXCEPTION",
-    }
 )
 
 # The carrier's words for a failed pickup and Banpum's PickupException code for each. ``track``

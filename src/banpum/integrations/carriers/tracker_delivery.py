@@ -22,7 +22,6 @@ job that calls us decides on retries from ``GatewayError.retryable`` alone.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -30,33 +29,22 @@ from typing import Any
 import httpx
 
 from banpum.integrations.carriers.base import (
+    TRACKING_STATUSES,
     GatewayError,
     LabelInfo,
     PickupBooked,
     PickupCancelled,
     PickupOrder,
     TrackedEvent,
+    stable_key,
 )
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "https://apis.tracker.delivery/graphql"
 
-#: tracker.delivery's ``TrackEventStatusCode`` enum [V]; it is also Banpum's normalised
-#: tracking vocabulary (``logistics.models.TrackingStatus`` has the same values).
-STATUS_CODES: frozenset[str] = frozenset(
-    {
-        "UNKNOWN",
-        "INFORMATION_RECEIVED",
-        "AT_PICKUP",
-        "IN_TRANSIT",
-        "OUT_FOR_DELIVERY",
-        "ATTEMPT_FAIL",
-        "DELIVERED",
-        "AVAILABLE_FOR_PICKUP",
-        "EXCEPTION",
-    }
-)
+#: tracker.delivery's ``TrackEventStatusCode`` enum [V], kept in ``base``.
+STATUS_CODES = TRACKING_STATUSES
 
 #: Events asked for per ``track`` call; a return parcel has far fewer, and the schema's
 #: Relay ``last`` keeps the newest ones if a parcel ever has more.
@@ -94,16 +82,6 @@ mutation RegisterTrackWebhook($input: RegisterTrackWebhookInput!) {
 # tracker.delivery documents no time zone for a timestamp without an offset (RFC3339 requires
 # one); every carrier it tracks for us is Korean, so such a time is read as KST.
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
-
-
-def stable_key(*parts: str) -> str:
-    """A dedupe key that stays the same for the same event on every poll and every process.
-
-    ``hash()`` is salted per process, so this is SHA-256 over the parts joined by a separator
-    that cannot appear in them. 64 hex characters fit ``TrackingEvent.dedupe_key`` (128).
-    """
-    joined = "\x1f".join(parts)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
 def _error(code: str, message: str, *, retryable: bool, words: str = "") -> GatewayError:
