@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses: a Korean font for label PDFs, poppler to read them back,
-# zbar to scan their barcodes. Installed only when missing.
+# zbar to scan their barcodes, redis-server for the scale-out job queue. Installed only when
+# missing.
 set -euo pipefail
 missing=()
 [ -e /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing+=(fonts-nanum)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}…" >&2
     export DEBIAN_FRONTEND=noninteractive
