@@ -59,8 +59,10 @@ def _free_port() -> int:
 def redis_url(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],  # fmt: skip
+        [
+            *("redis-server", "--bind", "127.0.0.1", "--port", str(port)),
+            *("--save", "", "--appendonly", "no", "--dir", str(tmp_path)),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
