@@ -147,7 +147,12 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BANPUM_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per carrier call and per job is noise at INFO; failures still show.
+        "httpx": {"level": "WARNING"},
+        "huey": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
