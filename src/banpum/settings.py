@@ -189,6 +189,13 @@ BANPUM_SIMULATOR = _env_bool("BANPUM_SIMULATOR", True)
 BANPUM_SIMULATOR_PORT = int(os.environ.get("BANPUM_SIMULATOR_PORT", "8010"))
 BANPUM_SIMULATOR_SPEED = float(os.environ.get("BANPUM_SIMULATOR_SPEED", "600"))
 BANPUM_PUBLIC_URL = os.environ.get("BANPUM_PUBLIC_URL", "")
+# tracker.delivery (https://tracker.delivery) tracks parcels of carriers without an API of ours:
+# forward shipments (their delivery starts the legal return window) and hand-entered waybills.
+BANPUM_TRACKER_DELIVERY_CLIENT_ID = os.environ.get("BANPUM_TRACKER_DELIVERY_CLIENT_ID", "")
+BANPUM_TRACKER_DELIVERY_CLIENT_SECRET = os.environ.get("BANPUM_TRACKER_DELIVERY_CLIENT_SECRET", "")
+BANPUM_TRACKER_DELIVERY_URL = os.environ.get(
+    "BANPUM_TRACKER_DELIVERY_URL", "https://apis.tracker.delivery/graphql"
+)
 # How long a carrier API call may take before it counts as a (retryable) timeout.
 BANPUM_CARRIER_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_CARRIER_TIMEOUT_SECONDS", "5"))
 

@@ -31,3 +31,4 @@ def pickups_sweep_task() -> None:
 @db_periodic_task(crontab(minute="*/5"))
 def tracking_poll_task() -> None:
     tracking.tracking_poll()
+    tracking.tracking_poll_public()

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
@@ -316,4 +317,77 @@ def tracking_poll(*, now: dt.datetime | None = None, limit: int = 200) -> dict[s
             continue
         polled += 1
         Pickup.objects.filter(pk=pickup.pk).update(updated_at=now)
+    return {"polled": polled, "failed": failed}
+
+
+SHIPMENT_TRACKING_DAYS = 30
+
+
+def tracking_poll_public(
+    *, now: dt.datetime | None = None, limit: int = 200, client: Any = None
+) -> dict[str, int]:
+    """Track, through tracker.delivery, the parcels no carrier API of ours reports on.
+
+    Forward shipments not yet delivered (their DELIVERED event sets ``delivered_at``, which
+    starts the return window) and waybills typed in by hand. Needs the
+    ``BANPUM_TRACKER_DELIVERY_*`` settings; without them this does nothing. Periodic.
+    """
+    from django.conf import settings
+
+    from banpum.integrations.carriers.tracker_delivery import TrackerDeliveryClient
+
+    now = now or timezone.now()
+    if client is None:
+        if not (
+            settings.BANPUM_TRACKER_DELIVERY_CLIENT_ID
+            and settings.BANPUM_TRACKER_DELIVERY_CLIENT_SECRET
+        ):
+            return {"polled": 0, "failed": 0}
+        client = TrackerDeliveryClient(
+            settings.BANPUM_TRACKER_DELIVERY_CLIENT_ID,
+            settings.BANPUM_TRACKER_DELIVERY_CLIENT_SECRET,
+            endpoint=settings.BANPUM_TRACKER_DELIVERY_URL,
+        )
+    parcels: list[tuple[str, str, int]] = [
+        (s.carrier_code, s.tracking_number, s.order.store_id)
+        for s in Shipment.objects.filter(
+            delivered_at__isnull=True,
+            shipped_at__gte=now - dt.timedelta(days=SHIPMENT_TRACKING_DAYS),
+        )
+        .exclude(tracking_number="")
+        .exclude(carrier_code="")
+        .select_related("order")
+        .order_by("shipped_at")[:limit]
+    ]
+    parcels += [
+        (p.account.carrier.code, p.waybill_number, p.account.store_id)
+        for p in Pickup.objects.filter(
+            manual=True,
+            status__in=(PickupStatus.ACCEPTED, PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT),
+        )
+        .exclude(waybill_number="")
+        .select_related("account__carrier")
+        .order_by("updated_at")[:limit]
+    ]
+    polled = failed = 0
+    try:
+        for carrier_code, tracking_number, store_id in parcels:
+            found = client.track(carrier_code, tracking_number)
+            if isinstance(found, GatewayError):
+                failed += 1
+                logger.warning(
+                    "tracker.delivery failed carrier=%s number=%s: %s",
+                    carrier_code,
+                    tracking_number,
+                    found.message,
+                )
+                continue
+            polled += 1
+            tracking_events_ingest(
+                carrier_code=carrier_code,
+                events_in=[IncomingEvent.from_tracked(tracking_number, e) for e in found],
+                store_id=store_id,
+            )
+    finally:
+        client.close()
     return {"polled": polled, "failed": failed}
