@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_wrong_method_on_the_api_is_a_json_405(api: Any) -> None:
+    response = api.delete("/api/v1/returns")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert "GET" in body["extra"]["allowed_methods"]
+    assert "GET" in response["Allow"]
+
+
+def test_an_unknown_api_path_is_a_json_404(api: Any) -> None:
+    response = api.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["code"] in {"endpoint_not_found", "not_found"}
+
+
+def test_pages_outside_the_api_keep_their_html_404(client: Any) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("application/json")
