@@ -392,7 +392,7 @@ def test_a_file_that_is_not_a_font_is_skipped(
 ) -> None:
     junk = tmp_path / "junk.ttf"
     junk.write_bytes(b"not a font at all")
-    monkeypatch.setattr(labels_module, "_font_candidates", lambda: iter([(junk, None)]))
+    monkeypatch.setattr(labels_module.fonts, "_font_candidates", lambda: iter([(junk, None)]))
 
     assert label_font_name() == FALLBACK_CID_FONT
 
@@ -403,7 +403,7 @@ def test_without_any_korean_font_the_cid_font_is_used(
     caplog: pytest.LogCaptureFixture,
     tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr(labels_module, "_font_candidates", lambda: iter(()))
+    monkeypatch.setattr(labels_module.fonts, "_font_candidates", lambda: iter(()))
     label = make_label()
 
     with caplog.at_level(logging.WARNING, logger="banpum.logistics.labels"):

@@ -1,0 +1,193 @@
+"""HTTP plumbing: the threaded server and handler, replies, and request-body checks.
+
+Everything that knows about the wire (status codes, JSON bodies, the booking request's field
+errors) so the endpoint logic can work with plain dicts and ``_Reply`` values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from banpum.integrations.carriers.simulator_server.config import FARE_TYPES
+from banpum.integrations.carriers.simulator_server.state import _Booking
+
+if TYPE_CHECKING:
+    from banpum.integrations.carriers.simulator_server.server import CarrierSimulator
+
+# One logger for the whole package: log settings and tests filter on its name.
+logger = logging.getLogger("banpum.integrations.carriers.simulator_server")
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to sit on the reply (an injected timeout)
+    note: str = ""
+
+
+def _error(http_status: int, code: str, message: str, **extra: Any) -> _Reply:
+    return _Reply(http_status, {"code": code, "message": message, **extra})
+
+
+class _Server(ThreadingHTTPServer):
+    # Request threads are joined on close, so stop() leaves no thread behind.
+    daemon_threads = False
+    block_on_close = True
+    simulator: CarrierSimulator
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "BanpumCarrierSimulator/1"
+    timeout = 10  # a client that connects and says nothing does not hold a thread forever
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Silenced: ``_serve`` logs one richer line per request instead."""
+
+    def _serve(self, method: str) -> None:
+        started = time.monotonic()
+        simulator = self.server.simulator
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, 1_000_000)) if length else b""
+        path = urlsplit(self.path).path
+        reply = simulator.dispatch(method, path, self.headers.get("Authorization", ""), body)
+        if reply.delay:
+            simulator._stopping.wait(reply.delay)  # the client has given up by now
+        payload = json.dumps(reply.body, ensure_ascii=False).encode()
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            reply.note = (reply.note + ", " if reply.note else "") + "client gone"
+        logger.info(
+            "%s %s → %d (%.0f ms)%s",
+            method,
+            path,
+            reply.status,
+            (time.monotonic() - started) * 1000,
+            f" [{reply.note}]" if reply.note else "",
+        )
+
+
+def _json_body(body: bytes) -> dict[str, Any] | _Reply:
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        return _error(400, "invalid", "the body is not valid JSON")
+    if not isinstance(payload, dict):
+        return _error(400, "invalid", "the body must be a JSON object")
+    return payload
+
+
+def _booked_json(booking: _Booking, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "reference": booking.reference,
+        "waybill_number": booking.waybill_number,
+        "fare": booking.fare,
+        "status": booking.status(now),
+        "booked_at": booking.booked_at.isoformat(timespec="seconds"),
+    }
+
+
+def _text(
+    payload: dict[str, Any], name: str, fields: dict[str, str], prefix: str = "", *, required: bool
+) -> str:
+    value = payload.get(name, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        fields[prefix + name] = "must be a string"
+        return ""
+    if required and not value.strip():
+        fields[prefix + name] = "required"
+    return value.strip()
+
+
+def _pickup_validate(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The booking request, cleaned, and the field errors (``sender.phone`` style keys)."""
+    fields: dict[str, str] = {}
+    request: dict[str, Any] = {
+        name: _text(payload, name, fields, required=name in ("idempotency_key", "return_number"))
+        for name in (
+            "idempotency_key",
+            "return_number",
+            "customer_code",
+            "box_size",
+            "memo",
+            "original_waybill",
+        )
+    }
+    if len(request["idempotency_key"]) > 100:
+        fields["idempotency_key"] = "at most 100 characters"
+    for side in ("sender", "receiver"):
+        raw = payload.get(side)
+        if not isinstance(raw, dict):
+            fields[side] = "required"
+            request[side] = {}
+            continue
+        address = {
+            name: _text(raw, name, fields, f"{side}.", required=name != "address2")
+            for name in ("name", "phone", "postcode", "address1", "address2")
+        }
+        digits = re.sub(r"[\s\-+()]", "", address["phone"])
+        if address["phone"] and not (digits.isdigit() and 9 <= len(digits) <= 12):
+            fields[f"{side}.phone"] = "전화번호 형식이 아닙니다"
+        if address["postcode"] and not re.fullmatch(r"\d{5}", address["postcode"]):
+            fields[f"{side}.postcode"] = "우편번호는 숫자 5자리입니다"
+        request[side] = address
+    items = payload.get("items")
+    request["items"] = []
+    if not isinstance(items, list) or not items:
+        fields["items"] = "at least one item is required"
+    else:
+        for index, item in enumerate(items):
+            name = item.get("name") if isinstance(item, dict) else None
+            quantity = item.get("quantity") if isinstance(item, dict) else None
+            if not isinstance(name, str) or not name.strip():
+                fields[f"items.{index}.name"] = "required"
+            if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+                fields[f"items.{index}.quantity"] = "a positive integer is required"
+            request["items"].append({"name": name, "quantity": quantity})
+    box_count = payload.get("box_count", 1)
+    if isinstance(box_count, bool) or not isinstance(box_count, int) or not 1 <= box_count <= 99:
+        fields["box_count"] = "an integer from 1 to 99 is required"
+    request["box_count"] = box_count
+    fare_type = payload.get("fare_type") or "credit"
+    if fare_type not in FARE_TYPES:
+        fields["fare_type"] = f"one of {', '.join(FARE_TYPES)}"
+    request["fare_type"] = fare_type
+    preferred = payload.get("preferred_date")
+    if preferred is not None:
+        try:
+            dt.date.fromisoformat(preferred)
+        except (TypeError, ValueError):
+            fields["preferred_date"] = "YYYY-MM-DD or null"
+    request["preferred_date"] = preferred
+    return request, fields
