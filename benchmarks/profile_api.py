@@ -24,18 +24,20 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_api import HEALTH, RETURNS, BenchError, create_payload, environment
 
 FULL_SQL = False
+DUMP_DIR: Path | None = None
 
 LAYERS = (
     ("/banpum/", "banpum"),
     ("/django/db/", "django ORM"),
     ("/django/", "django (other)"),
     ("/ninja/", "django-ninja"),
-    ("/pydantic", "pydantic"),
+    ("pydantic", "pydantic (incl. pydantic-core)"),
     ("sqlite3", "sqlite3 driver + SQLite (C)"),
     ("psycopg", "psycopg + PostgreSQL wait"),
     ("/json/", "json"),
@@ -113,6 +115,10 @@ def measure(
             profiler.disable()
             _check(label, response)
         wall = time.perf_counter() - start
+    if DUMP_DIR is not None:
+        DUMP_DIR.mkdir(parents=True, exist_ok=True)
+        slug = label.split()[-1].strip("/").replace("/", "_")
+        profiler.dump_stats(DUMP_DIR / f"{label.split()[0].lower()}_{slug}.prof")
     stats = pstats.Stats(profiler, stream=out)
     total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
     print(f"\n=== {label}: {count} requests ===", file=out)
@@ -142,9 +148,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--full-sql", action="store_true", help="print whole SQL statements")
+    parser.add_argument("--dump", type=Path, help="also save each profile (.prof) in this folder")
     args = parser.parse_args()
-    global FULL_SQL
-    FULL_SQL = args.full_sql
+    global FULL_SQL, DUMP_DIR
+    FULL_SQL, DUMP_DIR = args.full_sql, args.dump
 
     warmup = 20
     url = args.database_url or os.environ.get("BENCH_DATABASE_URL") or None
