@@ -31,7 +31,6 @@ from tests.logistics.helpers import (
     address_order,
     linked_account,
     real_queue,
-    running_simulator,
     sim_bookings,
     store_with_return_address,
     wait_until,
@@ -91,12 +90,6 @@ def redis_workers(tmp_path: Path, redis_url: str) -> Iterator[Workers]:
             yield workers
         finally:
             workers.stop_all()
-
-
-@pytest.fixture
-def simulator() -> Iterator[CarrierSimulator]:
-    with running_simulator(speed=1.0, seed=5) as simulator:
-        yield simulator
 
 
 def test_two_workers_share_a_redis_queue_and_book_each_return_once(

@@ -38,7 +38,6 @@ from tests.logistics.helpers import (
     address_order,
     linked_account,
     real_queue,
-    running_simulator,
     sim_bookings,
     store_with_return_address,
     wait_until,
@@ -118,12 +117,6 @@ def workers(tmp_path: Path, queue_file: Path) -> Iterator[Workers]:
         yield workers
     finally:
         workers.stop_all()
-
-
-@pytest.fixture
-def simulator() -> Iterator[CarrierSimulator]:
-    with running_simulator(speed=1.0, seed=3) as simulator:
-        yield simulator
 
 
 def test_a_worker_killed_mid_call_loses_nothing_and_books_nothing_twice(
