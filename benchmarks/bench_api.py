@@ -489,7 +489,7 @@ def run(
         "engine": bench.engine,
         "engine_version": bench.engine_version,
         "concurrency": concurrency,
-        "server": f"banpum serve (Waitress, {server_threads or 'default 8'} threads)",
+        "server": f"banpum serve (Waitress, {server_threads or 'default 4'} threads)",
         "client": f"httpx {httpx.__version__}, {concurrency} threads, keep-alive",
         "rounds": sizes.rounds,
         "orders_seeded": orders_needed,

@@ -23,7 +23,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        # Four: on two cores more threads only queue for the GIL and SQLite's write lock
+        # (benchmarks/RESULTS.md: with 8, SQLite's create p99 was ~1 s; with 4, ~0.3 s, and
+        # PostgreSQL creates went from 73 to 89 a second); fewer would let one slow request
+        # (a 500-order import, a label batch) hold the server.
+        parser.add_argument("--threads", type=int, default=4, help="Request threads (default 4)")
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations")
         parser.add_argument(
             "--no-worker", action="store_true", help="Run no jobs here (use `banpum worker`)"
