@@ -62,7 +62,7 @@ class SalesChannel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "code"], name="channel_code_unique_per_store")
         ]
-        ordering = ["store", "name"]
+        ordering = ["store_id", "name"]
 
     def __str__(self) -> str:
         return self.name
@@ -213,7 +213,7 @@ class OrderLine(models.Model):
                 name="order_line_cancelled_lte_quantity",
             ),
         ]
-        ordering = ["order", "line_number"]
+        ordering = ["order_id", "line_number"]
 
     def __str__(self) -> str:
         return f"{self.order} #{self.line_number} {self.name}"
@@ -236,7 +236,7 @@ class Shipment(models.Model):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         indexes = [models.Index(fields=["carrier_code", "tracking_number"])]
-        ordering = ["order", "id"]
+        ordering = ["order_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.carrier_code} {self.tracking_number}".strip() or f"shipment {self.pk}"

@@ -92,7 +92,7 @@ class CarrierAccount(models.Model):
     class Meta:
         verbose_name = _("carrier account")
         verbose_name_plural = _("carrier accounts")
-        ordering = ["store", "-is_default", "name"]
+        ordering = ["store_id", "-is_default", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["store"],
@@ -133,7 +133,7 @@ class CarrierRule(models.Model):
     class Meta:
         verbose_name = _("carrier rule")
         verbose_name_plural = _("carrier rules")
-        ordering = ["store", "priority", "id"]
+        ordering = ["store_id", "priority", "id"]
 
     def __str__(self) -> str:
         return f"{self.priority}: {self.account}"

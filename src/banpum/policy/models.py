@@ -38,7 +38,7 @@ class ReturnPolicy(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "version"], name="policy_version_unique")
         ]
-        ordering = ["store", "-version"]
+        ordering = ["store_id", "-version"]
 
     def __str__(self) -> str:
         return f"{self.store} v{self.version}"

@@ -217,7 +217,7 @@ class ReturnLine(models.Model):
             ),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="return_line_quantity_gte_1"),
         ]
-        ordering = ["return_request", "id"]
+        ordering = ["return_request_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.return_request} × {self.quantity} {self.order_line.name}"
@@ -266,7 +266,7 @@ class ReturnEvent(models.Model):
     class Meta:
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
-        ordering = ["return_request", "at", "id"]
+        ordering = ["return_request_id", "at", "id"]
 
     def __str__(self) -> str:
         return f"{self.return_request} {self.type} {self.to_status}".strip()
