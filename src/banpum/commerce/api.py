@@ -9,9 +9,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import CursorPagination, paginate
 
-from banpum.accounts.models import ApiKey
 from banpum.commerce import selectors
-from banpum.commerce.models import Order, Store
+from banpum.commerce.models import Order
 from banpum.commerce.schemas import (
     OrderBulkIn,
     OrderBulkOut,
@@ -20,13 +19,9 @@ from banpum.commerce.schemas import (
     OrderSearchQuery,
 )
 from banpum.commerce.services import order_bulk_upsert
+from banpum.core.api_context import request_store
 
 router = Router(tags=["orders"])
-
-
-def _store(request: HttpRequest) -> Store:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
-    return key.store
 
 
 @router.post(
@@ -41,7 +36,7 @@ def bulk_upsert_orders(request: HttpRequest, payload: OrderBulkIn) -> Status[dic
     order fails the whole batch with 422 and ``extra.fields`` keyed like
     ``orders.3.lines.0.quantity``.
     """
-    result = order_bulk_upsert(store=_store(request), orders=payload.orders)
+    result = order_bulk_upsert(store=request_store(request), orders=payload.orders)
     body = {"created": result.created, "updated": result.updated, "orders": result.orders}
     return Status(201 if result.created else 200, body)
 
@@ -50,7 +45,7 @@ def bulk_upsert_orders(request: HttpRequest, payload: OrderBulkIn) -> Status[dic
 @paginate(CursorPagination, ordering=("-id",), page_size=50)
 def list_orders(request: HttpRequest, filters: Query[OrderSearchQuery]) -> Any:
     return selectors.order_search(
-        store=_store(request), q=filters.q, channel_code=filters.channel, phone=filters.phone
+        store=request_store(request), q=filters.q, channel_code=filters.channel, phone=filters.phone
     )
 
 
@@ -60,4 +55,4 @@ def list_orders(request: HttpRequest, filters: Query[OrderSearchQuery]) -> Any:
     summary="One order with its lines, shipments, customer and totals",
 )
 def get_order(request: HttpRequest, order_id: int) -> Order:
-    return selectors.order_detail_get(store=_store(request), order_id=order_id)
+    return selectors.order_detail_get(store=request_store(request), order_id=order_id)

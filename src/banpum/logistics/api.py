@@ -5,9 +5,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
-from banpum.accounts.models import ApiKey
-from banpum.commerce.models import Store
-from banpum.core.actors import Actor
+from banpum.core.api_context import request_actor, request_store
 from banpum.core.errors import NotFound
 from banpum.logistics import selectors
 from banpum.logistics.labels_service import labels_pdf
@@ -26,20 +24,10 @@ from banpum.returns.selectors import return_request_get
 router = Router(tags=["logistics"])
 
 
-def _store(request: HttpRequest) -> Store:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
-    return key.store
-
-
-def _actor(request: HttpRequest) -> Actor:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
-    return Actor.api(f"api:{key.prefix}")
-
-
 def _pickup(request: HttpRequest, pickup_id: int) -> Pickup:
     pickup = (
         Pickup.objects.select_related("account__carrier", "return_request")
-        .filter(pk=pickup_id, account__store=_store(request))
+        .filter(pk=pickup_id, account__store=request_store(request))
         .first()
     )
     if pickup is None:
@@ -49,7 +37,7 @@ def _pickup(request: HttpRequest, pickup_id: int) -> Pickup:
 
 @router.get("/returns/{number}/pickups", response=list[PickupOut], summary="A return's pickups")
 def list_pickups(request: HttpRequest, number: str) -> Any:
-    return_request = return_request_get(store=_store(request), number=number)
+    return_request = return_request_get(store=request_store(request), number=number)
     return list(selectors.pickups_for_return(return_request=return_request))
 
 
@@ -59,10 +47,10 @@ def list_pickups(request: HttpRequest, number: str) -> Any:
     summary="Enter a waybill number by hand (unlinked carrier or self-ship)",
 )
 def enter_waybill(request: HttpRequest, number: str, payload: WaybillIn) -> Status:
-    return_request = return_request_get(store=_store(request), number=number)
+    return_request = return_request_get(store=request_store(request), number=number)
     pickup = pickup_services.pickup_register_manual(
         return_request=return_request,
-        actor=_actor(request),
+        actor=request_actor(request),
         waybill_number=payload.waybill_number,
         carrier_code=payload.carrier_code,
     )
@@ -79,7 +67,7 @@ def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn)
     details = pickup_services.PickupDetails(**fields, box_count=payload.box_count or 0)
     pickup = pickup_services.pickup_rerequest(
         pickup=_pickup(request, pickup_id),
-        actor=_actor(request),
+        actor=request_actor(request),
         details=details,
         note=payload.note,
     )
@@ -92,9 +80,9 @@ def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn)
     summary="Give up the pickup: the customer sends the parcel",
 )
 def switch_to_self_ship(request: HttpRequest, number: str, payload: NoteIn) -> Any:
-    return_request = return_request_get(store=_store(request), number=number)
+    return_request = return_request_get(store=request_store(request), number=number)
     pickup_services.return_switch_to_self_ship(
-        return_request=return_request, actor=_actor(request), note=payload.note
+        return_request=return_request, actor=request_actor(request), note=payload.note
     )
     return list(selectors.pickups_for_return(return_request=return_request))
 
@@ -111,25 +99,25 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 @router.get("/returns/{number}/label.pdf", summary="The return label (PDF)")
 def return_label(request: HttpRequest, number: str, query: Query[LabelQuery]) -> HttpResponse:
-    return_request = return_request_get(store=_store(request), number=number)
+    return_request = return_request_get(store=request_store(request), number=number)
     return _pdf(labels_pdf([return_request], layout=query.layout), f"{number}.pdf")
 
 
 @router.post("/labels", summary="Many labels in one PDF, for batch printing")
 def batch_labels(request: HttpRequest, payload: LabelBatchIn) -> HttpResponse:
-    store = _store(request)
+    store = request_store(request)
     returns = [return_request_get(store=store, number=number) for number in payload.numbers]
     return _pdf(labels_pdf(returns, layout=payload.layout), "labels.pdf")
 
 
 @router.get("/logistics/exceptions", response=list[PickupOut], summary="CS queue: exceptions")
 def exceptions_queue(request: HttpRequest) -> Any:
-    return list(selectors.pickup_exceptions(store=_store(request)))
+    return list(selectors.pickup_exceptions(store=request_store(request)))
 
 
 @router.get("/logistics/stalled", response=StalledListOut, summary="Returns at risk of being lost")
 def stalled(request: HttpRequest) -> dict[str, Any]:
-    items = selectors.stalled_returns(store=_store(request))
+    items = selectors.stalled_returns(store=request_store(request))
     return {
         "count": len(items),
         "value_at_risk": sum(item.value_at_risk for item in items),

@@ -10,10 +10,9 @@ from ninja.pagination import CursorPagination, paginate
 from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
-from banpum.accounts.models import ApiKey
 from banpum.commerce.models import Order, Store
 from banpum.commerce.selectors import order_get
-from banpum.core.actors import Actor
+from banpum.core.api_context import request_actor, request_store
 from banpum.policy.types import Decision, ReturnAsk, ReturnType, as_json
 from banpum.returns import selectors, services
 from banpum.returns.models import Origin, ReturnRequest, ReturnStatus
@@ -32,16 +31,6 @@ from banpum.returns.schemas import (
 router = Router(tags=["returns"])
 
 
-def _store(request: HttpRequest) -> Store:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
-    return key.store
-
-
-def _actor(request: HttpRequest) -> Actor:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
-    return Actor.api(f"api:{key.prefix}{' ' + key.name if key.name else ''}")
-
-
 def _order_and_ask(store: Store, payload: ReturnAskIn) -> tuple[Order, ReturnAsk]:
     order = order_get(
         store=store,
@@ -53,8 +42,8 @@ def _order_and_ask(store: Store, payload: ReturnAskIn) -> tuple[Order, ReturnAsk
     return order, payload.to_ask(line_ids)
 
 
-def _decision_out(decision: Decision | dict[str, Any]) -> dict[str, Any]:
-    data = as_json(decision) if isinstance(decision, Decision) else decision
+def _decision_out(decision: Decision) -> dict[str, Any]:
+    data = as_json(decision)
     assert isinstance(data, dict)
     return data
 
@@ -66,13 +55,13 @@ def _detail(store: Store, number: str) -> ReturnRequest:
 @router.post("/preview", response=DecisionOut, summary="Preview the policy's decision")
 def preview_return(request: HttpRequest, payload: ReturnAskIn) -> dict[str, Any]:
     """Runs the policy on a would-be return and creates nothing."""
-    order, ask = _order_and_ask(_store(request), payload)
+    order, ask = _order_and_ask(request_store(request), payload)
     return _decision_out(services.return_request_preview(order=order, ask=ask))
 
 
 @router.post("", response={201: ReturnDetailOut}, summary="Open a return")
 def create_return(request: HttpRequest, payload: ReturnCreateIn) -> Status:
-    store = _store(request)
+    store = request_store(request)
     order, ask = _order_and_ask(store, payload)
     fee = (
         services.FeeOverride(payload.fee.payer, payload.fee.amount, payload.fee.collection)
@@ -83,7 +72,7 @@ def create_return(request: HttpRequest, payload: ReturnCreateIn) -> Status:
         order=order,
         ask=ask,
         origin=Origin(payload.origin),
-        actor=_actor(request),
+        actor=request_actor(request),
         reason_detail=payload.reason_detail,
         note=payload.note,
         fee=fee,
@@ -129,68 +118,68 @@ class IdCursorPagination(CursorPagination):
 @paginate(IdCursorPagination, ordering=("-id",), page_size=50)
 def list_returns(request: HttpRequest, filters: Query[ReturnListQuery]) -> Any:
     queryset = selectors.return_request_list(
-        store=_store(request), filters=selectors.ReturnFilters(**filters.dict())
+        store=request_store(request), filters=selectors.ReturnFilters(**filters.dict())
     )
     return queryset
 
 
 @router.get("/{number}", response=ReturnDetailOut, summary="One return with lines and events")
 def get_return(request: HttpRequest, number: str) -> ReturnRequest:
-    return _detail(_store(request), number)
+    return _detail(request_store(request), number)
 
 
 def _get(request: HttpRequest, number: str) -> ReturnRequest:
-    return selectors.return_request_get(store=_store(request), number=number)
+    return selectors.return_request_get(store=request_store(request), number=number)
 
 
 @router.post("/{number}/approve", response=ReturnDetailOut)
 def approve_return(request: HttpRequest, number: str, payload: ActionIn) -> ReturnRequest:
     services.return_request_approve(
         return_request=_get(request, number),
-        actor=_actor(request),
+        actor=request_actor(request),
         note=payload.note,
         expected_version=payload.version,
     )
-    return _detail(_store(request), number)
+    return _detail(request_store(request), number)
 
 
 @router.post("/{number}/hold", response=ReturnDetailOut, summary="Hold (보류) with a reason")
 def hold_return(request: HttpRequest, number: str, payload: HoldIn) -> ReturnRequest:
     services.return_request_hold(
         return_request=_get(request, number),
-        actor=_actor(request),
+        actor=request_actor(request),
         reason=payload.reason,
         note=payload.note,
         expected_version=payload.version,
     )
-    return _detail(_store(request), number)
+    return _detail(request_store(request), number)
 
 
 @router.post("/{number}/reject", response=ReturnDetailOut)
 def reject_return(request: HttpRequest, number: str, payload: RejectIn) -> ReturnRequest:
     services.return_request_reject(
         return_request=_get(request, number),
-        actor=_actor(request),
+        actor=request_actor(request),
         note=payload.note,
         expected_version=payload.version,
     )
-    return _detail(_store(request), number)
+    return _detail(request_store(request), number)
 
 
 @router.post("/{number}/cancel", response=ReturnDetailOut)
 def cancel_return(request: HttpRequest, number: str, payload: ActionIn) -> ReturnRequest:
     services.return_request_cancel(
         return_request=_get(request, number),
-        actor=_actor(request),
+        actor=request_actor(request),
         note=payload.note,
         expected_version=payload.version,
     )
-    return _detail(_store(request), number)
+    return _detail(request_store(request), number)
 
 
 @router.post("/{number}/notes", response={201: ReturnDetailOut}, summary="Add a CS note")
 def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Status:
     services.return_note_add(
-        return_request=_get(request, number), actor=_actor(request), note=payload.note
+        return_request=_get(request, number), actor=request_actor(request), note=payload.note
     )
-    return Status(201, _detail(_store(request), number))
+    return Status(201, _detail(request_store(request), number))
