@@ -23,6 +23,9 @@ class CarrierAdmin(admin.ModelAdmin):
 class CarrierAccountForm(forms.ModelForm):
     """Secrets are write-only: never rendered back; empty keeps the saved value."""
 
+    api_base_url = forms.URLField(
+        label=_("API base URL"), required=False, max_length=200, assume_scheme="https"
+    )
     new_credentials = forms.JSONField(
         label=_("credentials"),
         required=False,
