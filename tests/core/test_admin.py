@@ -12,7 +12,9 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
-from banpum.accounts.services import api_key_create
+from banpum.accounts.capabilities import Role
+from banpum.accounts.models import ApiKey
+from banpum.accounts.services import api_key_create, store_membership_set
 from banpum.core.actors import Actor
 from banpum.logistics.models import CarrierAccount, Gateway, Pickup
 from banpum.policy.models import ReturnPolicy
@@ -20,7 +22,7 @@ from banpum.policy.schemas import default_rules_document
 from banpum.policy.types import LineRequest, Method, Resolution, ReturnAsk, ReturnType
 from banpum.returns.models import Origin, ReturnRequest
 from banpum.returns.services import return_request_create
-from tests.factories import make_order
+from tests.factories import StoreFactory, make_order
 from tests.logistics.helpers import carrier
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +293,19 @@ def test_statuses_are_read_only(staff: Client) -> None:
     assert not admin.site._registry[Pickup].has_add_permission(None)  # type: ignore[arg-type]
     pickup_admin = admin.site._registry[Pickup]
     assert "status" in pickup_admin.get_readonly_fields(None)  # type: ignore[arg-type]
+
+
+def test_a_key_made_in_the_admin_acts_only_for_a_member_of_its_store(
+    staff: Client, store: Any
+) -> None:
+    other = StoreFactory(slug="other-store")
+    kim = User.objects.create_user("cs-kim", password=None)
+    own = store_membership_set(user=kim, store=store, role=Role.CS_AGENT)
+    foreign = store_membership_set(user=kim, store=other, role=Role.CS_AGENT)
+    url = reverse("admin:accounts_apikey_add")
+    refused = staff.post(url, {"store": store.pk, "acts_for": foreign.pk, "name": "desk"})
+    assert refused.status_code == 200
+    assert not ApiKey.objects.exists()
+    made = staff.post(url, {"store": store.pk, "acts_for": own.pk, "name": "desk"})
+    assert made.status_code == 302
+    assert ApiKey.objects.get().acts_for == own

@@ -34,6 +34,8 @@ def test_command_today_then_already_present(settings: Any) -> None:
     assert "created" in first
     assert DEMO_API_KEY in first
     assert "admin / banpum-demo" in first
+    assert "login cs2 / banpum-demo  (created)  [demo-2: cs_agent]" in first
+    assert "second store demo-2" in first
     assert "for the demo only" in first
     assert set(ReturnRequest.objects.values_list("status", flat=True)) == set(ReturnStatus.values)
     assert set(Pickup.objects.values_list("status", flat=True)) == set(PickupStatus.values)

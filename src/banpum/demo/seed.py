@@ -117,6 +117,7 @@ class DemoSummary:
     policy_versions: list[int]
     users: dict[str, bool] = field(default_factory=dict)  # username → created by this run
     roles: dict[str, str] = field(default_factory=dict)  # username → "store slug: role"
+    second_store_orders: int = 0  # orders of DEMO2_STORE_SLUG (0 when it does not exist)
     api_key_created: bool = False
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
@@ -340,6 +341,7 @@ def demo_seed(
                 summary = _summary(store, created=True)
                 summary.problems = problems
             summary.roles = _memberships(users)
+            summary.second_store_orders = Order.objects.filter(store__slug=DEMO2_STORE_SLUG).count()
             summary.api_key_created = _api_key(store)
         if session is not None and summary.created:
             _simulator_report(summary, session, public_url)
@@ -429,7 +431,7 @@ def _populate(
         count=returns,
         cast=Cast(
             cs=Actor.staff(cs, cs.store_memberships.get(store=store)),
-            api=Actor.api("demo"),
+            api=Actor.api("demo", store_id=store.pk),
             system=Actor.system("demo"),
         ),
         store=store,

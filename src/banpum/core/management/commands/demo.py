@@ -11,6 +11,7 @@ from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import (
     DEFAULT_ORDERS,
     DEFAULT_RETURNS,
+    DEMO2_STORE_SLUG,
     DEMO_API_KEY,
     DEMO_PASSWORD,
     DemoRefused,
@@ -135,6 +136,11 @@ class Command(BaseCommand):
                 else "already running, and keeping them"
             )
             out(f"  booked on the carrier simulator at {summary.simulator_url} ({where})")
+        if summary.second_store_orders:
+            out(
+                f"  second store {DEMO2_STORE_SLUG}: {summary.second_store_orders} orders, "
+                "no returns, its own agent cs2 (who sees nothing of the first store)"
+            )
         for note in summary.simulator_notes:
             out(f"  carrier simulator: {note}")
         for problem in summary.problems:
@@ -151,6 +157,11 @@ class Command(BaseCommand):
                 "  These logins and the key below are for the demo only: never keep them on a "
                 "server others can reach."
             )
+        )
+        out(
+            "  Staff logins get no admin (superusers only) until the back office: "
+            f"`banpum create-api-key {store.slug} --as warehouse` makes a key that acts as "
+            "that person, with that role."
         )
         key_state = "created" if summary.api_key_created else "exists"
         out(f"  API key (store {store.slug}): {DEMO_API_KEY}  — {key_state}")
