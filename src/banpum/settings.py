@@ -46,7 +46,7 @@ ALLOWED_HOSTS = _env_list("BANPUM_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],tes
 CSRF_TRUSTED_ORIGINS = _env_list("BANPUM_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "banpum.accounts.admin_apps.SuperuserAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
+from banpum.accounts.models import StoreMembership
 from banpum.accounts.services import api_key_authenticate
 from banpum.commerce.models import (
     Customer,
@@ -298,17 +299,43 @@ def test_policy_versions_are_kept_by_the_returns_decided_under_them(demo: DemoSu
 @pytest.mark.django_db
 def test_logins_and_api_key(demo: DemoSummary) -> None:
     users = get_user_model().objects
-    admin, cs = users.get(username="admin"), users.get(username="cs")
+    admin = users.get(username="admin")
     assert admin.is_superuser
     assert admin.check_password(DEMO_PASSWORD)
-    assert cs.is_staff
-    assert not cs.is_superuser
-    assert cs.check_password(DEMO_PASSWORD)
-    assert cs.has_perm("returns.change_returnrequest")
+    roles = {
+        (m.user.username, m.store.slug): m.role
+        for m in StoreMembership.objects.select_related("user", "store")
+    }
+    assert roles == {
+        ("admin", "demo"): "admin",
+        ("cs", "demo"): "cs_agent",
+        ("warehouse", "demo"): "warehouse",
+        ("manager", "demo"): "manager",
+        ("cs2", "demo-2"): "cs_agent",
+    }
+    for username in ("cs", "warehouse", "manager", "cs2"):
+        user = users.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert not user.is_superuser
+        assert not user.is_staff  # the admin is for superusers; staff screens come later
+    assert demo.roles["cs2"] == "demo-2: cs_agent"
+    second = Store.objects.get(slug="demo-2")
+    assert Order.objects.filter(store=second).exists()
+    assert not ReturnRequest.objects.filter(store=second).exists()
     key = api_key_authenticate(DEMO_API_KEY)
     assert key is not None
     assert key.store.slug == "demo"
     assert key.prefix == "demo"
+    assert key.acts_for is None
+
+
+@pytest.mark.django_db
+def test_demo_staff_act_with_their_roles(demo: DemoSummary) -> None:
+    """The demo's cs opened and decided returns as a CS agent of the demo store."""
+    cs = get_user_model().objects.get(username="cs")
+    events = ReturnEvent.objects.filter(actor_user=cs)
+    assert events.exists()
+    assert set(events.values_list("return_request__store__slug", flat=True)) == {"demo"}
 
 
 @pytest.mark.django_db
@@ -319,7 +346,7 @@ def test_second_run_changes_nothing(seeded: Seeded, demo: DemoSummary) -> None:
     again = demo_seed(orders=ORDERS, returns=RETURNS, now=NOW)
     assert not again.created
     assert not again.api_key_created
-    assert again.users == {"admin": False, "cs": False}
+    assert again.users == dict.fromkeys(["admin", "cs", "warehouse", "manager", "cs2"], False)
     assert again.returns_by_status == demo.returns_by_status
     assert again.pickups_by_status == demo.pickups_by_status
     assert again.simulator_url == ""  # no carrier was called

@@ -11,16 +11,19 @@ from typing import Any
 
 import httpx
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from banpum.accounts.services import api_key_authenticate
 from banpum.demo.logistics import CARRIER_API_KEY
 from banpum.demo.returns import MIN_RETURNS
-from banpum.demo.seed import DEMO_API_KEY, demo_seed
+from banpum.demo.seed import DEMO_API_KEY, DemoRefused, demo_seed
 from banpum.demo.simulator import STATE_FILE, SimulatorError
 from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
 from banpum.logistics.models import Pickup, PickupStatus
 from banpum.returns.models import ReturnRequest, ReturnStatus
 from tests.demo.helpers import NOW, row_counts
+from tests.factories import StoreFactory
 
 
 @pytest.mark.django_db
@@ -31,6 +34,8 @@ def test_command_today_then_already_present(settings: Any) -> None:
     assert "created" in first
     assert DEMO_API_KEY in first
     assert "admin / banpum-demo" in first
+    assert "login cs2 / banpum-demo  (created)  [demo-2: cs_agent]" in first
+    assert "second store demo-2" in first
     assert "for the demo only" in first
     assert set(ReturnRequest.objects.values_list("status", flat=True)) == set(ReturnStatus.values)
     assert set(Pickup.objects.values_list("status", flat=True)) == set(PickupStatus.values)
@@ -90,3 +95,26 @@ def test_no_simulator_no_demo(settings: Any) -> None:
         squatter.server_close()
         thread.join()
     assert row_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("foreign", ["store", "user"])
+def test_a_database_with_real_data_gets_no_demo(foreign: str) -> None:
+    """The published password and key never go beside a real store or user; exit 0 all the same."""
+    if foreign == "store":
+        StoreFactory(slug="acme")
+        expected = "a store that is not the demo's ('acme')"
+    else:
+        get_user_model().objects.create_superuser("alice", "alice@example.com", "s3cret-pw!")
+        expected = "a user who is not a demo login ('alice')"
+    before = row_counts()
+    out, err = StringIO(), StringIO()
+    call_command("demo", orders=80, returns=20, stdout=out, stderr=err)  # no SystemExit
+    assert "nothing installed" in err.getvalue()
+    assert expected in err.getvalue()
+    assert DEMO_API_KEY not in out.getvalue() + err.getvalue()
+    assert row_counts() == before
+    assert api_key_authenticate(DEMO_API_KEY) is None
+    assert not get_user_model().objects.filter(username__in=["admin", "cs"]).exists()
+    with pytest.raises(DemoRefused):
+        demo_seed(orders=80, returns=MIN_RETURNS, now=NOW)

@@ -4,14 +4,17 @@ from typing import Any
 
 import pytest
 
+from banpum.accounts.models import StoreMembership
 from banpum.core.actors import Actor
 from tests.factories import make_order
 
 
 @pytest.fixture
-def cs_agent(django_user_model: Any) -> Actor:
+def cs_agent(django_user_model: Any, store: Any) -> Actor:
     user = django_user_model.objects.create_user(username="cs-kim", password=None)
-    return Actor.staff(user)
+    return Actor.staff(
+        user, StoreMembership.objects.create(user=user, store=store, role="cs_agent")
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,14 @@
+"""Superusers' admin for commerce. An order under a return is read-only here.
+
+Returns claim units of order lines and their refunds rest on what was paid and when it was
+delivered, so once an order has a return its lines, amounts and shipments change only through
+the order import service, which checks what returns claim.
+"""
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import (
@@ -63,15 +73,57 @@ class ProductAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
+def _all_fields(model: Any) -> list[str]:
+    return [field.name for field in model._meta.fields]
+
+
+def _order_has_returns(order: Any) -> bool:
+    return order is not None and order.pk is not None and order.returns.exists()
+
+
+class OrderPartAdmin(admin.ModelAdmin):
+    """A line or shipment: read-only once its order has a return, and never bulk-deleted."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and _order_has_returns(obj.order):
+            return _all_fields(self.model)
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and _order_has_returns(obj.order):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # would skip the per-order check above
+        return actions
+
+
+class FrozenUnderReturnInline(admin.TabularInline):
+    """Rows of an order: read-only, never added or deleted, once the order has a return."""
+
     extra = 0
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if _order_has_returns(obj):
+            return _all_fields(self.model)
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _order_has_returns(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _order_has_returns(obj) and super().has_delete_permission(request, obj)
+
+
+class OrderLineInline(FrozenUnderReturnInline):
+    model = OrderLine
     raw_id_fields = ["product"]
 
 
-class ShipmentInline(admin.TabularInline):
+class ShipmentInline(FrozenUnderReturnInline):
     model = Shipment
-    extra = 0
 
 
 @admin.register(Order)
@@ -93,9 +145,16 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [OrderLineInline, ShipmentInline]
     show_full_result_count = False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (
+            _all_fields(Order)
+            if _order_has_returns(obj)
+            else super().get_readonly_fields(request, obj)
+        )
+
 
 @admin.register(OrderLine)
-class OrderLineAdmin(admin.ModelAdmin):
+class OrderLineAdmin(OrderPartAdmin):
     list_display = ["order", "line_number", "sku", "name", "quantity", "paid_amount"]
     list_select_related = ["order"]
     search_fields = ["order__channel_order_number", "sku", "name"]
@@ -104,7 +163,7 @@ class OrderLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(OrderPartAdmin):
     list_display = ["order", "carrier_code", "tracking_number", "shipped_at", "delivered_at"]
     list_filter = ["carrier_code"]
     list_select_related = ["order"]

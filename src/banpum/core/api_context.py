@@ -20,6 +20,15 @@ def request_store(request: HttpRequest) -> Store:
 
 
 def request_actor(request: HttpRequest) -> Actor:
-    """The API client as recorded on events: the key's prefix and, when set, its name."""
+    """The caller as recorded on events and checked by the services.
+
+    A key acting for a staff member is that person (their name and user on events, their
+    role's rights); any other key is an integration of its store, named by prefix and name.
+    """
     key = request_api_key(request)
-    return Actor.api(f"api:{key.prefix}{' ' + key.name if key.name else ''}")
+    client = f"api:{key.prefix}{' ' + key.name if key.name else ''}"
+    membership = key.acts_for
+    if membership is None:
+        return Actor.api(client, store_id=key.store_id)
+    user = membership.user
+    return Actor.api_for(f"{user.get_username()} ({client})", user=user, membership=membership)

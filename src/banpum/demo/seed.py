@@ -1,7 +1,8 @@
 """``demo_seed``: the whole demo store in one transaction, once.
 
 Idempotent by construction: when the ``demo`` store exists, nothing is written but the demo
-logins and API key, and only if they are missing, and no carrier is called. Everything else is
+logins, their store memberships and the API key, and only if they are missing, and no carrier
+is called. Everything else is
 written in one transaction, so an interrupted run leaves nothing behind in the database and the
 next run starts clean. (Bookings it already made stay on the carrier simulator, harmless: no
 pickup of a later run can match them, as idempotency keys and waybill numbers never repeat.)
@@ -9,6 +10,9 @@ pickup of a later run can match them, as idempotency keys and waybill numbers ne
 The demo's carrier pickups are booked on the carrier simulator ``banpum serve`` runs: the
 demo starts it on ``BANPUM_SIMULATOR_PORT`` with serve's state file (or uses the one a running
 serve answers with), so serve picks the bookings up and plays the parcels on.
+
+The demo installs a published API key and password, so it installs nothing at all into a
+database that holds anything but demo data (``demo_refusal``): a real store or a real user.
 """
 
 from __future__ import annotations
@@ -23,14 +27,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.utils import timezone
 from faker import Faker
 
-from banpum.accounts.models import ApiKey
-from banpum.accounts.services import api_key_create
+from banpum.accounts.capabilities import Role
+from banpum.accounts.models import ApiKey, StoreMembership
+from banpum.accounts.services import api_key_create, store_membership_set
 from banpum.commerce.models import (
     Customer,
     Order,
@@ -54,6 +59,11 @@ from banpum.returns.models import ReturnRequest, ReturnStatus
 
 DEMO_STORE_SLUG = "demo"
 DEMO_STORE_NAME = "반품마켓 데모"
+# A second store with its own agent, so one can see that staff and keys see only their store.
+DEMO2_STORE_SLUG = "demo-2"
+DEMO2_STORE_NAME = "반품마켓 부산점"
+DEMO2_ORDERS = 30
+DEMO2_PRODUCTS = 20
 DEMO_PASSWORD = "banpum-demo"  # documented; for the demo only
 DEMO_API_KEY = "bp_demo_banpumdemokey0000000000"  # documented; prefix "demo"
 DEMO_API_KEY_PREFIX = "demo"
@@ -71,13 +81,31 @@ CHANNELS: tuple[tuple[str, str], ...] = (
     (Kind.OWN_MALL, "반품마켓 공식몰"),
     (Kind.MANUAL, "전화·수기 주문"),
 )
-# What a CS agent may do in the admin: work orders and returns, read policies.
-_CS_PERMISSIONS = {
-    "commerce": ("view", "change"),
-    "returns": ("view", "add", "change"),
-    "policy": ("view",),
-    "logistics": ("view", "change"),
-}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    store_slug: str
+    role: Role
+    last_name: str
+    first_name: str
+    superuser: bool = False
+
+
+# One login per role in the demo store (admin is also the superuser) and one in the second.
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("admin", DEMO_STORE_SLUG, Role.ADMIN, "관", "리자", superuser=True),
+    DemoUser("cs", DEMO_STORE_SLUG, Role.CS_AGENT, "김", "상담"),
+    DemoUser("warehouse", DEMO_STORE_SLUG, Role.WAREHOUSE, "박", "입고"),
+    DemoUser("manager", DEMO_STORE_SLUG, Role.MANAGER, "이", "매니저"),
+    DemoUser("cs2", DEMO2_STORE_SLUG, Role.CS_AGENT, "최", "상담"),
+)
+DEMO_STORES = (DEMO_STORE_SLUG, DEMO2_STORE_SLUG)
+
+
+class DemoRefused(Exception):
+    """The database holds more than demo data: the demo installs nothing into it."""
 
 
 @dataclass
@@ -88,6 +116,8 @@ class DemoSummary:
     returns_by_status: dict[str, int]
     policy_versions: list[int]
     users: dict[str, bool] = field(default_factory=dict)  # username → created by this run
+    roles: dict[str, str] = field(default_factory=dict)  # username → "store slug: role"
+    second_store_orders: int = 0  # orders of DEMO2_STORE_SLUG (0 when it does not exist)
     api_key_created: bool = False
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
@@ -120,30 +150,58 @@ def policy_rules_v2() -> dict[str, Any]:
     return rules
 
 
-def _cs_permissions() -> QuerySet[Permission]:
-    query = Q()
-    for app_label, actions in _CS_PERMISSIONS.items():
-        for action in actions:
-            query |= Q(content_type__app_label=app_label, codename__startswith=f"{action}_")
-    return Permission.objects.filter(query)
+def demo_refusal() -> str:
+    """Why the demo must not be installed here, or "" when the database holds only demo data.
+
+    The demo's password and API key are published: installing them beside real stores or
+    users would open those to anyone who read the README.
+    """
+    store = Store.objects.exclude(slug__in=DEMO_STORES).order_by("id").first()
+    if store is not None:
+        return f"this database holds a store that is not the demo's ('{store.slug}')"
+    names = [user.username for user in DEMO_USERS]
+    user = get_user_model().objects.exclude(username__in=names).order_by("id").first()
+    if user is not None:
+        return f"this database holds a user who is not a demo login ('{user.get_username()}')"
+    return ""
 
 
-def _user(username: str, *, superuser: bool, created: dict[str, bool]) -> User:
+def _user(spec: DemoUser, *, created: dict[str, bool]) -> User:
     User = get_user_model()
-    existing = User.objects.filter(username=username).first()
+    existing = User.objects.filter(username=spec.username).first()
     if existing is not None:
-        created[username] = False
+        created[spec.username] = False
         return existing
-    email = f"{username}@demo.banpum.kr"
-    if superuser:
-        user = User.objects.create_superuser(username, email, DEMO_PASSWORD)
+    email = f"{spec.username}@demo.banpum.kr"
+    if spec.superuser:
+        user = User.objects.create_superuser(spec.username, email, DEMO_PASSWORD)
     else:
+        # Not staff: the Django admin is for superusers; staff screens come with the office.
         user = User.objects.create_user(
-            username, email, DEMO_PASSWORD, is_staff=True, first_name="상담", last_name="김"
+            spec.username,
+            email,
+            DEMO_PASSWORD,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
         )
-        user.user_permissions.set(_cs_permissions())
-    created[username] = True
+    created[spec.username] = True
     return user
+
+
+def _memberships(users: dict[str, User]) -> dict[str, str]:
+    """Each demo login's role in its store, given where missing (an existing one is kept)."""
+    roles: dict[str, str] = {}
+    stores = {store.slug: store for store in Store.objects.filter(slug__in=DEMO_STORES)}
+    for spec in DEMO_USERS:
+        store = stores.get(spec.store_slug)
+        if store is None:
+            continue
+        user = users[spec.username]
+        membership = StoreMembership.objects.filter(user=user, store=store).first()
+        if membership is None:
+            membership = store_membership_set(user=user, store=store, role=spec.role)
+        roles[spec.username] = f"{store.slug}: {membership.role}"
+    return roles
 
 
 def _api_key(store: Store) -> bool:
@@ -240,8 +298,10 @@ def demo_seed(
     ``SimulatorError`` before writing anything when no simulator can be had.
     """
     started = time.monotonic()
+    if reason := demo_refusal():
+        raise DemoRefused(reason)
     now = now or timezone.now()
-    users: dict[str, bool] = {}
+    created_users: dict[str, bool] = {}
     creating = not Store.objects.filter(slug=DEMO_STORE_SLUG).exists()
     session_scope = (
         carrier_session(
@@ -256,8 +316,8 @@ def demo_seed(
     )
     with session_scope as session:
         with transaction.atomic():
-            admin = _user("admin", superuser=True, created=users)
-            cs = _user("cs", superuser=False, created=users)
+            users = {spec.username: _user(spec, created=created_users) for spec in DEMO_USERS}
+            admin = users["admin"]
             store = Store.objects.filter(slug=DEMO_STORE_SLUG).first()
             if store is not None:
                 summary = _summary(store, created=False)
@@ -265,10 +325,12 @@ def demo_seed(
                 raise SimulatorError("the demo store disappeared while this run started; run again")
             else:
                 store = _store()
+                _second_store(admin=admin, seed=seed, now=now)
+                _memberships(users)
                 problems = _populate(
                     store,
                     admin=admin,
-                    cs=cs,
+                    cs=users["cs"],
                     orders=orders,
                     returns=returns,
                     products=products,
@@ -278,10 +340,12 @@ def demo_seed(
                 )
                 summary = _summary(store, created=True)
                 summary.problems = problems
+            summary.roles = _memberships(users)
+            summary.second_store_orders = Order.objects.filter(store__slug=DEMO2_STORE_SLUG).count()
             summary.api_key_created = _api_key(store)
         if session is not None and summary.created:
             _simulator_report(summary, session, public_url)
-    summary.users = users
+    summary.users = created_users
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -365,7 +429,11 @@ def _populate(
     result = returns_seed(
         orders=order_infos,
         count=returns,
-        cast=Cast(cs=Actor.staff(cs), api=Actor.api("demo"), system=Actor.system("demo")),
+        cast=Cast(
+            cs=Actor.staff(cs, cs.store_memberships.get(store=store)),
+            api=Actor.api("demo", store_id=store.pk),
+            system=Actor.system("demo"),
+        ),
         store=store,
         now=now,
         rng=rng,
@@ -374,3 +442,50 @@ def _populate(
         on_cutover=publish_v2,
     )
     return result.problems
+
+
+def _second_store(*, admin: User, seed: int, now: dt.datetime) -> Store:
+    """A small second store (orders, no returns) whose agent ``cs2`` sees only it."""
+    store = Store.objects.create(
+        slug=DEMO2_STORE_SLUG,
+        name=DEMO2_STORE_NAME,
+        country="KR",
+        timezone="Asia/Seoul",
+        currency="KRW",
+        return_address_name="반품마켓 부산점 (반품 담당)",
+        return_address_phone="051-740-2400",
+        return_address_postcode="48058",
+        return_address_line1="부산광역시 해운대구 센텀중앙로 79",
+        return_address_line2="3층 반품 입고",
+    )
+    rng = random.Random(seed + 2)
+    fake = Faker("ko_KR")
+    fake.seed_instance(seed + 2)
+    channels = {
+        kind: SalesChannel(store=store, kind=kind, code=str(kind), name=name)
+        for kind, name in CHANNELS
+    }
+    SalesChannel.objects.bulk_create(channels.values())
+    rows = Product.objects.bulk_create(
+        Product(
+            store=store,
+            sku=spec.sku,
+            barcode=spec.barcode,
+            name=spec.name,
+            category=spec.category,
+            price=spec.price,
+            returnable=spec.returnable,
+        )
+        for spec in catalog(DEMO2_PRODUCTS)
+    )
+    policy_version_create(store=store, rules=policy_rules_v1(), note="기본 반품 정책", actor=admin)
+    orders_seed(
+        store=store,
+        channels=channels,
+        products=rows,
+        count=DEMO2_ORDERS,
+        now=now,
+        rng=rng,
+        fake=fake,
+    )
+    return store

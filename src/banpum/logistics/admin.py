@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,11 +20,77 @@ class CarrierAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_ko", "name_en"]
 
 
+class CarrierAccountForm(forms.ModelForm):
+    """Secrets are write-only: never rendered back; empty keeps the saved value."""
+
+    api_base_url = forms.URLField(
+        label=_("API base URL"), required=False, max_length=200, assume_scheme="https"
+    )
+    new_credentials = forms.JSONField(
+        label=_("credentials"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60, "style": "font-family: monospace"}),
+        help_text=_(
+            'Write-only, e.g. {"api_key": "…"}. Leave empty to keep the saved credentials; '
+            "what you type replaces them."
+        ),
+    )
+    new_webhook_secret = forms.CharField(
+        label=_("webhook secret"),
+        required=False,
+        max_length=128,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Write-only. Leave empty to keep the saved secret."),
+    )
+    clear_webhook_secret = forms.BooleanField(label=_("remove the webhook secret"), required=False)
+
+    class Meta:
+        model = CarrierAccount
+        fields = [  # every field but the two secrets, which only the write-only fields set
+            "store",
+            "carrier",
+            "name",
+            "is_default",
+            "is_active",
+            "gateway",
+            "api_base_url",
+            "poll_tracking",
+            "customer_code",
+            "fare_type",
+            "box_sizes",
+            "return_name",
+            "return_phone",
+            "return_postcode",
+            "return_address1",
+            "return_address2",
+            "instructions",
+        ]
+
+    def clean_new_credentials(self) -> Any:
+        value = self.cleaned_data.get("new_credentials")
+        if value is not None and not isinstance(value, dict):
+            raise forms.ValidationError(_("Credentials are a JSON object."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("new_credentials") is not None:
+            self.instance.credentials = cleaned["new_credentials"]
+        if cleaned.get("clear_webhook_secret"):
+            self.instance.webhook_secret = ""
+        elif cleaned.get("new_webhook_secret"):
+            self.instance.webhook_secret = cleaned["new_webhook_secret"]
+        return cleaned
+
+
 @admin.register(CarrierAccount)
 class CarrierAccountAdmin(admin.ModelAdmin):
+    form = CarrierAccountForm
     list_display = ["name", "carrier", "store", "gateway", "fare_type", "is_default", "is_active"]
     list_filter = ["gateway", "is_active", "store", "carrier"]
     search_fields = ["name", "customer_code"]
+    readonly_fields = ["credentials_saved", "webhook_secret_saved"]
     fieldsets = [
         (None, {"fields": ["store", "carrier", "name", "is_default", "is_active"]}),
         (
@@ -32,8 +99,11 @@ class CarrierAccountAdmin(admin.ModelAdmin):
                 "fields": [
                     "gateway",
                     "api_base_url",
-                    "credentials",
-                    "webhook_secret",
+                    "credentials_saved",
+                    "new_credentials",
+                    "webhook_secret_saved",
+                    "new_webhook_secret",
+                    "clear_webhook_secret",
                     "poll_tracking",
                 ]
             },
@@ -53,6 +123,14 @@ class CarrierAccountAdmin(admin.ModelAdmin):
         ),
         (_("Unlinked carrier"), {"fields": ["instructions"]}),
     ]
+
+    @admin.display(description=_("saved credentials"))
+    def credentials_saved(self, obj: CarrierAccount) -> str:
+        return str(_("set")) if obj.credentials else str(_("not set"))
+
+    @admin.display(description=_("saved webhook secret"))
+    def webhook_secret_saved(self, obj: CarrierAccount) -> str:
+        return str(_("set")) if obj.webhook_secret else str(_("not set"))
 
 
 @admin.register(CarrierRule)
@@ -130,4 +208,7 @@ class TrackingEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from banpum.accounts.capabilities import Capability, actor_require
 from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.core.errors import ValidationFailed
@@ -135,6 +136,7 @@ def return_request_create(
     decide, on hold; it never lets a return claim units that were not delivered or are already
     claimed.
     """
+    actor_require(actor, order.store_id, Capability.RETURN_CREATE)
     if allow_ineligible and origin == Origin.CUSTOMER:
         raise ValidationFailed.for_fields(
             {"allow_ineligible": ["Only CS agents and API clients may keep a refused request."]}
@@ -257,6 +259,7 @@ def return_request_approve(
     note: str = "",
     expected_version: int | None = None,
 ) -> ReturnRequest:
+    actor_require(actor, return_request.store_id, Capability.RETURN_APPROVE)
     return _approve(return_request, actor, note, expected_version)
 
 
@@ -268,6 +271,7 @@ def return_request_hold(
     note: str = "",
     expected_version: int | None = None,
 ) -> ReturnRequest:
+    actor_require(actor, return_request.store_id, Capability.RETURN_HOLD)
     return return_transition(
         return_request=return_request,
         action=Action.HOLD,
@@ -280,6 +284,7 @@ def return_request_hold(
 def return_request_reject(
     *, return_request: ReturnRequest, actor: Actor, note: str, expected_version: int | None = None
 ) -> ReturnRequest:
+    actor_require(actor, return_request.store_id, Capability.RETURN_REJECT)
     return return_transition(
         return_request=return_request,
         action=Action.REJECT,
@@ -298,6 +303,7 @@ def return_request_cancel(
     expected_version: int | None = None,
 ) -> ReturnRequest:
     """Cancel before the goods are collected; a booked pickup is cancelled at the carrier."""
+    actor_require(actor, return_request.store_id, Capability.RETURN_CANCEL)
     from banpum.logistics.services.pickups import pickups_cancel_for_return
 
     locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
@@ -314,6 +320,7 @@ def return_request_cancel(
 
 def return_note_add(*, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest:
     """A CS consultation record (상담 내용) on the return's timeline."""
+    actor_require(actor, return_request.store_id, Capability.RETURN_NOTE)
     note = note.strip()
     if not note:
         raise ValidationFailed.for_fields({"note": ["Write the note before saving it."]})

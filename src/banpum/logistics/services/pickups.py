@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from banpum.accounts.capabilities import Capability, actor_require
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict, ValidationFailed
 from banpum.integrations.carriers.base import (
@@ -603,6 +604,7 @@ def pickup_rerequest(
     *, pickup: Pickup, actor: Actor, details: PickupDetails | None = None, note: str = ""
 ) -> Pickup:
     """CS answers an exception or a failed booking: book again with new date/address."""
+    actor_require(actor, pickup.account.store_id, Capability.PICKUP_MANAGE)
     return_request, locked = _lock(pickup.pk)
     if locked.status not in (PickupStatus.EXCEPTION, PickupStatus.FAILED):
         raise Conflict(
@@ -647,6 +649,7 @@ def return_switch_to_self_ship(
     *, return_request: ReturnRequest, actor: Actor, note: str = ""
 ) -> ReturnRequest:
     """CS gives up on the carrier pickup: the customer sends the parcel themselves."""
+    actor_require(actor, return_request.store_id, Capability.PICKUP_MANAGE)
     locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
     if locked.status != ReturnStatus.PICKUP_REQUESTED:
         # Checked first, so a return that cannot switch leaves its pickups alone.
@@ -678,6 +681,7 @@ def pickup_register_manual(
     carrier_code: str = "",
 ) -> Pickup:
     """A waybill typed in by the customer or CS for a parcel sent without our booking."""
+    actor_require(actor, return_request.store_id, Capability.PICKUP_MANAGE)
     waybill_number = "".join(waybill_number.split()).replace("-", "")
     plain = waybill_number.isascii() and waybill_number.isalnum()
     if not plain or not 6 <= len(waybill_number) <= 30:

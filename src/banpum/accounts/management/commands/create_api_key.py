@@ -1,4 +1,4 @@
-"""banpum create-api-key STORE_SLUG: print a new API key for a store, alone on stdout."""
+"""banpum create-api-key STORE_SLUG [--as USERNAME]: print a new API key, alone on stdout."""
 
 from __future__ import annotations
 
@@ -6,16 +6,27 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from banpum.accounts.models import StoreMembership
 from banpum.accounts.services import api_key_create
 from banpum.commerce.models import Store
 
 
 class Command(BaseCommand):
-    help = "Create an API key for a store and print it (it is shown only once)."
+    help = (
+        "Create an API key for a store and print it (it is shown only once). With --as, the "
+        "key acts for that staff member: the API records them and allows what their role allows."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("store_slug")
         parser.add_argument("--name", default="", help="A label to recognise the key by")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            default="",
+            metavar="USERNAME",
+            help="The staff member of the store the key acts for (default: an integration)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -25,5 +36,19 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No store with slug '{options['store_slug']}' (stores: {known})."
             ) from None
-        _, raw = api_key_create(store=store, name=options["name"])
+        membership = None
+        if options["username"]:
+            membership = (
+                StoreMembership.objects.select_related("user")
+                .filter(store=store, user__username=options["username"])
+                .first()
+            )
+            if membership is None:
+                raise CommandError(
+                    f"'{options['username']}' has no role in store '{store.slug}': give them "
+                    "a store membership first."
+                )
+            if not membership.user.is_active:
+                raise CommandError(f"'{options['username']}' is not an active user.")
+        _, raw = api_key_create(store=store, name=options["name"], acts_for=membership)
         self.stdout.write(raw)

@@ -11,8 +11,10 @@ from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import (
     DEFAULT_ORDERS,
     DEFAULT_RETURNS,
+    DEMO2_STORE_SLUG,
     DEMO_API_KEY,
     DEMO_PASSWORD,
+    DemoRefused,
     DemoSummary,
     demo_seed,
 )
@@ -22,8 +24,10 @@ from banpum.demo.simulator import SimulatorError
 class Command(BaseCommand):
     help = (
         "Create the demo store 'demo' (Korean catalogue, orders, returns in every status, "
-        "carrier pickups booked on the carrier simulator in every state), the demo logins "
-        "admin/cs and a documented API key. Running it again changes nothing."
+        "carrier pickups booked on the carrier simulator in every state), a second store "
+        "'demo-2', one login per role (admin, cs, warehouse, manager; cs2 in demo-2) and a "
+        "documented API key. Running it again changes nothing. Into a database that holds "
+        "anything but demo data it installs nothing, and says why."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -73,6 +77,14 @@ class Command(BaseCommand):
             summary = demo_seed(
                 orders=options["orders"], returns=options["returns"], public_url=host
             )
+        except DemoRefused as reason:
+            # Not an error: `make run` goes on to serve the database as it is.
+            self.stderr.write(
+                f"banpum demo: nothing installed: {reason}. The demo publishes its password "
+                "and API key, so it only goes into an empty database or one holding only "
+                "demo data (give the demo its own BANPUM_VAR_DIR or DATABASE_URL)."
+            )
+            return
         except SimulatorError as error:
             raise CommandError(f"carrier simulator: {error}") from error
         finally:
@@ -124,21 +136,32 @@ class Command(BaseCommand):
                 else "already running, and keeping them"
             )
             out(f"  booked on the carrier simulator at {summary.simulator_url} ({where})")
+        if summary.second_store_orders:
+            out(
+                f"  second store {DEMO2_STORE_SLUG}: {summary.second_store_orders} orders, "
+                "no returns, its own agent cs2 (who sees nothing of the first store)"
+            )
         for note in summary.simulator_notes:
             out(f"  carrier simulator: {note}")
         for problem in summary.problems:
             out(self.style.WARNING(f"  skipped: {problem}"))
         out("")
         for username, created in summary.users.items():
+            role = f"  [{summary.roles[username]}]" if username in summary.roles else ""
             if created:
-                out(f"  login {username} / {DEMO_PASSWORD}  (created)")
+                out(f"  login {username} / {DEMO_PASSWORD}  (created){role}")
             else:
-                out(f"  login {username}: already exists, its password was not changed")
+                out(f"  login {username}: already exists, its password was not changed{role}")
         out(
             self.style.WARNING(
                 "  These logins and the key below are for the demo only: never keep them on a "
                 "server others can reach."
             )
+        )
+        out(
+            "  Staff logins get no admin (superusers only) until the back office: "
+            f"`banpum create-api-key {store.slug} --as warehouse` makes a key that acts as "
+            "that person, with that role."
         )
         key_state = "created" if summary.api_key_created else "exists"
         out(f"  API key (store {store.slug}): {DEMO_API_KEY}  — {key_state}")
@@ -150,6 +173,6 @@ class Command(BaseCommand):
                 f"{waiting} requested pickup(s), and the parcels on the road report by webhook."
             )
         out("  banpum serve, then:")
-        out(f"    admin     {host}/admin/")
+        out(f"    admin     {host}/admin/  (superusers only: log in as admin)")
         out(f"    API docs  {host}/api/v1/docs")
         out(f'    curl -H "Authorization: Bearer {DEMO_API_KEY}" {host}/api/v1/returns')

@@ -1,0 +1,125 @@
+"""Who may do what: the roles of staff in a store, and the one check every service makes.
+
+The table is data, read by ``actor_can``; services call ``actor_require`` once at their entry
+with the store the command touches. Plain Python, no ORM: the table is tested on its own.
+
+- A person acts with the role of their membership in that store, and only in that store (an
+  active superuser may do anything anywhere: the Django admin is theirs).
+- An API key with no person behind it is an integration: its store's API rights, in its store.
+- The system (policy, carrier tracking, jobs, the demo installer) and customers may do what
+  their jobs need, and never manage settings, people or keys.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext
+
+from banpum.core.actors import Actor
+from banpum.core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    CS_AGENT = "cs_agent"
+    WAREHOUSE = "warehouse"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Capability(StrEnum):
+    RETURN_CREATE = "return_create"
+    RETURN_APPROVE = "return_approve"
+    RETURN_HOLD = "return_hold"
+    RETURN_REJECT = "return_reject"
+    RETURN_CANCEL = "return_cancel"
+    RETURN_NOTE = "return_note"
+    PICKUP_MANAGE = "pickup_manage"  # re-request, switch to self-ship, hand-entered waybills
+    RETURN_RECEIVE = "return_receive"
+    RETURN_INSPECT = "return_inspect"
+    ORDERS_IMPORT = "orders_import"
+    POLICY_MANAGE = "policy_manage"
+    CARRIERS_MANAGE = "carriers_manage"
+    USERS_MANAGE = "users_manage"
+    API_KEYS_MANAGE = "api_keys_manage"
+
+
+C = Capability
+_CS = frozenset(
+    {
+        C.RETURN_CREATE,
+        C.RETURN_APPROVE,
+        C.RETURN_HOLD,
+        C.RETURN_REJECT,
+        C.RETURN_CANCEL,
+        C.RETURN_NOTE,
+        C.PICKUP_MANAGE,
+    }
+)
+_WAREHOUSE = frozenset({C.RETURN_NOTE, C.RETURN_RECEIVE, C.RETURN_INSPECT})
+_SETTINGS = frozenset({C.POLICY_MANAGE, C.CARRIERS_MANAGE, C.USERS_MANAGE, C.API_KEYS_MANAGE})
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.CS_AGENT: _CS,
+    Role.WAREHOUSE: _WAREHOUSE,
+    Role.MANAGER: _CS | _WAREHOUSE | _SETTINGS | {C.ORDERS_IMPORT},
+    Role.ADMIN: frozenset(Capability),
+}
+# An API key acting for nobody: everything a store's systems exchange, no settings.
+INTEGRATION_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS
+# Policy decisions, carrier tracking, jobs, channel imports and the demo installer.
+SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS
+# A shopper on their own return: open it, cancel it, say something, give the waybill.
+CUSTOMER_CAPABILITIES: frozenset[Capability] = frozenset(
+    {C.RETURN_CREATE, C.RETURN_CANCEL, C.RETURN_NOTE, C.PICKUP_MANAGE}
+)
+
+
+def _is_superuser(user: object) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
+def actor_capabilities(actor: Actor, store_id: int) -> frozenset[Capability]:
+    """What ``actor`` may do in store ``store_id``."""
+    if actor.user is not None and not getattr(actor.user, "is_active", True):
+        return frozenset()
+    if actor.role:
+        if actor.store_id != store_id:
+            return frozenset()
+        try:
+            return ROLE_CAPABILITIES[Role(actor.role)]
+        except ValueError:
+            return frozenset()
+    if actor.type == "staff":
+        return frozenset(Capability) if _is_superuser(actor.user) else frozenset()
+    if actor.store_id is not None and actor.store_id != store_id:
+        return frozenset()
+    if actor.type == "api":
+        return INTEGRATION_CAPABILITIES
+    if actor.type == "system":
+        return SYSTEM_CAPABILITIES
+    if actor.type == "customer":
+        return CUSTOMER_CAPABILITIES
+    return frozenset()
+
+
+def actor_can(actor: Actor, store_id: int, capability: Capability) -> bool:
+    return capability in actor_capabilities(actor, store_id)
+
+
+def actor_require(actor: Actor, store_id: int, capability: Capability) -> None:
+    """Raise ``PermissionDenied`` (403) unless ``actor`` may do ``capability`` in the store."""
+    if actor_can(actor, store_id, capability):
+        return
+    if actor.role and actor.store_id != store_id:
+        message = gettext("%(actor)s has no role in this store.") % {"actor": actor.label}
+    else:
+        message = gettext("%(actor)s may not do this (%(capability)s).") % {
+            "actor": actor.label,
+            "capability": capability.value,
+        }
+    raise PermissionDenied(
+        message,
+        code="forbidden",
+        extra={"capability": capability.value, "role": actor.role or actor.type},
+    )
