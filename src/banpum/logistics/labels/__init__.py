@@ -32,6 +32,7 @@ from banpum.logistics.labels.fonts import _get_fonts as _get_fonts
 from banpum.logistics.labels.fonts import _is_regular_stem as _is_regular_stem
 from banpum.logistics.labels.fonts import _reset_font_cache as _reset_font_cache
 from banpum.logistics.labels.model import (
+    BOX_SIZE_LABELS,
     FARE_TYPE_LABELS,
     LabelItem,
     LabelLayout,
@@ -44,6 +45,7 @@ from banpum.logistics.labels.painter import _clean as _clean
 from banpum.logistics.labels.render import render_labels
 
 __all__ = [
+    "BOX_SIZE_LABELS",
     "FALLBACK_CID_FONT",
     "FARE_TYPE_LABELS",
     "FONT_ENV_VAR",
