@@ -716,11 +716,13 @@ def test_sorting_code_and_terminal_are_printed_large(tmp_path: Path) -> None:
     text = pdf_text(pdf, tmp_path)
     boxes = words(pdf, tmp_path)
 
-    assert "분류코드" in text and "2Q 5-3-1" in text
+    assert "분류코드" in text
+    assert "2Q 5-3-1" in text
     assert "도착 터미널" in flat(text) or "도착터미널" in flat(text)
     assert "경기이천터미널" in flat(text)
     code = [box for box in boxes if box[4] == "2Q"]
-    assert code and code[0][3] - code[0][1] > 20  # ≥ 20 pt high: the largest text on the label
+    assert code
+    assert code[0][3] - code[0][1] > 20  # ≥ 20 pt high: the largest text on the label
     assert all(y1 - y0 <= code[0][3] - code[0][1] for _, y0, _, y1, _ in boxes)
 
 
@@ -748,8 +750,9 @@ def test_long_receiver_names_are_printed_whole(name: str, tmp_path: Path) -> Non
     assert flat(name) in flat(text)
     assert "…" not in text
     assert "경기도파주시회동길123" in flat(text)  # the address is still there below the name
-    for x0, y0, x1, y1, word in words(pdf, tmp_path):
-        assert x0 >= 4 * MM and x1 <= 101 * MM, word
+    for x0, _, x1, _, word in words(pdf, tmp_path):
+        assert x0 >= 4 * MM, word
+        assert x1 <= 101 * MM, word
 
 
 def test_write_examples_for_a_human_to_look_at() -> None:
