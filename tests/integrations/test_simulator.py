@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from banpum.core.signing import webhook_signature_verify
 from banpum.integrations.carriers.base import (
     Address,
     GatewayError,
@@ -38,7 +39,6 @@ from banpum.integrations.carriers.simulator import (
     SimulatorGateway,
     WebhookEvent,
     webhook_events_parse,
-    webhook_signature_verify,
 )
 from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
 
