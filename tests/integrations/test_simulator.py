@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from banpum.core.signing import webhook_signature_verify
 from banpum.integrations.carriers.base import (
     Address,
     GatewayError,
@@ -38,7 +39,6 @@ from banpum.integrations.carriers.simulator import (
     SimulatorGateway,
     WebhookEvent,
     webhook_events_parse,
-    webhook_signature_verify,
 )
 from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
 
@@ -651,3 +651,31 @@ def test_gateway_sends_the_documented_booking_body() -> None:
     assert body["preferred_date"] == "2025-06-02"
     assert body["items"] == [{"name": "면 티셔츠 (L)", "quantity": 2}]
     assert body["sender"]["address2"] == "12층"
+
+
+# --- places -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "branch"),
+    [
+        ("전라남도 순천시 중앙로 1", "전남순천"),
+        ("전라남도 무안군 삼향읍 오룡길 1", "전남무안"),
+        ("경상북도 포항시 남구 대잠동", "경북포항"),
+        ("충청남도 천안시 동남구 1", "충남천안"),
+        ("강원특별자치도 춘천시 중앙로 1", "강원춘천"),
+        ("전북특별자치도 전주시 완산구 1", "전북전주"),
+        ("제주특별자치도 제주시 첨단로 242", "제주제주"),
+        ("서울특별시 강남구 테헤란로 152", "서울강남"),
+        ("서울특별시 중구 세종대로 110", "서울중구"),
+        ("부산광역시 해운대구 1", "부산해운대"),
+        ("세종특별자치시 한누리대로 2130", "세종"),
+        ("경기도 이천시 마장면 덕평로 1", "경기이천"),
+        ("서울 강남구 1", "서울강남"),
+        ("", "본사"),
+    ],
+)
+def test_branch_names_abbreviate_whole_province_names(address: str, branch: str) -> None:
+    from banpum.integrations.carriers.simulator_server.journey import _branch
+
+    assert _branch(address) == branch

@@ -74,6 +74,7 @@ def make_label(n: int = 0, **changes: Any) -> ReturnLabel:
         fare_type="credit",
         memo="부재 시 경비실에 맡겨주세요.",
         sorting_code="2Q 5-3-1",
+        terminal="경기파주터미널",
         order_number="20250701-0001234",
         store_name="테스트 상점",
         created_on=dt.date(2025, 7, 1),
@@ -97,12 +98,13 @@ def media_boxes(pdf: bytes) -> set[tuple[float, float]]:
     return {(round(float(w) / MM), round(float(h) / MM)) for w, h in boxes}
 
 
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+def pdf_text(pdf: bytes, tmp_path: Path, *, raw: bool = False) -> str:
+    """The PDF's text; ``raw``: in the order it was drawn (a wrapped name stays together)."""
     pdftotext = need("pdftotext", "poppler-utils")
     source = tmp_path / "text.pdf"
     source.write_bytes(pdf)
     return subprocess.run(
-        [pdftotext, "-enc", "UTF-8", str(source), "-"],
+        [pdftotext, "-enc", "UTF-8", *(["-raw"] if raw else []), str(source), "-"],
         check=True,
         capture_output=True,
         text=True,
@@ -564,7 +566,10 @@ def test_overlong_fields_are_cut_and_stay_inside_the_label(tmp_path: Path) -> No
     boxes = words(pdf, tmp_path)
 
     assert "…" in text
-    assert "세브리깡" not in text  # the name was cut
+    # names are shrunk and wrapped, never cut: a courier reads the whole of them
+    drawn = flat(pdf_text(pdf, tmp_path, raw=True))
+    assert flat(overlong_label().sender.name) in drawn
+    assert flat(overlong_label().receiver.name) in drawn
     assert "🙏" not in text  # the font has no emoji: dropped, not a tofu box
     assert "010-****-5432" in text  # +82 10-9876-5432
     left, right, top, bottom = 4 * MM, 101 * MM, 4 * MM, 144 * MM
@@ -698,6 +703,56 @@ def test_a_hundred_labels_batch_into_25_a4_pages() -> None:
     # Its speed is measured by benchmarks/bench_labels.py, not asserted here.
     pdf = render_labels([make_label(i) for i in range(100)], "A4")
     assert page_count(pdf) == 25
+
+
+# --------------------------------------------------------------------------------------------
+# What a courier reads
+# --------------------------------------------------------------------------------------------
+
+
+def test_sorting_code_and_terminal_are_printed_large(tmp_path: Path) -> None:
+    pdf = render_labels([make_label(sorting_code="2Q 5-3-1", terminal="경기이천터미널")])
+
+    text = pdf_text(pdf, tmp_path)
+    boxes = words(pdf, tmp_path)
+
+    assert "분류코드" in text
+    assert "2Q 5-3-1" in text
+    assert "도착 터미널" in flat(text) or "도착터미널" in flat(text)
+    assert "경기이천터미널" in flat(text)
+    code = [box for box in boxes if box[4] == "2Q"]
+    assert code
+    assert code[0][3] - code[0][1] > 20  # ≥ 20 pt high: the largest text on the label
+    assert all(y1 - y0 <= code[0][3] - code[0][1] for _, y0, _, y1, _ in boxes)
+
+
+def test_a_label_without_codes_says_so_with_a_dash(tmp_path: Path) -> None:
+    text = pdf_text(render_labels([make_label(sorting_code="", terminal="")]), tmp_path)
+
+    assert "분류코드" in text
+    assert re.search(r"분류코드\s+-", text) or "-" in text.split("분류코드", 1)[1][:20]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "주식회사 반품상사 물류센터 반품팀 담당자 귀하 (평일 09-18시 수령 가능)",
+        "(주)한국글로벌이커머스유통 경기남부통합물류센터 반품전담",
+        "남궁민수",
+    ],
+)
+def test_long_receiver_names_are_printed_whole(name: str, tmp_path: Path) -> None:
+    receiver = dataclasses.replace(make_label().receiver, name=name)
+    pdf = render_labels([make_label(receiver=receiver)])
+
+    text = pdf_text(pdf, tmp_path, raw=True)
+
+    assert flat(name) in flat(text)
+    assert "…" not in text
+    assert "경기도파주시회동길123" in flat(text)  # the address is still there below the name
+    for x0, _, x1, _, word in words(pdf, tmp_path):
+        assert x0 >= 4 * MM, word
+        assert x1 <= 101 * MM, word
 
 
 def test_write_examples_for_a_human_to_look_at() -> None:

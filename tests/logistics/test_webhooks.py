@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from banpum.integrations.carriers.simulator import webhook_signature
+from banpum.core.signing import webhook_signature
 from banpum.logistics.models import CarrierAccount, TrackingEvent
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S

@@ -182,9 +182,14 @@ class PickupAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description=_("Print return labels (A4)"))
-    def print_labels(self, request: HttpRequest, queryset: QuerySet[Pickup]) -> HttpResponse:
+    def print_labels(self, request: HttpRequest, queryset: QuerySet[Pickup]) -> HttpResponse | None:
         returns = [pickup.return_request for pickup in queryset.select_related("return_request")]
-        response = HttpResponse(labels_pdf(returns, layout="A4"), content_type="application/pdf")
+        try:
+            pdf = labels_pdf(returns, layout="A4")
+        except ApplicationError as error:  # e.g. a cancelled return: no label
+            self.message_user(request, error.message, messages.ERROR)
+            return None
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="labels.pdf"'
         return response
 

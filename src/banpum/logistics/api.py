@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from banpum.core.api_context import request_actor, request_store
 from banpum.core.errors import NotFound
 from banpum.logistics import selectors
-from banpum.logistics.labels_service import labels_pdf
+from banpum.logistics.labels_service import labels_pdf, return_labels_pdf
 from banpum.logistics.models import Pickup
 from banpum.logistics.schemas import (
     LabelBatchIn,
@@ -106,8 +106,8 @@ def return_label(request: HttpRequest, number: str, query: Query[LabelQuery]) ->
 @router.post("/labels", summary="Many labels in one PDF, for batch printing")
 def batch_labels(request: HttpRequest, payload: LabelBatchIn) -> HttpResponse:
     store = request_store(request)
-    returns = [return_request_get(store=store, number=number) for number in payload.numbers]
-    return _pdf(labels_pdf(returns, layout=payload.layout), "labels.pdf")
+    pdf = return_labels_pdf(store=store, numbers=payload.numbers, layout=payload.layout)
+    return _pdf(pdf, "labels.pdf")
 
 
 @router.get("/logistics/exceptions", response=list[PickupOut], summary="CS queue: exceptions")

@@ -1,84 +1,178 @@
-"""Turn returns into label data for ``labels.render_labels``: the ORM side of label printing."""
+"""Return labels for returns: which returns may have one, and what it says (the ORM side).
+
+A label is a courier's instruction to carry a parcel, so one is issued only while the return
+has a live pickup or waybill (see ``selectors.LABEL_PICKUP_STATUSES``) and its parcel is on the
+way back; a rejected or cancelled return gets none (409). Everything printed comes from rows
+already stored: the carrier's sorting code and terminal were fetched after booking
+(``services.label_codes``), so printing never waits on the carrier.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from banpum.core.errors import ValidationFailed
-from banpum.logistics.labels import LabelItem, LabelParty, ReturnLabel, render_labels
-from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus
-from banpum.returns.models import ReturnRequest
+from banpum.commerce.models import Store
+from banpum.core.errors import Conflict, NotFound, ValidationFailed
+from banpum.logistics.labels import (
+    BOX_SIZE_LABELS,
+    LabelItem,
+    LabelParty,
+    ReturnLabel,
+    render_labels,
+)
+from banpum.logistics.models import CarrierAccount, Pickup
+from banpum.logistics.selectors import returns_for_labels
+from banpum.returns.models import ReturnRequest, ReturnStatus
 
 FARE_LABELS = {"prepaid": "선불", "collect": "착불", "credit": "신용"}
+LAYOUTS = ("A6", "A4")
+# The parcel is (to be) on its way to the warehouse: the only time a label is of use.
+LABEL_RETURN_STATUSES = (
+    ReturnStatus.PICKUP_REQUESTED,
+    ReturnStatus.AWAITING_SHIPMENT,
+    ReturnStatus.IN_TRANSIT,
+)
+
+
+def box_size_label(account: CarrierAccount, code: str) -> str:
+    """The box size as the label says it: the account's own label, else 극소/소/중/대/특대."""
+    for box in account.box_sizes or []:
+        if isinstance(box, dict) and box.get("code") == code and box.get("label"):
+            return str(box["label"])
+    return BOX_SIZE_LABELS.get(code.strip().lower(), code)
+
+
+def label_pickup(return_request: ReturnRequest) -> Pickup:
+    """The pickup a return's label is for; ``Conflict`` when the return may have no label.
+
+    Needs ``return_request`` from ``selectors.returns_for_labels`` (its ``label_pickups``).
+    """
+    number = return_request.number or ""
+    if return_request.status not in LABEL_RETURN_STATUSES:
+        raise Conflict(
+            _(
+                "Return %(number)s is %(status)s: a label is issued only while the parcel is "
+                "to be sent back under a live pickup or waybill."
+            )
+            % {"number": number, "status": return_request.get_status_display()},
+            code="label_not_available",
+            extra={"number": number, "status": return_request.status},
+        )
+    pickups: list[Pickup] = getattr(return_request, "label_pickups", [])
+    if not pickups:
+        raise Conflict(
+            _(
+                "Return %(number)s has no live pickup or waybill yet: book a pickup or enter "
+                "the waybill, then print its label."
+            )
+            % {"number": number},
+            code="label_no_pickup",
+            extra={"number": number, "status": return_request.status},
+        )
+    return pickups[0]
 
 
 def _label_for(return_request: ReturnRequest) -> ReturnLabel:
+    pickup = label_pickup(return_request)
     store = return_request.store
     order = return_request.order
-    pickup: Pickup | None = (
-        return_request.pickups.exclude(status=PickupStatus.CANCELLED)
-        .select_related("account__carrier")
-        .order_by("-id")
-        .first()
-    )
-    account: CarrierAccount | None = (
-        pickup.account
-        if pickup
-        else CarrierAccount.objects.filter(store=store, is_active=True)
-        .select_related("carrier")
-        .order_by("-is_default", "id")
-        .first()
-    )
-    carrier = account.carrier if account else None
-    waybill = pickup.waybill_number if pickup else ""
+    account = pickup.account
+    carrier = account.carrier
+    waybill = pickup.waybill_number
     tracking_url = (
         carrier.tracking_url.replace("{tracking_number}", waybill)
-        if carrier and carrier.tracking_url and waybill
-        else f"https://tracker.delivery/#/{carrier.code if carrier else ''}/{waybill}"
+        if carrier.tracking_url and waybill
+        else f"https://tracker.delivery/#/{carrier.code}/{waybill}"
         if waybill
         else ""
     ) or f"banpum:return:{return_request.number}"
+    booked_at = pickup.accepted_at or pickup.requested_at
     return ReturnLabel(
         return_number=return_request.number or "",
         waybill_number=waybill,
-        carrier_name=carrier.name_ko if carrier else "",
-        carrier_code=carrier.code if carrier else "",
+        carrier_name=carrier.name_ko,
+        carrier_code=carrier.code,
         tracking_url=tracking_url,
         sender=LabelParty(
-            name=(pickup.contact_name if pickup else order.shipping_name) or "",
-            phone=(pickup.contact_phone if pickup else order.shipping_phone) or "",
-            postcode=(pickup.postcode if pickup else order.shipping_postcode) or "",
-            address1=(pickup.address1 if pickup else order.shipping_address1) or "",
-            address2=(pickup.address2 if pickup else order.shipping_address2) or "",
+            name=pickup.contact_name or order.shipping_name or "",
+            phone=pickup.contact_phone or order.shipping_phone or "",
+            postcode=pickup.postcode or "",
+            address1=pickup.address1 or "",
+            address2=pickup.address2 or "",
         ),
         receiver=LabelParty(
-            name=(account.return_name if account else "")
-            or store.return_address_name
-            or store.name,
-            phone=(account.return_phone if account else "") or store.return_address_phone,
-            postcode=(account.return_postcode if account else "") or store.return_address_postcode,
-            address1=(account.return_address1 if account else "") or store.return_address_line1,
-            address2=(account.return_address2 if account else "") or store.return_address_line2,
+            name=account.return_name or store.return_address_name or store.name,
+            phone=account.return_phone or store.return_address_phone,
+            postcode=account.return_postcode or store.return_address_postcode,
+            address1=account.return_address1 or store.return_address_line1,
+            address2=account.return_address2 or store.return_address_line2,
         ),
         items=tuple(
             LabelItem(name=line.order_line.name, quantity=line.quantity, sku=line.order_line.sku)
-            for line in return_request.lines.select_related("order_line")
+            for line in return_request.lines.all()
         ),
-        box_count=pickup.box_count if pickup else 1,
-        box_size=pickup.box_size if pickup else "",
-        fare_type=FARE_LABELS.get(pickup.fare_type if pickup else "", ""),
-        memo=pickup.memo if pickup else "",
+        box_count=pickup.box_count,
+        box_size=box_size_label(account, pickup.box_size),
+        fare_type=FARE_LABELS.get(pickup.fare_type, ""),
+        memo=pickup.memo,
+        sorting_code=pickup.sorting_code,
+        terminal=pickup.terminal,
         order_number=order.channel_order_number,
         store_name=store.name,
-        created_on=timezone.localdate(),
+        created_on=booked_at.astimezone(ZoneInfo(store.timezone)).date() if booked_at else None,
     )
 
 
+def _check_layout(layout: str) -> None:
+    if layout not in LAYOUTS:
+        raise ValidationFailed.for_fields({"layout": [_("Choose A6 or A4.")]})
+
+
+def _render(returns: Sequence[ReturnRequest], layout: str) -> bytes:
+    refused = []
+    labels = []
+    for return_request in returns:
+        try:
+            labels.append(_label_for(return_request))
+        except Conflict as error:
+            refused.append(error)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        raise Conflict(
+            _("%(count)d of the returns may have no label: %(numbers)s.")
+            % {
+                "count": len(refused),
+                "numbers": ", ".join(str(error.extra["number"]) for error in refused),
+            },
+            code=refused[0].code,
+            extra={"refused": [error.extra for error in refused]},
+        )
+    return render_labels(labels, layout=layout)  # type: ignore[arg-type]
+
+
+def return_labels_pdf(*, store: Store, numbers: Sequence[str], layout: str = "A6") -> bytes:
+    """One PDF of the labels of the store's returns ``numbers`` (batch printing)."""
+    _check_layout(layout)
+    if not numbers:
+        raise ValidationFailed.for_fields({"numbers": [_("Choose at least one return.")]})
+    returns = returns_for_labels(store=store, numbers=numbers)
+    missing = sorted(set(numbers) - {rr.number for rr in returns})
+    if missing:
+        raise NotFound(
+            _("No return %(numbers)s in this store.") % {"numbers": ", ".join(missing)},
+            code="return_not_found",
+            extra={"numbers": missing},
+        )
+    return _render(returns, layout)
+
+
 def labels_pdf(returns: Sequence[ReturnRequest], *, layout: str = "A6") -> bytes:
-    if layout not in ("A6", "A4"):
-        raise ValidationFailed.for_fields({"layout": ["Choose A6 or A4."]})
+    """The labels of ``returns`` (already scoped to the caller's store) as one PDF."""
+    _check_layout(layout)
     if not returns:
-        raise ValidationFailed.for_fields({"numbers": ["Choose at least one return."]})
-    return render_labels([_label_for(rr) for rr in returns], layout=layout)  # type: ignore[arg-type]
+        raise ValidationFailed.for_fields({"numbers": [_("Choose at least one return.")]})
+    return _render(returns_for_labels(ids=[rr.pk for rr in returns]), layout)

@@ -212,6 +212,22 @@ class Pickup(models.Model):
     cancel_confirmed = models.BooleanField(
         _("cancel confirmed by carrier"), default=False, editable=False
     )
+    # What the carrier prints on its own labels, fetched once after booking (label_codes.py).
+    sorting_code = models.CharField(_("sorting code"), max_length=32, blank=True)
+    terminal = models.CharField(_("arrival terminal"), max_length=64, blank=True)
+    label_codes_attempts = models.PositiveSmallIntegerField(
+        _("label code fetches"), default=0, editable=False
+    )
+    label_codes_due_at = models.DateTimeField(
+        _("label code fetch due at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the next fetch of the carrier's label codes is due; empty when none is."),
+    )
+    label_codes_error = models.CharField(
+        _("label code error"), max_length=500, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from banpum.commerce.models import Store
 from banpum.logistics.models import Pickup, PickupStatus, TrackingEvent
-from banpum.returns.models import ReturnRequest, ReturnStatus
+from banpum.returns.models import ReturnLine, ReturnRequest, ReturnStatus
 
 
 @dataclass(frozen=True)
@@ -132,3 +133,43 @@ def stalled_returns(
     ):
         add(rr, "not_shipped", rr.updated_at, None)
     return sorted(found.values(), key=lambda item: item.since)
+
+
+# A pickup a label may be printed for: booked or being booked, and not over.
+LABEL_PICKUP_STATUSES = (
+    PickupStatus.REQUESTED,
+    PickupStatus.ACCEPTED,
+    PickupStatus.PICKED_UP,
+    PickupStatus.IN_TRANSIT,
+    PickupStatus.EXCEPTION,
+)
+
+
+def returns_for_labels(
+    *, store: Store | None = None, numbers: Sequence[str] = (), ids: Sequence[int] = ()
+) -> list[ReturnRequest]:
+    """Returns with all a label prints, in a fixed number of queries however many there are.
+
+    By ``numbers`` within ``store`` or by ``ids``, in the order asked, each once. Each return
+    carries ``label_pickups``: its pickups a label may be printed for, newest first, with
+    their account and carrier.
+    """
+    queryset = ReturnRequest.objects.select_related("store", "order").prefetch_related(
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line").order_by("id")),
+        Prefetch(
+            "pickups",
+            queryset=Pickup.objects.filter(status__in=LABEL_PICKUP_STATUSES)
+            .select_related("account__carrier")
+            .order_by("-id"),
+            to_attr="label_pickups",
+        ),
+    )
+    if numbers:
+        if store is None:
+            raise ValueError("returns_for_labels: numbers are looked up within a store")
+        found = {rr.number: rr for rr in queryset.filter(store=store, number__in=set(numbers))}
+        return [found[n] for n in dict.fromkeys(numbers) if n in found]
+    if ids:
+        by_id = {rr.pk: rr for rr in queryset.filter(pk__in=set(ids))}
+        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+    return []

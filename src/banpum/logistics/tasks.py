@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from banpum.logistics.services import pickups, tracking
+from banpum.logistics.services import label_codes, pickups, tracking
 
 
 @db_task()
@@ -23,9 +23,15 @@ def pickup_tracking_refresh_task(pickup_id: int, attempt: int = 1) -> None:
     tracking.pickup_tracking_refresh(pickup_id=pickup_id, attempt=attempt)
 
 
+@db_task()
+def pickup_label_codes_fetch_task(pickup_id: int) -> None:
+    label_codes.pickup_label_codes_fetch(pickup_id=pickup_id)
+
+
 @db_periodic_task(crontab(minute="*"))
 def pickups_sweep_task() -> None:
     pickups.pickups_sweep()
+    label_codes.pickup_label_codes_sweep()
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
 # The signing scheme is the one the carrier simulator (and any carrier we onboard) uses.
-from banpum.integrations.carriers.simulator import webhook_signature
+from banpum.core.signing import webhook_signature
 from banpum.logistics.models import CarrierAccount
 from banpum.logistics.services.tracking import IncomingEvent, tracking_events_ingest
 

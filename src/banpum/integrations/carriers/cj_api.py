@@ -38,6 +38,7 @@ from typing import Any
 import httpx
 
 from banpum.integrations.carriers.base import GatewayError
+from banpum.integrations.http import http_json, http_send, http_status_error
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +236,7 @@ class CjApi:
             token=None,
         )
         if isinstance(answer, GatewayError):
-            if answer.code == "http_401":
+            if answer.code == "auth":
                 return _error("auth", "CJ refused the token request (HTTP 401)", retryable=False)
             return answer
         data = answer.data if isinstance(answer.data, Mapping) else {}
@@ -261,13 +262,13 @@ class CjApi:
         if isinstance(token, GatewayError):
             return token
         answer = self._post(path, data, token=token)
-        if isinstance(answer, GatewayError) and answer.code == "http_401":
+        if isinstance(answer, GatewayError) and answer.code == "auth":
             self.forget_token(credentials)
             token = self.token(credentials)
             if isinstance(token, GatewayError):
                 return token
             answer = self._post(path, data, token=token)
-            if isinstance(answer, GatewayError) and answer.code == "http_401":
+            if isinstance(answer, GatewayError) and answer.code == "auth":
                 return _error(
                     "auth", f"CJ refused a fresh token on {path} (HTTP 401)", retryable=False
                 )
@@ -278,33 +279,22 @@ class CjApi:
     ) -> CjResult | GatewayError:
         body = {"DATA": {**data, "TOKEN_NUM": token} if token is not None else dict(data)}
         headers = {"CJ-Gateway-APIKey": token} if token is not None else {}
-        try:
-            response = self._http.post(f"{self.base_url}{path}", json=body, headers=headers)
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            # A blank or scheme-less base URL on the account: no retry will fix that.
-            return _error(
-                "config", f"CJ base URL {self.base_url!r} is not usable: {exc}", retryable=False
-            )
-        except httpx.TimeoutException as exc:
-            # For /RegBook the booking may or may not exist now. A retry is still safe: it
+        provider = f"CJ {path}"
+        response = http_send(
+            self._http,
+            "POST",
+            f"{self.base_url}{path}",
+            provider=provider,
+            json=body,
+            headers=headers,
+        )
+        if isinstance(response, GatewayError):
+            # For /RegBook a timeout leaves the booking unknown. A retry is still safe: it
             # carries the same CUST_USE_NO and CJ answers ORA-00001 if the first one landed.
-            return _error("timeout", f"CJ {path} timed out: {exc!r}", retryable=True)
-        except httpx.HTTPError as exc:
-            return _error("connection", f"CJ {path} unreachable: {exc!r}", retryable=True)
-
-        status = response.status_code
-        if status != 200:
-            snippet = response.text[:200]
-            if status == 429:
-                return _error("rate_limited", f"CJ {path} rate limit (HTTP 429)", retryable=True)
-            retryable = status >= 500 or status == 408
-            return _error(
-                f"http_{status}", f"CJ {path} HTTP {status}", retryable=retryable, words=snippet
-            )
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
+            return response
+        if response.status_code != 200:
+            return http_status_error(response, provider=provider, words=response.text[:200])
+        payload = http_json(response)
         if not isinstance(payload, Mapping) or "RESULT_CD" not in payload:
             return _error(
                 "bad_response",

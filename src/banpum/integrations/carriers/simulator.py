@@ -6,18 +6,14 @@ adapter for a real carrier: every httpx exception and every unexpected answer be
 "retry with backoff" and "hand to CS" on that flag alone. Retrying ``request_pickup`` is safe:
 the simulator answers a repeated ``idempotency_key`` with the booking it already made.
 
-The webhook helpers at the bottom (signature, payload parsing) are the receiving side of the
-simulator's tracking webhooks; they live here so the receiver and the simulator share one
-definition of the signature instead of two that could drift apart.
+The webhook payload parser at the bottom is the receiving side of the simulator's tracking
+webhooks; their signature is ``banpum.core.signing``'s, shared by sender and receiver.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +29,12 @@ from banpum.integrations.carriers.base import (
     PickupOrder,
     TrackedEvent,
 )
+from banpum.integrations.http import (
+    http_json,
+    http_json_object,
+    http_send,
+    http_status_error,
+)
 
 # The carrier's words for a failed pickup and Banpum's PickupException code for each. ``track``
 # only returns ``TrackedEvent`` (which has no exception code), so a poller maps ``raw_status``.
@@ -43,9 +45,7 @@ RAW_STATUS_EXCEPTION_CODES = {
     "상품미준비": "item_not_ready",
 }
 
-TIMESTAMP_HEADER = "X-Banpum-Timestamp"
-SIGNATURE_HEADER = "X-Banpum-Signature"
-DELIVERY_HEADER = "X-Banpum-Delivery"
+PROVIDER = "carrier simulator"
 
 # Korea has no daylight saving time; a fixed offset avoids depending on tzdata.
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
@@ -166,30 +166,11 @@ class SimulatorGateway:
     def _call(
         self, method: str, path: str, *, json: dict[str, Any] | None = None
     ) -> dict[str, Any] | GatewayError:
-        try:
-            response = self._client.request(method, path, json=json)
-        except httpx.TimeoutException as exc:
-            return GatewayError(
-                code="timeout",
-                message=f"carrier simulator did not answer in time ({type(exc).__name__})",
-                retryable=True,
-            )
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            return GatewayError(
-                code="connection",
-                message=f"carrier simulator unreachable: {type(exc).__name__}: {exc}",
-                retryable=not isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol),
-            )
+        response = http_send(self._client, method, path, provider=PROVIDER, json=json)
+        if isinstance(response, GatewayError):
+            return response
         if response.is_success:
-            body = _json_object(response)
-            if body is None:
-                return GatewayError(
-                    code="bad_response",
-                    message=f"carrier simulator answered {response.status_code} without JSON",
-                    retryable=True,
-                    carrier_words=response.text[:500],
-                )
-            return body
+            return http_json_object(response, provider=PROVIDER)
         return _error_from_response(response)
 
 
@@ -253,34 +234,6 @@ class WebhookEvent:
     exception_code: str = ""  # a PickupException value on a failed pickup, else ""
 
 
-def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
-    """``sha256=<hex HMAC-SHA256(secret, "{timestamp}.{body}")>``, as sent in the header.
-
-    The timestamp is signed with the body so that a captured call cannot be replayed later
-    with a fresh timestamp.
-    """
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + digest.hexdigest()
-
-
-def webhook_signature_verify(
-    *,
-    secret: str,
-    timestamp: str,
-    body: bytes,
-    signature: str,
-    tolerance_seconds: int = 300,
-    now: float | None = None,
-) -> bool:
-    """True when ``signature`` is ours for this body and the timestamp is recent."""
-    if not secret or not timestamp.isdigit():
-        return False
-    current = time.time() if now is None else now
-    if abs(current - int(timestamp)) > tolerance_seconds:
-        return False
-    return hmac.compare_digest(webhook_signature(secret, timestamp, body), signature)
-
-
 def webhook_events_parse(body: bytes) -> list[WebhookEvent] | GatewayError:
     """The events of one webhook call (``{"events": [...]}``), in the order they were sent."""
     try:
@@ -314,14 +267,6 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 def _parse_time(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
@@ -343,32 +288,14 @@ def _bad_response(message: str, payload: Any) -> GatewayError:
 
 
 def _error_from_response(response: httpx.Response) -> GatewayError:
-    """Map a non-2xx answer: 5xx, 408 and 429 may pass; other 4xx will not, so go to CS."""
-    status = response.status_code
-    body = _json_object(response) or {}
+    """A non-2xx answer, mapped as every adapter maps it; the simulator's code and field
+    errors (what CS must fix in the address or items) are kept in the words."""
+    body = http_json(response)
+    body = body if isinstance(body, dict) else {}
     words = str(body.get("message") or response.text[:500] or response.reason_phrase)
     fields = body.get("fields")
     if isinstance(fields, dict) and fields:
-        # Field errors tell CS what to fix in the address or items; keep them in the words.
         words += " (" + "; ".join(f"{name}: {why}" for name, why in fields.items()) + ")"
-    body_code = body.get("code") if isinstance(body.get("code"), str) else ""
-    if status == 429:
-        code, retryable = "rate_limited", True
-    elif status >= 500:
-        code, retryable = f"http_{status}", True
-    elif status == 408:
-        code, retryable = "timeout", True
-    elif status in (401, 403):
-        code, retryable = "auth", False
-    elif status == 404:
-        code, retryable = "not_found", False
-    else:
-        code, retryable = body_code or f"http_{status}", False
-    return GatewayError(
-        code=code,
-        message=f"carrier simulator answered {status}"
-        + (f" ({body_code})" if body_code else "")
-        + f": {words}",
-        retryable=retryable,
-        carrier_words=words,
-    )
+    code = body.get("code")
+    body_code = code if isinstance(code, str) else ""
+    return http_status_error(response, provider=PROVIDER, words=words, provider_code=body_code)

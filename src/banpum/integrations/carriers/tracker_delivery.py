@@ -38,6 +38,7 @@ from banpum.integrations.carriers.base import (
     TrackedEvent,
     stable_key,
 )
+from banpum.integrations.http import http_json, http_send, http_status_error
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,12 @@ mutation RegisterTrackWebhook($input: RegisterTrackWebhookInput!) {
 # tracker.delivery documents no time zone for a timestamp without an offset (RFC3339 requires
 # one); every carrier it tracks for us is Korean, so such a time is read as KST.
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
+
+
+PROVIDER = "tracker.delivery"
+# GraphQL NOT_FOUND: the carrier has no scan yet. Not HTTP 404 (``not_found``: a wrong
+# endpoint), which must not pass for "no events yet".
+NO_DATA = "no_data"
 
 
 def _error(code: str, message: str, *, retryable: bool, words: str = "") -> GatewayError:
@@ -137,7 +144,7 @@ class TrackerDeliveryClient:
             TRACK_QUERY, {"carrierId": carrier_id, "trackingNumber": tracking_number}
         )
         if isinstance(answer, GatewayError):
-            if answer.code == "not_found":
+            if answer.code == NO_DATA:
                 return []
             return answer
         track = answer.get("track")
@@ -185,26 +192,16 @@ class TrackerDeliveryClient:
 
     def _execute(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any] | GatewayError:
         """POST one operation; return ``data`` or the one ``GatewayError`` that explains it."""
-        try:
-            response = self._http.post(
-                self.endpoint, json={"query": query, "variables": dict(variables)}
-            )
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            # A misconfigured endpoint: no retry will fix that.
-            return _error(
-                "config", f"endpoint {self.endpoint!r} is not usable: {exc}", retryable=False
-            )
-        except httpx.TimeoutException as exc:
-            return _error("timeout", f"tracker.delivery timed out: {exc!r}", retryable=True)
-        except httpx.HTTPError as exc:
-            # Connection refused/reset, DNS, TLS, protocol errors: the request may not have
-            # reached the server, and every operation here is safe to repeat.
-            return _error("connection", f"tracker.delivery unreachable: {exc!r}", retryable=True)
-
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        response = http_send(
+            self._http,
+            "POST",
+            self.endpoint,
+            provider=PROVIDER,
+            json={"query": query, "variables": dict(variables)},
+        )
+        if isinstance(response, GatewayError):
+            return response
+        body = http_json(response)
 
         # GraphQL errors can come with 200 (the documented case) or with a 4xx/5xx; the error
         # code says more than the status, so it is read first.
@@ -217,7 +214,7 @@ class TrackerDeliveryClient:
                 logger.warning("tracker.delivery partial answer, errors ignored: %s", errors)
 
         if response.status_code != 200:
-            return _http_error(response)
+            return http_status_error(response, provider=PROVIDER, words=response.text[:200])
         if not isinstance(body, Mapping) or not isinstance(body.get("data"), Mapping):
             return _error(
                 "bad_response",
@@ -229,24 +226,6 @@ class TrackerDeliveryClient:
 
 def _has_non_null(data: Mapping[str, Any]) -> bool:
     return any(value is not None for value in data.values())
-
-
-def _http_error(response: httpx.Response) -> GatewayError:
-    status = response.status_code
-    snippet = response.text[:200]
-    if status in (401, 403):
-        return _error(
-            "auth", f"tracker.delivery refused the API key (HTTP {status})", retryable=False
-        )
-    if status == 429:
-        return _error("rate_limited", "tracker.delivery rate limit (HTTP 429)", retryable=True)
-    if status >= 500 or status == 408:
-        return _error(
-            f"http_{status}", f"tracker.delivery HTTP {status}", retryable=True, words=snippet
-        )
-    return _error(
-        f"http_{status}", f"tracker.delivery HTTP {status}", retryable=False, words=snippet
-    )
 
 
 def _graphql_error(errors: Any) -> GatewayError:
@@ -275,7 +254,7 @@ def _graphql_error(errors: Any) -> GatewayError:
     if "INTERNAL" in codes:
         return _error("internal", "tracker.delivery internal error", retryable=True, words=words)
     if "NOT_FOUND" in codes:
-        return _error("not_found", "tracker.delivery has no data", retryable=False, words=words)
+        return _error(NO_DATA, "tracker.delivery has no data", retryable=False, words=words)
     return _error(
         "graphql_error",
         f"tracker.delivery error {codes[0] if codes else '(no code)'}",

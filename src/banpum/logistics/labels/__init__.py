@@ -3,11 +3,13 @@
 Pure: it takes the plain dataclasses below and returns PDF bytes, so it can be used (and
 tested) without Django. The caller maps ``Pickup`` / ``ReturnRequest`` rows to ``ReturnLabel``.
 
-Each label carries the waybill number as a big Code128 barcode (the return number when nothing
+Each label carries the carrier's sorting code (분류코드) and arrival terminal in large type, as
+couriers sort by them, the waybill number as a big Code128 barcode (the return number when nothing
 is booked yet), a QR code of the tracking page, the customer (보내는 분, phone masked) and the
 return address (받는 분), the return number with its own small Code128, the order number, the
-items (cut to "외 N건" when there are more than fit), boxes, fare type, memo and date. Every
-text is fitted to its box: shrunk a little, then wrapped or cut with "…", never overflowing.
+items (cut to "외 N건" when there are more than fit), boxes, fare type, memo and booking date.
+Every text is fitted to its box: shrunk a little, then wrapped or cut with "…", never
+overflowing; names are shrunk and wrapped onto two lines rather than cut.
 
 Fonts: a Korean TrueType font is embedded (subset) so the PDF renders and its text can be
 extracted anywhere. Searched, in order: the file in ``BANPUM_LABEL_FONT``, NanumGothic,
@@ -32,6 +34,7 @@ from banpum.logistics.labels.fonts import _get_fonts as _get_fonts
 from banpum.logistics.labels.fonts import _is_regular_stem as _is_regular_stem
 from banpum.logistics.labels.fonts import _reset_font_cache as _reset_font_cache
 from banpum.logistics.labels.model import (
+    BOX_SIZE_LABELS,
     FARE_TYPE_LABELS,
     LabelItem,
     LabelLayout,
@@ -44,6 +47,7 @@ from banpum.logistics.labels.painter import _clean as _clean
 from banpum.logistics.labels.render import render_labels
 
 __all__ = [
+    "BOX_SIZE_LABELS",
     "FALLBACK_CID_FONT",
     "FARE_TYPE_LABELS",
     "FONT_ENV_VAR",

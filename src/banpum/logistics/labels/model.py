@@ -15,6 +15,17 @@ LabelLayout = Literal["A6", "A4"]
 # The fare types of ``banpum.logistics.models.FareType``; Korean values pass through as given.
 FARE_TYPE_LABELS = {"prepaid": "선불", "collect": "착불", "credit": "신용"}
 
+# The box size codes carriers and ``CarrierAccount.box_sizes`` use, as Korean couriers say them.
+BOX_SIZE_LABELS = {
+    "xs": "극소",
+    "extra_small": "극소",
+    "small": "소",
+    "medium": "중",
+    "large": "대",
+    "xl": "특대",
+    "extra_large": "특대",
+}
+
 _MAX_BARCODE_LEN = 48
 _MAX_URL_LEN = 1000
 
@@ -54,7 +65,9 @@ class ReturnLabel:
 
     ``waybill_number`` is "" for a return whose pickup is not booked yet: the big barcode then
     encodes ``return_number``. ``fare_type`` is a ``FareType`` value (prepaid/collect/credit) or
-    already Korean (선불/착불/신용).
+    already Korean (선불/착불/신용). ``sorting_code`` and ``terminal`` are the carrier's (분류코드,
+    도착 터미널), "" until the carrier has given them. ``created_on`` is the day the pickup was
+    booked (접수일), in the store's time zone.
     """
 
     return_number: str
@@ -70,6 +83,7 @@ class ReturnLabel:
     fare_type: str = ""
     memo: str = ""
     sorting_code: str = ""
+    terminal: str = ""
     order_number: str = ""
     store_name: str = ""
     created_on: dt.date | None = None

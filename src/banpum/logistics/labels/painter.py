@@ -130,6 +130,26 @@ class _Painter:
             rest = rest[cut:].lstrip()
         return lines
 
+    def fit_lines(
+        self, text: str, size: float, max_w: float, min_size: float, bold: bool = False
+    ) -> tuple[list[str], float]:
+        """``text`` whole on one line, or on two, at the largest size from ``size`` down to
+        ``min_size`` that holds it: names are shrunk and wrapped, not cut. Only text too long
+        for two lines at ``min_size`` is cut with ….
+        """
+        if self.width(text, size, bold) <= max_w:
+            return [text], size
+        one_line = size * max_w / self.width(text, size, bold)
+        if one_line >= max(min_size, size * 0.8):
+            return [text], one_line
+        current = size * 0.85
+        while current > min_size:
+            lines = self.wrap(text, current, max_w, 2, bold)
+            if "".join(lines).replace(" ", "") == text.replace(" ", ""):
+                return lines, current
+            current -= 0.25
+        return self.wrap(text, min_size, max_w, 2, bold), min_size
+
     def text(
         self,
         x: float,
@@ -216,14 +236,15 @@ class _Painter:
 
     def label(self, label: ReturnLabel) -> None:
         self.box(_LEFT, _MARGIN, _RIGHT - _LEFT, LABEL_H - 2 * _MARGIN, fill=False, width=1.4)
-        self._header(label, 4.0, 17.0)
-        self._strip(label, 17.0, 26.0)
-        self._waybill(label, 26.0, 57.0)
-        self._party("받는분", label.receiver, 57.0, 78.0, mask=False, name_size=11.5, size=10)
-        self._party("보내는분", label.sender, 78.0, 96.0, mask=True, name_size=10, size=8)
-        self._references(label, 96.0, 113.0)
-        self._items(label, 113.0, 134.0)
-        self._memo(label, 134.0, 144.0)
+        self._header(label, 4.0, 15.0)
+        self._codes(label, 15.0, 30.0)
+        self._strip(label, 30.0, 38.0)
+        self._waybill(label, 38.0, 67.0)
+        self._party("받는분", label.receiver, 67.0, 87.0, mask=False, name_size=11.5, size=10)
+        self._party("보내는분", label.sender, 87.0, 103.0, mask=True, name_size=10, size=8)
+        self._references(label, 103.0, 118.0)
+        self._items(label, 118.0, 137.0)
+        self._memo(label, 137.0, 144.0)
 
     def _caption(
         self, x: float, top: float, text: str, align: Literal["left", "right"] = "left"
@@ -237,14 +258,32 @@ class _Painter:
             _LEFT + 9.5, top + h / 2 + 2.1, "반품", 15, bold=True, align="center", color=white
         )
         title_x = _LEFT + 21.5
-        self.text(title_x, top + 6.6, "반품 회수 송장", 12.5, bold=True)
-        self.text(title_x, top + 10.8, "RETURN PICKUP LABEL", 6)
+        self.text(title_x, top + 6.0, "반품 회수 송장", 12.5, bold=True)
+        self.text(title_x, top + 9.6, "RETURN PICKUP LABEL", 6)
         title_w = self.width("반품 회수 송장", 12.5, bold=True)
         max_w = _RIGHT - 2 - (title_x + title_w + 3)
         carrier, size = self.shrink(self.clean(label.carrier_name) or "-", 13, max_w, True, 8)
-        self.text(_RIGHT - 2, top + 6.8, carrier, size, bold=True, align="right")
+        self.text(_RIGHT - 2, top + 6.2, carrier, size, bold=True, align="right")
         code = self.fit(self.clean(label.carrier_code), 6, max_w)
-        self.text(_RIGHT - 2, top + 10.8, code, 6, align="right")
+        self.text(_RIGHT - 2, top + 9.6, code, 6, align="right")
+        self.hline(bottom, width=1.0)
+
+    def _codes(self, label: ReturnLabel, top: float, bottom: float) -> None:
+        """The carrier's sorting code and arrival terminal, large: couriers sort by them."""
+        split = _LEFT + 60.0
+        self._caption(_LEFT + 1.6, top + 3.0, "분류코드")
+        code, size = self.shrink(
+            self.clean(label.sorting_code) or "-", 30, split - _LEFT - 3.2, True, 12
+        )
+        self.text(_LEFT + 1.6, bottom - 1.8, code, size, bold=True)
+        self.vline(split, top, bottom)
+        self._caption(split + 1.6, top + 3.0, "도착 터미널")
+        width = _RIGHT - split - 3.2
+        lines, size = self.fit_lines(self.clean(label.terminal) or "-", 14, width, 7, True)
+        line_h = size * 0.42
+        first = bottom - 2.2 - line_h * (len(lines) - 1)
+        for i, line in enumerate(lines):
+            self.text(split + 1.6, first + i * line_h, line, size, bold=True)
         self.hline(bottom, width=1.0)
 
     def _strip(self, label: ReturnLabel, top: float, bottom: float) -> None:
@@ -254,18 +293,17 @@ class _Painter:
             boxes += f" · {self.clean(label.box_size)}"
         date = label.created_on.strftime("%Y-%m-%d") if label.created_on else "-"
         cells = (
-            ("분류코드", self.clean(label.sorting_code) or "-", 36.0, 12.0),
-            ("접수일", date, 23.0, 8.5),
-            ("운임", fare or "-", 15.0, 9.0),
-            ("수량", boxes, _RIGHT - _LEFT - 74.0, 9.0),
+            ("접수일", date, 30.0, 8.5),
+            ("운임", fare or "-", 20.0, 8.5),
+            ("수량", boxes, _RIGHT - _LEFT - 50.0, 8.5),
         )
         x = _LEFT
         for i, (caption, value, w, size) in enumerate(cells):
             if i:
                 self.vline(x, top, bottom)
-            self._caption(x + 1.6, top + 3.0, caption)
-            fitted, fitted_size = self.shrink(value, size, w - 3.2, True, min(size, 7.5))
-            self.text(x + 1.6, bottom - 1.4, fitted, fitted_size, bold=True)
+            self._caption(x + 1.6, top + 2.9, caption)
+            fitted, fitted_size = self.shrink(value, size, w - 3.2, True, min(size, 6.5))
+            self.text(x + 1.6, bottom - 1.2, fitted, fitted_size, bold=True)
             x += w
         self.hline(bottom)
 
@@ -315,8 +353,12 @@ class _Painter:
         phone, phone_size = self.shrink(phone, 9.5, 34, True)
         phone_w = self.width(phone, phone_size, True)
         name_w = right - x - phone_w - 3
-        name, name_size = self.shrink(self.clean(party.name) or "-", name_size, name_w, True)
-        self.text(x, top + 5.4, name, name_size, bold=True)
+        names, fitted = self.fit_lines(
+            self.clean(party.name) or "-", name_size, name_w, min(7.0, name_size), True
+        )
+        name_h = fitted * 0.4
+        for i, line in enumerate(names):
+            self.text(x, top + 5.4 + i * name_h, line, fitted, bold=True)
         self.text(right, top + 5.4, phone, phone_size, bold=True, align="right")
         address = " ".join(
             part
@@ -328,8 +370,8 @@ class _Painter:
             if part
         )
         line_h = size * 0.44
-        first = top + 5.6 + line_h
-        max_lines = int((bottom - first - 1.0) // line_h) + 1
+        first = top + 5.6 + name_h * (len(names) - 1) + line_h
+        max_lines = max(1, int((bottom - first - 1.0) // line_h) + 1)
         for i, line in enumerate(self.wrap(address, size, right - x, max_lines)):
             self.text(x, first + i * line_h, line, size)
         self.hline(bottom)
@@ -338,15 +380,15 @@ class _Painter:
         split = _LEFT + 56.0
         self._caption(_LEFT + 1.6, top + 3.2, "반품번호")
         self.text(_LEFT + 13, top + 3.4, label.return_number, 9, bold=True)
-        self.code128(label.return_number, _LEFT + 1, top + 5.0, split - _LEFT - 2, 10.0, 0.33)
+        self.code128(label.return_number, _LEFT + 1, top + 5.0, split - _LEFT - 2, 8.8, 0.33)
         self.vline(split, top, bottom)
         x, w = split + 1.6, _RIGHT - split - 3.2
-        self._caption(x, top + 3.2, "주문번호")
+        self._caption(x, top + 3.0, "주문번호")
         order, size = self.shrink(self.clean(label.order_number) or "-", 9, w, True, 6.5)
-        self.text(x, top + 7.3, order, size, bold=True)
-        self._caption(x, top + 11.2, "판매처")
+        self.text(x, top + 6.8, order, size, bold=True)
+        self._caption(x, top + 10.0, "판매처")
         store, size = self.shrink(self.clean(label.store_name) or "-", 8.5, w, True, 6.5)
-        self.text(x, top + 15.2, store, size, bold=True)
+        self.text(x, top + 13.6, store, size, bold=True)
         self.hline(bottom)
 
     def _items(self, label: ReturnLabel, top: float, bottom: float) -> None:
@@ -384,9 +426,8 @@ class _Painter:
         column = 12.0
         self.vline(_LEFT + column, top, bottom)
         middle = top + (bottom - top) / 2
-        self.text(_LEFT + column / 2, middle - 0.3, "배송", 6.5, bold=True, align="center")
-        self.text(_LEFT + column / 2, middle + 2.5, "메모", 6.5, bold=True, align="center")
-        lines = self.wrap(self.clean(label.memo), 7.5, _RIGHT - _LEFT - column - 4, 2)
-        first = middle + 1.3 if len(lines) == 1 else top + 4.3
+        self.text(_LEFT + column / 2, middle + 1.1, "메모", 6.5, bold=True, align="center")
+        lines = self.wrap(self.clean(label.memo), 7, _RIGHT - _LEFT - column - 4, 2)
+        first = middle + 1.2 if len(lines) == 1 else top + 3.0
         for i, line in enumerate(lines):
-            self.text(_LEFT + column + 2, first + i * 3.4, line, 7.5)
+            self.text(_LEFT + column + 2, first + i * 3.0, line, 7)

@@ -39,7 +39,7 @@ from banpum.integrations.carriers.base import (
     PickupItem,
     PickupOrder,
 )
-from banpum.integrations.carriers.factory import gateway_open
+from banpum.logistics.gateways import gateway_open
 from banpum.logistics.models import (
     CarrierAccount,
     CarrierRule,
@@ -48,6 +48,7 @@ from banpum.logistics.models import (
     PickupStatus,
 )
 from banpum.logistics.selection import AccountOption, Choice, RuleOption, choose_carrier
+from banpum.logistics.services import label_codes
 from banpum.returns import events
 from banpum.returns.models import ReturnRequest, ReturnStatus
 from banpum.returns.transitions import Action, Move, return_transition
@@ -425,6 +426,7 @@ def pickup_booking_apply(*, pickup_id: int, result: PickupBooked | GatewayError)
         )
         # Events the carrier sent before this answer reached us found no waybill: fetch them.
         transaction.on_commit(lambda: _enqueue_tracking_refresh(pickup.pk))
+        transaction.on_commit(lambda: label_codes.pickup_label_codes_enqueue(pickup.pk))
         return pickup
 
     if pickup.status != PickupStatus.REQUESTED:

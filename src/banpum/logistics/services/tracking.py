@@ -23,8 +23,8 @@ from django.utils import timezone
 from banpum.commerce.models import Shipment
 from banpum.core.actors import Actor
 from banpum.integrations.carriers.base import GatewayError, TrackedEvent
-from banpum.integrations.carriers.factory import gateway_open
 from banpum.logistics import progress as P
+from banpum.logistics.gateways import gateway_open
 from banpum.logistics.models import Pickup, PickupException, PickupStatus, TrackingEvent
 from banpum.logistics.services.pickups import backoff_seconds, carrier_actor
 from banpum.returns import events

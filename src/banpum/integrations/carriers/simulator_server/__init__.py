@@ -12,7 +12,7 @@ bookings and webhook): ``PUT|GET|DELETE /v1/webhook``, ``POST|GET /v1/pickups``,
 ``GET|DELETE /v1/pickups/{reference or waybill}``, ``GET /v1/tracking/{waybill}``,
 ``GET /v1/labels/{waybill}``. Control API (no auth, never faulted): ``GET|POST /v1/_faults``,
 ``POST /v1/_advance``, ``GET /v1/_clock``, ``GET /v1/_deliveries``. Webhook calls are
-``POST {url}`` with ``{"events": [...]}`` signed as in ``simulator.webhook_signature``.
+``POST {url}`` with ``{"events": [...]}`` signed as in ``banpum.core.signing``.
 
 Layout, each module building on the ones before it: ``config`` (settings and their checks),
 ``state`` (bookings, tenants, the clock), ``http`` (server, handler, request checks), ``core``

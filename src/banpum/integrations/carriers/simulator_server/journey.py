@@ -43,19 +43,32 @@ PLAYBACK = (
 )
 
 
-_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "도", "시", "군", "구")
+# Provinces and metropolitan cities as couriers abbreviate them (전라남도 → 전남, not 전라남).
+_PROVINCES = {
+    "서울특별시": "서울", "서울시": "서울", "부산광역시": "부산", "대구광역시": "대구",
+    "인천광역시": "인천", "광주광역시": "광주", "대전광역시": "대전", "울산광역시": "울산",
+    "세종특별자치시": "세종", "세종시": "세종", "경기도": "경기", "강원도": "강원",
+    "강원특별자치도": "강원", "충청북도": "충북", "충청남도": "충남", "전라북도": "전북",
+    "전북특별자치도": "전북", "전라남도": "전남", "경상북도": "경북", "경상남도": "경남",
+    "제주특별자치도": "제주", "제주도": "제주",
+}  # fmt: skip
 
 
 def _branch(address: str) -> str:
-    """A carrier-style branch name from an address: 서울특별시 강남구 … → 서울강남."""
-    names = []
-    for token in address.split()[:2]:
-        for suffix in _SUFFIXES:
-            if token.endswith(suffix) and len(token) > len(suffix):
-                token = token[: -len(suffix)]
-                break
-        names.append(token)
-    return "".join(names) or "본사"
+    """A carrier-style branch name from an address: 서울특별시 강남구 … → 서울강남.
+
+    The province is abbreviated as a whole word (전라남도 → 전남); the city, county or district
+    after it loses its 시/군/구 unless that leaves one syllable (중구 stays 중구). A second word
+    that is no city, county or district (세종's road names) is left out.
+    """
+    tokens = address.split()
+    if not tokens:
+        return "본사"
+    names = [_PROVINCES.get(tokens[0], tokens[0])]
+    if len(tokens) > 1 and tokens[1][-1] in "시군구":
+        district = tokens[1]
+        names.append(district[:-1] if len(district) > 2 else district)
+    return "".join(names)
 
 
 _REGIONS = (

@@ -1,7 +1,7 @@
 """Signed webhook delivery: an outbox ordered by due time, retries with backoff, a log.
 
 ``_WebhookSender`` is a layer of ``CarrierSimulator``; its delivery thread posts each
-``_Delivery`` to the tenant's registered URL, signed as in ``simulator.webhook_signature``.
+``_Delivery`` to the tenant's registered URL, signed as in ``banpum.core.signing``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from banpum.integrations.carriers.simulator import (
+from banpum.core.signing import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

@@ -1,18 +1,20 @@
-"""Pick the adapter for a carrier account: the simulator, a real carrier API, or none."""
+"""Pick the adapter for a carrier account: the simulator, a real carrier API, or none.
+
+It reads a ``CarrierAccount`` row, so it belongs to logistics: ``integrations`` hold the
+adapters and know no domain model.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 
 from banpum.integrations.carriers.base import CarrierGateway
-
-if TYPE_CHECKING:
-    from banpum.logistics.models import CarrierAccount
+from banpum.logistics.models import CarrierAccount, Gateway
 
 #: Seconds a carrier call may take before it counts as a (retryable) timeout. A job holds a
 #: worker thread for that long, so keep it short; ``BANPUM_CARRIER_TIMEOUT_SECONDS`` overrides.
@@ -28,8 +30,6 @@ def gateway_for(account: CarrierAccount) -> CarrierGateway | None:
 
     A simulator gateway owns an HTTP client: close it after use (``gateway_open`` does).
     """
-    from banpum.logistics.models import Gateway
-
     credentials = account.credentials or {}
     if account.gateway == Gateway.SIMULATOR:
         from banpum.integrations.carriers.simulator import SimulatorGateway
