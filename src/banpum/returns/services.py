@@ -78,6 +78,21 @@ def return_request_preview(
     return decision
 
 
+def _as_exception(decision: Decision) -> Decision:
+    """The decision as a person would carry it out by waiving the policy's limits.
+
+    The policy refunds nothing for a refused line; a return kept as a policy exception stores
+    what its units are worth, which is what it refunds if CS approves it.
+    """
+    refund = decision.exception_refund or decision.refund
+    return replace(
+        decision,
+        refund=refund,
+        exception_refund=refund,
+        lines=tuple(replace(line, refund_amount=line.exception_amount) for line in decision.lines),
+    )
+
+
 def _apply_fee_override(
     decision: Decision, fee: FeeOverride, facts: Any, ask: ReturnAsk
 ) -> Decision:
@@ -108,7 +123,13 @@ def _apply_fee_override(
     )
     who = "the buyer" if payer is FeePayer.BUYER else "the seller"
     note = f"Return fee set by CS: {who} pays {fee.amount:,}."
-    return replace(decision, fee=new_fee, refund=refund, explanation=(*decision.explanation, note))
+    return replace(
+        decision,
+        fee=new_fee,
+        refund=refund,
+        exception_refund=refund,
+        explanation=(*decision.explanation, note),
+    )
 
 
 def _number(return_request: ReturnRequest, tz: str) -> str:
@@ -151,6 +172,8 @@ def return_request_create(
     if hard:
         # Only what no exception can override; the rest is for the person deciding the hold.
         raise NotEligible.from_problems(hard)
+    if problems:
+        decision = _as_exception(decision)
     if fee is not None:
         decision = _apply_fee_override(decision, fee, facts, ask)
 
