@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.core.errors import ValidationFailed
-from banpum.policy.fees import refund_estimate
+from banpum.policy.fees import fee_cap, refund_estimate
 from banpum.policy.rules import decide
+from banpum.policy.models import ReturnPolicy
 from banpum.policy.selectors import policy_current, policy_rules
 from banpum.policy.types import (
     Decision,
@@ -25,7 +27,9 @@ from banpum.policy.types import (
     FeePayer,
     HoldReason,
     Method,
+    OrderFacts,
     Outcome,
+    PolicyRules,
     Resolution,
     ReturnAsk,
     ReturnType,
@@ -61,21 +65,27 @@ def _load_order(order: Order, *, lock: bool) -> Order:
     return queryset.get(pk=order.pk)
 
 
-def _decide(order: Order, ask: ReturnAsk, now: dt.datetime) -> tuple[Decision, Any]:
+@dataclass(frozen=True)
+class _Decided:
+    decision: Decision
+    policy: ReturnPolicy
+    rules: PolicyRules
+    facts: OrderFacts
+
+
+def _decide(order: Order, ask: ReturnAsk, now: dt.datetime) -> _Decided:
     policy = policy_current(store=order.store)
+    rules = policy_rules(policy)
     facts = order_facts(order, already_refunded=committed_refunds(order))
-    decision = decide(
-        ask, order=facts, lines=line_facts(order), rules=policy_rules(policy), now=now
-    )
-    return decision, (policy, facts)
+    decision = decide(ask, order=facts, lines=line_facts(order), rules=rules, now=now)
+    return _Decided(decision, policy, rules, facts)
 
 
 def return_request_preview(
     *, order: Order, ask: ReturnAsk, now: dt.datetime | None = None
 ) -> Decision:
     """What the policy would decide, without creating anything."""
-    decision, _ = _decide(_load_order(order, lock=False), ask, now or timezone.now())
-    return decision
+    return _decide(_load_order(order, lock=False), ask, now or timezone.now()).decision
 
 
 def _as_exception(decision: Decision) -> Decision:
@@ -94,11 +104,22 @@ def _as_exception(decision: Decision) -> Decision:
 
 
 def _apply_fee_override(
-    decision: Decision, fee: FeeOverride, facts: Any, ask: ReturnAsk
+    decision: Decision, fee: FeeOverride, decided: _Decided, ask: ReturnAsk
 ) -> Decision:
+    facts = decided.facts
     if fee.amount < 0:
-        raise ValidationFailed.for_fields({"fee.amount": ["The fee cannot be negative."]})
+        raise ValidationFailed.for_fields({"fee.amount": [gettext("The fee cannot be negative.")]})
     payer = FeePayer(fee.payer)
+    cap = fee_cap(rules=decided.rules, order=facts, return_type=ask.type)
+    if payer is FeePayer.BUYER and fee.amount > cap:
+        message = gettext(
+            "The buyer can be charged at most {cap:,} for the return shipping "
+            "(the policy's round trip, and never more than was paid)."
+        ).format(cap=cap)
+        raise ValidationFailed(
+            f"fee.amount: {message}",
+            extra={"fields": {"fee.amount": [message]}, "max_amount": cap},
+        )
     amount = fee.amount if payer is FeePayer.BUYER else 0
     collection: FeeCollection | None = None
     kind = FeeKind.NONE
@@ -162,7 +183,8 @@ def return_request_create(
         )
     now = now or timezone.now()
     order = _load_order(order, lock=True)
-    decision, (policy, facts) = _decide(order, ask, now)
+    decided = _decide(order, ask, now)
+    decision = decided.decision
 
     problems = decision.all_problems
     hard = [p for p in problems if p.code in HARD_PROBLEMS]
@@ -175,7 +197,7 @@ def return_request_create(
     if problems:
         decision = _as_exception(decision)
     if fee is not None:
-        decision = _apply_fee_override(decision, fee, facts, ask)
+        decision = _apply_fee_override(decision, fee, decided, ask)
 
     decision_json = as_json(decision)
     assert isinstance(decision_json, dict)
@@ -194,7 +216,7 @@ def return_request_create(
         fee_collection=decision.fee.collection.value if decision.fee.collection else "",
         refund_estimate=decision.refund.total,
         decision=decision_json,
-        policy=policy,
+        policy=decided.policy,
         request_deadline=decision.deadlines.request_until,
         refund_business_days=decision.deadlines.refund_business_days,
         defect_noticed_at=ask.defect_noticed_at,
