@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from banpum.commerce.models import Store
+from banpum.commerce.selectors import phone_digits, phone_variants
 from banpum.core.errors import NotFound
 from banpum.returns.models import ReturnEvent, ReturnLine, ReturnRequest
 
@@ -60,12 +61,17 @@ def return_request_list(
     if filters.created_to:
         queryset = queryset.filter(created_at__lt=_aware(filters.created_to, store))
     if filters.q and (term := filters.q.strip()):
-        queryset = queryset.filter(
+        match = (
             Q(number__iexact=term)
             | Q(order__channel_order_number=term)
             | Q(customer__name__icontains=term)
             | Q(customer__phone=term)
         )
+        if len(phone_digits(term)) >= 7:
+            # The one phone normalization of the orders search: typed with or without hyphens.
+            variants = phone_variants(term)
+            match |= Q(customer__phone__in=variants) | Q(order__shipping_phone__in=variants)
+        queryset = queryset.filter(match)
     return queryset.order_by("-id")
 
 
