@@ -53,6 +53,7 @@ from banpum.policy.services import policy_version_create
 from banpum.returns.models import ReturnRequest, ReturnStatus
 
 DEMO_STORE_SLUG = "demo"
+DEMO_STORE_CODE = "DM"  # heads its return numbers: DM-2611-7K3Q9X
 DEMO_STORE_NAME = "반품마켓 데모"
 DEMO_PASSWORD = "banpum-demo"  # documented; for the demo only
 DEMO_API_KEY = "bp_demo_banpumdemokey0000000000"  # documented; prefix "demo"
@@ -156,6 +157,7 @@ def _api_key(store: Store) -> bool:
 def _store() -> Store:
     return Store.objects.create(
         slug=DEMO_STORE_SLUG,
+        code=DEMO_STORE_CODE,
         name=DEMO_STORE_NAME,
         country="KR",
         timezone="Asia/Seoul",

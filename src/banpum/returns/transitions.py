@@ -7,18 +7,20 @@ transaction. Later capabilities (pickup, receiving, refunds) add rows here, not 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict, ValidationFailed
 from banpum.policy.types import HoldReason
 from banpum.returns import events
-from banpum.returns.models import ReturnRequest
+from banpum.returns.models import OPEN_STATUSES, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 
 
@@ -105,6 +107,21 @@ TRANSITIONS: tuple[Transition, ...] = (
 TABLE: dict[tuple[S, Action], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
 assert len(TABLE) == len(TRANSITIONS), "duplicate (status, action) in TRANSITIONS"
 
+# Named groups of statuses, for the checks other modules make; derived from the table where
+# the table says it, so a new row cannot leave a copy behind.
+CANCELLABLE: frozenset[S] = frozenset(t.source for t in TRANSITIONS if t.action is Action.CANCEL)
+# A person has yet to decide: approve, hold (from requested) or reject.
+AWAITING_DECISION: frozenset[S] = frozenset(
+    t.source for t in TRANSITIONS if t.action is Action.APPROVE
+)
+# The goods are at the warehouse (received or later).
+GOODS_BACK: frozenset[S] = frozenset({S.RECEIVED, S.INSPECTED, S.COMPLETED})
+# Statuses no action leaves.
+FINAL: frozenset[S] = frozenset(S) - frozenset(t.source for t in TRANSITIONS)
+# ``models.OPEN_STATUSES`` (the queries' filter, kept there for the apps below returns) is the
+# table's open statuses: the statuses some action leaves.
+assert frozenset(S) - FINAL == OPEN_STATUSES, "OPEN_STATUSES disagrees with TRANSITIONS"
+
 
 def return_transition_allowed(status: str, action: Action) -> bool:
     return (S(status), action) in TABLE
@@ -121,9 +138,15 @@ def return_transition(
     actor: Actor,
     move: Move | None = None,
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> ReturnRequest:
-    """Apply ``action`` to the return under a row lock; the only writer of ``status``."""
+    """Apply ``action`` to the return under a row lock; the only writer of ``status``.
+
+    ``now`` is the caller's clock; it falls back to the wall clock only for the logistics
+    services not yet given one.
+    """
     move = move or Move()
+    now = now or timezone.now()
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -158,11 +181,18 @@ def return_transition(
             move.hold_reason.value if transition.target == S.ON_HOLD and move.hold_reason else ""
         )
         locked.version += 1
+        locked.updated_at = now
         locked.save(update_fields=["status", "hold_reason", "version", "updated_at"])
         data = dict(move.data or {})
         if move.hold_reason:
             data["hold_reason"] = move.hold_reason.value
         events.event_status_changed(
-            locked, actor, from_status=from_status, action=action.value, note=move.note, data=data
+            locked,
+            actor,
+            from_status=from_status,
+            action=action.value,
+            note=move.note,
+            data=data,
+            now=now,
         )
     return locked

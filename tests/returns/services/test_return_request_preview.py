@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_preview_decides_and_creates_nothing(order: Any) -> None:
-    decision = return_request_preview(order=order, ask=ask_for(order, [(1, 2)]))
+    decision = return_request_preview(now=timezone.now(), order=order, ask=ask_for(order, [(1, 2)]))
     assert decision.eligible is True
     assert decision.outcome is Outcome.REVIEW
     assert (decision.fee.amount, decision.refund.total) == (3000, 17000)
@@ -25,7 +25,7 @@ def test_preview_decides_and_creates_nothing(order: Any) -> None:
 
 def test_preview_sees_units_claimed_by_open_returns(order: Any) -> None:
     open_return(order, [(1, 1)])
-    decision = return_request_preview(order=order, ask=ask_for(order, [(1, 2)]))
+    decision = return_request_preview(now=timezone.now(), order=order, ask=ask_for(order, [(1, 2)]))
     assert decision.eligible is False
     assert [p.code for p in decision.all_problems] == ["quantity_exceeds_available"]
     assert ReturnRequest.objects.count() == 1
@@ -43,7 +43,9 @@ def test_a_non_returnable_line_adds_nothing_to_the_refund(store: Any) -> None:
         store=store,
         lines=[{"unit_price": 20000}, {"unit_price": 10000, "product__returnable": False}],
     )
-    decision = return_request_preview(order=order, ask=ask_for(order, [(1, 1), (2, 1)]))
+    decision = return_request_preview(
+        now=timezone.now(), order=order, ask=ask_for(order, [(1, 1), (2, 1)])
+    )
     assert [p.code for p in decision.all_problems] == ["non_returnable"]
     assert [line.refund_amount for line in decision.lines] == [20000, 0]
     assert decision.refund.items == 20000

@@ -167,11 +167,12 @@ def _new_pickup(
     status: str = PickupStatus.REQUESTED,
     manual: bool = False,
     waybill_number: str = "",
+    now: dt.datetime | None = None,
 ) -> Pickup:
     order = return_request.order
     sequence = return_request.pickups.count() + 1
     box_size = details.box_size or (account.box_sizes[0]["code"] if account.box_sizes else "")
-    now = timezone.now()
+    now = now or timezone.now()
     return Pickup.objects.create(
         return_request=return_request,
         account=account,
@@ -224,7 +225,11 @@ def _enqueue_cancel(pickup_id: int, delay: float = 0) -> None:
 
 
 def pickup_arrange_for_return(
-    *, return_request: ReturnRequest, actor: Actor, details: PickupDetails | None = None
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    details: PickupDetails | None = None,
+    now: dt.datetime | None = None,
 ) -> Pickup | None:
     """After approval of a carrier-pickup return: book a linked carrier or instruct the buyer.
 
@@ -239,6 +244,7 @@ def pickup_arrange_for_return(
             actor,
             kind="no_carrier",
             note="No active carrier account: set one up, then the pickup is booked.",
+            now=now,
         )
         return None
     account, reason = selected
@@ -251,9 +257,10 @@ def pickup_arrange_for_return(
                 note=unlinked_instructions(account),
                 data={"carrier": account.carrier.code, "account_id": account.pk, "why": reason},
             ),
+            now=now,
         )
         return None
-    pickup = _new_pickup(return_request, account, reason, details)
+    pickup = _new_pickup(return_request, account, reason, details, now=now)
     return_transition(
         return_request=return_request,
         action=Action.REQUEST_PICKUP,
@@ -262,6 +269,7 @@ def pickup_arrange_for_return(
             note=f"Pickup requested from {account.carrier.name_ko}: {reason}",
             data={"pickup_id": pickup.pk, "carrier": account.carrier.code},
         ),
+        now=now,
     )
     transaction.on_commit(lambda: _enqueue_send(pickup.pk))
     return pickup
@@ -473,14 +481,14 @@ def active_pickup(return_request: ReturnRequest) -> Pickup | None:
     )
 
 
-def _cancel(pickup: Pickup) -> None:
+def _cancel(pickup: Pickup, now: dt.datetime | None = None) -> None:
     """Mark a locked pickup cancelled; tell the carrier (after commit) if it may have a booking.
 
     A booking attempt whose answer never came back (a timeout) may have booked all the same,
     so a pickup with attempts but no reference is cancelled at the carrier too: the cancel job
     first asks again under the same idempotency key to learn the reference.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     pickup.status = PickupStatus.CANCELLED
     pickup.cancelled_at = now
     owed = not pickup.manual and bool(pickup.carrier_reference or pickup.attempts)
@@ -491,7 +499,9 @@ def _cancel(pickup: Pickup) -> None:
         transaction.on_commit(lambda: _enqueue_cancel(pickup_id))
 
 
-def pickups_cancel_for_return(*, return_request: ReturnRequest, actor: Actor) -> list[Pickup]:
+def pickups_cancel_for_return(
+    *, return_request: ReturnRequest, actor: Actor, now: dt.datetime | None = None
+) -> list[Pickup]:
     """Called when a return is cancelled: stop every pickup not yet collected.
 
     The caller holds the return's row lock (the lock order: return, then pickups).
@@ -506,7 +516,7 @@ def pickups_cancel_for_return(*, return_request: ReturnRequest, actor: Actor) ->
     for pickup in pickups:
         if pickup.status not in CANCELLABLE_STATUSES:
             continue
-        _cancel(pickup)
+        _cancel(pickup, now)
         cancelled.append(pickup)
     if cancelled:
         events.event_logistics(
@@ -515,6 +525,7 @@ def pickups_cancel_for_return(*, return_request: ReturnRequest, actor: Actor) ->
             kind="pickup_cancelled",
             note="회수 요청 취소",
             data={"pickup_ids": [p.pk for p in cancelled]},
+            now=now,
         )
     return cancelled
 
