@@ -12,12 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict, ValidationFailed
+from banpum.policy.deadlines import refund_due
 from banpum.policy.types import HoldReason
 from banpum.returns import events
 from banpum.returns.models import OPEN_STATUSES, ReturnRequest
@@ -71,12 +73,27 @@ def _needs_note(_: ReturnRequest, move: Move) -> GuardFailure | None:
     return GuardFailure("note", "Say why in a note; the customer will be told.")
 
 
+# What a move changes beyond the status, under the same lock: the names of the fields it set.
+Effect = Callable[[ReturnRequest, dt.datetime], list[str]]
+
+
+def _refund_clock_starts(return_request: ReturnRequest, now: dt.datetime) -> list[str]:
+    """The goods are back: the legal refund period (3 business days in Korea) starts."""
+    store = return_request.store
+    received_on = now.astimezone(ZoneInfo(store.timezone)).date()
+    return_request.refund_due_on = refund_due(
+        received_on, business_days=return_request.refund_business_days, country=store.country
+    )
+    return ["refund_due_on"]
+
+
 @dataclass(frozen=True)
 class Transition:
     source: S
     action: Action
     target: S
     guard: Guard | None = None
+    effect: Effect | None = None
 
 
 _BEFORE_PICKUP = (S.REQUESTED, S.ON_HOLD, S.APPROVED, S.PICKUP_REQUESTED, S.AWAITING_SHIPMENT)
@@ -95,10 +112,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.PICKUP_REQUESTED, Action.SWITCH_TO_SELF_SHIP, S.AWAITING_SHIPMENT),
     # The carrier delivered the parcel to the return address: it waits for the warehouse scan.
     Transition(S.IN_TRANSIT, Action.ARRIVE, S.ARRIVED),
-    Transition(S.ARRIVED, Action.RECEIVE, S.RECEIVED),
-    Transition(S.IN_TRANSIT, Action.RECEIVE, S.RECEIVED),
+    Transition(S.ARRIVED, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
+    Transition(S.IN_TRANSIT, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
     # Handed over at the counter or arrived before any tracking event: received all the same.
-    Transition(S.AWAITING_SHIPMENT, Action.RECEIVE, S.RECEIVED),
+    Transition(S.AWAITING_SHIPMENT, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
     Transition(S.RECEIVED, Action.INSPECT, S.INSPECTED),
     Transition(S.INSPECTED, Action.COMPLETE, S.COMPLETED),
     *(Transition(source, Action.CANCEL, S.CANCELLED) for source in _BEFORE_PICKUP),
@@ -182,7 +199,10 @@ def return_transition(
         )
         locked.version += 1
         locked.updated_at = now
-        locked.save(update_fields=["status", "hold_reason", "version", "updated_at"])
+        changed = ["status", "hold_reason", "version", "updated_at"]
+        if transition.effect is not None:
+            changed += transition.effect(locked, now)
+        locked.save(update_fields=changed)
         data = dict(move.data or {})
         if move.hold_reason:
             data["hold_reason"] = move.hold_reason.value
