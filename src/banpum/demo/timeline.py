@@ -17,7 +17,7 @@ import datetime as dt
 import random
 from collections.abc import Iterable
 
-from banpum.logistics.models import Pickup, TrackingEvent
+from banpum.logistics.models import Pickup, PickupStatus, TrackingEvent
 from banpum.returns.models import ReturnEvent
 from banpum.returns.transitions import Action
 
@@ -116,6 +116,6 @@ def pickups_restamp(pickup_ids: Iterable[int]) -> None:
             "requested_at": requested,
             "updated_at": max(stamps),
         }
-        if pickup.next_attempt_at is not None and pickup.status == "requested":
+        if pickup.next_attempt_at is not None and pickup.status == PickupStatus.REQUESTED:
             changes["next_attempt_at"] = requested  # due since it was requested
         Pickup.objects.filter(pk=pickup.pk).update(**changes)

@@ -31,9 +31,10 @@ def return_number_normalize(text: str) -> str:
     """The stored spelling of a number as someone typed or scanned it (``dm2611 7k3q9x``);
     the text upper-cased and trimmed when it is not one of ours (older ``R2611-0000123``)."""
     raw = text.strip().upper()
-    compact = re.sub(r"[\s\-_]", "", raw)
-    match = _COMPACT.match(compact)
-    if match is None:
+    parts = [part for part in re.split(r"[\s\-_]+", raw) if part]
+    # Separated as ours are (code, month, random part), or not at all.
+    match = _COMPACT.match("".join(parts)) if len(parts) in (1, 3) else None
+    if match is None or (len(parts) == 3 and parts[1] != match["month"]):
         return raw
     tail = match["tail"].translate(_LOOK_ALIKES)
     return f"{match['code']}-{match['month']}-{tail}"
