@@ -243,3 +243,14 @@ def test_receiving_starts_the_refund_clock_at_the_moment_given(order: Any) -> No
     assert stored.refund_due_on == dt.date(2025, 10, 14)
     assert stored.updated_at == received_at
     assert stored.events.latest("id").at == received_at
+
+
+def test_named_status_groups_follow_the_table() -> None:
+    """Other modules ask the table through these groups instead of listing statuses."""
+    from banpum.returns.models import OPEN_STATUSES
+    from banpum.returns.transitions import AWAITING_DECISION, CANCELLABLE, FINAL
+
+    assert {s for s in S if (s, Action.CANCEL) in TABLE} == CANCELLABLE
+    assert AWAITING_DECISION == {S.REQUESTED, S.ON_HOLD}
+    assert FINAL == {S.REJECTED, S.COMPLETED, S.CANCELLED}
+    assert OPEN_STATUSES == set(S) - FINAL
