@@ -251,6 +251,6 @@ def test_named_status_groups_follow_the_table() -> None:
     from banpum.returns.transitions import AWAITING_DECISION, CANCELLABLE, FINAL
 
     assert {s for s in S if (s, Action.CANCEL) in TABLE} == CANCELLABLE
-    assert AWAITING_DECISION == {S.REQUESTED, S.ON_HOLD}
-    assert FINAL == {S.REJECTED, S.COMPLETED, S.CANCELLED}
-    assert OPEN_STATUSES == set(S) - FINAL
+    assert {S.REQUESTED, S.ON_HOLD} == AWAITING_DECISION
+    assert {S.REJECTED, S.COMPLETED, S.CANCELLED} == FINAL
+    assert set(S) - FINAL == OPEN_STATUSES
