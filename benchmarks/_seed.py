@@ -45,6 +45,7 @@ def seed(orders: int, seed: int = 20261124) -> dict[str, Any]:
     with transaction.atomic():
         store = Store.objects.create(
             slug=STORE_SLUG,
+            code="BM",
             name="벤치마크 상점",
             country="KR",
             timezone="Asia/Seoul",

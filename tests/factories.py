@@ -27,6 +27,7 @@ class StoreFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"store-{n}")
+    code = factory.Sequence(lambda n: f"T{n:03d}" if n < 1000 else f"{n:04d}"[-4:])
     name = factory.Sequence(lambda n: f"Store {n}")
     country = "KR"
     timezone = "Asia/Seoul"

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from banpum.accounts.capabilities import (
     CUSTOMER_CAPABILITIES,
@@ -36,6 +37,7 @@ from tests.factories import StoreFactory, make_order, make_policy
 from tests.returns.helpers import open_return
 
 C = Capability
+NOW = timezone.now()
 SETTINGS = {C.POLICY_MANAGE, C.CARRIERS_MANAGE, C.USERS_MANAGE, C.API_KEYS_MANAGE}
 
 
@@ -137,25 +139,25 @@ def test_services_check_the_role_at_their_entry(store: Any, people: dict[str, Ac
     requested = open_return(order, method=Method.SELF_SHIP)
     warehouse, stranger = people["warehouse"], people["cs-other"]
     commands = [
-        lambda actor: return_request_approve(return_request=requested, actor=actor),
+        lambda actor: return_request_approve(return_request=requested, actor=actor, now=NOW),
         lambda actor: return_request_hold(
-            return_request=requested, actor=actor, reason=HoldReason.OTHER
+            return_request=requested, actor=actor, reason=HoldReason.OTHER, now=NOW
         ),
-        lambda actor: return_request_reject(return_request=requested, actor=actor, note="no"),
-        lambda actor: return_request_cancel(return_request=requested, actor=actor),
+        lambda actor: return_request_reject(return_request=requested, actor=actor, note="no", now=NOW),
+        lambda actor: return_request_cancel(return_request=requested, actor=actor, now=NOW),
     ]
     for command in commands:
         for actor in (warehouse, stranger):
             with pytest.raises(PermissionDenied):
                 command(actor)
     with pytest.raises(PermissionDenied):
-        return_note_add(return_request=requested, actor=stranger, note="엿보기")
+        return_note_add(return_request=requested, actor=stranger, note="엿보기", now=NOW)
     with pytest.raises(PermissionDenied):
         open_return(order, actor=stranger)
     assert not ReturnEvent.objects.filter(actor_label__in=["warehouse", "cs-other"]).exists()
 
-    return_note_add(return_request=requested, actor=warehouse, note="입고 예정")
-    approved = return_request_approve(return_request=requested, actor=people["cs"])
+    return_note_add(return_request=requested, actor=warehouse, note="입고 예정", now=NOW)
+    approved = return_request_approve(return_request=requested, actor=people["cs"], now=NOW)
     assert approved.events.filter(actor_user=people["cs"].user).count() == 1
     with pytest.raises(PermissionDenied):
         pickup_register_manual(

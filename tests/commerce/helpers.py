@@ -6,6 +6,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from banpum.commerce.models import Order
 from banpum.commerce.schemas import OrderIn
 from banpum.core.actors import Actor
@@ -66,6 +68,7 @@ def open_return(order: Order, quantities: dict[int, int]) -> ReturnRequest:
         ),
     )
     return return_request_create(
+        now=timezone.now(),
         order=order,
         ask=ask,
         origin=Origin.API,

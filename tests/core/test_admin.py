@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from banpum.accounts.capabilities import Role
 from banpum.accounts.models import ApiKey
@@ -41,6 +42,7 @@ def staff(store: Any) -> Client:
     client.force_login(user)
     order = make_order(store=store, lines=[{"quantity": 2}])
     return_request_create(
+        now=timezone.now(),
         order=order,
         ask=ReturnAsk(
             type=ReturnType.RETURN,

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 from huey.storage import RedisStorage
 
@@ -105,7 +106,7 @@ def test_two_workers_share_a_redis_queue_and_book_each_return_once(
 
     returns = [open_return(address_order(store)) for _ in range(RETURNS)]
     for return_request in returns:
-        return_request_approve(return_request=return_request, actor=CS)
+        return_request_approve(now=timezone.now(), return_request=return_request, actor=CS)
 
     wait_until(
         lambda: Pickup.objects.filter(status=PickupStatus.ACCEPTED).count() == RETURNS,

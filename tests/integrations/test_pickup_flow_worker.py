@@ -141,7 +141,7 @@ def test_a_worker_killed_mid_call_loses_nothing_and_books_nothing_twice(
 
     from banpum.returns.services import return_request_approve
 
-    approved = return_request_approve(return_request=return_request, actor=CS)
+    approved = return_request_approve(now=timezone.now(), return_request=return_request, actor=CS)
     assert approved.status == S.PICKUP_REQUESTED  # committed, and the job is in the queue file
     pickup = Pickup.objects.get(return_request=return_request)
 

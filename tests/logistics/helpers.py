@@ -107,7 +107,9 @@ def address_order(store: Store, **changes: Any) -> Order:
 
 def approve(order: Order, **ask: Any) -> ReturnRequest:
     """A change-of-mind carrier-pickup return for one unit, approved by CS."""
-    return return_request_approve(return_request=open_return(order, **ask), actor=CS)
+    return return_request_approve(
+        now=timezone.now(), return_request=open_return(order, **ask), actor=CS
+    )
 
 
 def book(return_request: ReturnRequest, waybill: str = "612345678901") -> Pickup:

@@ -540,11 +540,14 @@ def test_decisions_are_consistent(case: tuple[Any, ...]) -> None:
         assert line.eligible == (not line.problems)
         line_facts = facts.get(request.order_line_id)
         waivable = all(problem.code in WAIVABLE for problem in line.problems)
-        if not waivable or line_facts is None:
+        if not line.eligible:
+            # A refused line adds nothing to the refund, whatever its problem.
             assert line.refund_amount == 0
+        if not waivable or line_facts is None:
+            assert line.exception_amount == 0
             continue
         assert 1 <= request.quantity <= line_facts.delivered_quantity - line_facts.claimed_quantity
-        assert line.refund_amount == line_refund(
+        assert line.exception_amount == line_refund(
             line_facts.paid_amount,
             line_facts.quantity,
             line_facts.claimed_quantity,
@@ -596,6 +599,22 @@ def test_decisions_are_consistent(case: tuple[Any, ...]) -> None:
                 else deadlines.defect_until
             )
             assert today <= limit
+
+
+@HEAVY
+@given(case=cases())
+def test_the_refund_never_includes_an_ineligible_line(case: tuple[Any, ...]) -> None:
+    """A line the policy refuses (non-returnable, late, …) adds nothing to ``refund``; only a
+    person's exception (``exception_refund``) may count it."""
+    ask, order, facts, policy, now = case
+    decision = decide(ask, order=order, lines=facts, rules=policy, now=now)
+    granted = sum(line.refund_amount for line in decision.lines if line.eligible)
+    assert all(line.refund_amount == 0 for line in decision.lines if not line.eligible)
+    if ask.resolution is not Resolution.EXCHANGE:
+        refundable = max(order.paid_total - order.already_refunded, 0)
+        assert decision.refund.items == min(granted, refundable)
+    assert decision.exception_refund is not None
+    assert decision.exception_refund.items >= decision.refund.items
 
 
 def _returns_of_every_unit(facts: dict[int, LineFacts], data: st.DataObject) -> list[Counter[int]]:

@@ -307,29 +307,47 @@ class TestWindows:
 
 
 class TestPolicyException:
-    """A line refused only by the policy's or the law's limits keeps its refund share, so a
-    return CS accepts as an exception (정책 예외) refunds what the units are worth."""
+    """A line refused only by the policy's or the law's limits adds nothing to the refund, but
+    keeps its share apart, so a return CS accepts as an exception (정책 예외) refunds what the
+    units are worth."""
 
     def test_late_change_of_mind_keeps_its_estimate(self) -> None:
         decision = run(ask((2, 1)), now=kst("2026-10-21"))
         assert (decision.eligible, decision.outcome) == (False, Outcome.REJECT)
         assert codes(decision) == ["window_expired"]
-        assert decision.lines[0].refund_amount == 10_000
+        assert decision.lines[0].refund_amount == 0
+        assert decision.lines[0].exception_amount == 10_000
         assert decision.fee.amount == 3000
-        assert decision.refund.total == 7000
+        assert decision.refund.total == 0
+        assert decision.exception_refund is not None
+        assert decision.exception_refund.total == 7000
 
     def test_non_returnable_and_used_keep_their_estimate(self) -> None:
         policy = rules(non_returnable_skus=frozenset({"TEE"}))
         decision = run(ask(req(2, condition=Condition.USED)), policy=policy)
         assert codes(decision) == ["non_returnable", "condition_not_accepted"]
-        assert decision.refund.items == 10_000
+        assert decision.refund.items == 0
+        assert decision.exception_refund is not None
+        assert decision.exception_refund.items == 10_000
+
+    def test_a_refused_line_adds_nothing_to_the_refund(self) -> None:
+        """Issue 7: a line refused as non_returnable still counted in refund.items/total."""
+        policy = rules(non_returnable_skus=frozenset({"TEE"}))
+        decision = run(ask((1, 1), (2, 1)), policy=policy)
+        assert codes(decision) == ["non_returnable"]
+        assert [line.refund_amount for line in decision.lines] == [20_000, 0]
+        assert decision.refund.items == 20_000
+        assert decision.exception_refund is not None
+        assert decision.exception_refund.items == 30_000
 
     def test_late_seller_fault_line_is_still_the_sellers_cost(self) -> None:
         decision = run(ask((1, 1), (2, 1, "wrong_item")), now=kst("2027-01-05"))
         assert codes(decision) == ["window_expired", "window_expired"]
         assert decision.fault is FaultSide.SELLER
         assert decision.fee.amount == 0
-        assert decision.refund.total == 30_000
+        assert decision.refund.total == 0
+        assert decision.exception_refund is not None
+        assert decision.exception_refund.total == 30_000
 
     @pytest.mark.parametrize(
         "request_",

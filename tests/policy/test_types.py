@@ -40,6 +40,7 @@ def test_nested_dataclasses() -> None:
         "problems": [
             {"code": "window_expired", "message": "Late.", "field": "", "order_line_id": 7}
         ],
+        "exception_amount": 0,
     }
     deadlines = Deadlines("KR", d("2026-09-28"), None, d("2026-09-28"), 3)
     assert as_json(deadlines) == {

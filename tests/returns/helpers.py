@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils import timezone
+
 from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.policy.types import (
@@ -67,12 +69,13 @@ def open_return(
     **ask_kwargs: Any,
 ) -> ReturnRequest:
     """A return through the real service (a change of mind, by default left for review)."""
+    kwargs = {"now": timezone.now(), **(create_kwargs or {})}
     return return_request_create(
         order=order,
         ask=ask_for(order, lines, **ask_kwargs),
         origin=origin,
         actor=actor,
-        **(create_kwargs or {}),
+        **kwargs,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict
@@ -102,19 +103,19 @@ AGENT_LEE = Actor.api("api:lee")
 
 def _approve(actor: Actor, version: int | None = None) -> Callable[[ReturnRequest], Any]:
     return lambda r: return_request_approve(
-        return_request=r, actor=actor, note="승인", expected_version=version
+        now=timezone.now(), return_request=r, actor=actor, note="승인", expected_version=version
     )
 
 
 def _reject(actor: Actor, version: int | None = None) -> Callable[[ReturnRequest], Any]:
     return lambda r: return_request_reject(
-        return_request=r, actor=actor, note="반려", expected_version=version
+        now=timezone.now(), return_request=r, actor=actor, note="반려", expected_version=version
     )
 
 
 def _cancel(actor: Actor, version: int | None = None) -> Callable[[ReturnRequest], Any]:
     return lambda r: return_request_cancel(
-        return_request=r, actor=actor, note="철회", expected_version=version
+        now=timezone.now(), return_request=r, actor=actor, note="철회", expected_version=version
     )
 
 

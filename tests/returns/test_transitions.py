@@ -226,3 +226,31 @@ def test_staff_actor_is_recorded_as_the_user(order: Any, cs_agent: Actor) -> Non
     event = moved.events.get(type=EventType.STATUS_CHANGED)
     assert (event.actor_type, event.actor_label) == ("staff", "cs-kim")
     assert event.actor_user == cs_agent.user
+
+
+def test_receiving_starts_the_refund_clock_at_the_moment_given(order: Any) -> None:
+    """Received on Friday 3 October 2025 (개천절) in Seoul: 3 business days skip 추석 (5-8
+    October), 한글날 (9 October) and the weekends: 10, 13 and 14 October."""
+    import datetime as dt
+
+    in_transit = walk_to(open_return(order), S.IN_TRANSIT)
+    assert in_transit.refund_due_on is None
+    received_at = dt.datetime(2025, 10, 2, 16, 0, tzinfo=dt.UTC)  # 3 October 01:00 in Seoul
+    received = return_transition(
+        return_request=in_transit, action=Action.RECEIVE, actor=ACTOR, now=received_at
+    )
+    stored = ReturnRequest.objects.get(pk=received.pk)
+    assert stored.refund_due_on == dt.date(2025, 10, 14)
+    assert stored.updated_at == received_at
+    assert stored.events.latest("id").at == received_at
+
+
+def test_named_status_groups_follow_the_table() -> None:
+    """Other modules ask the table through these groups instead of listing statuses."""
+    from banpum.returns.models import OPEN_STATUSES
+    from banpum.returns.transitions import AWAITING_DECISION, CANCELLABLE, FINAL
+
+    assert {s for s in S if (s, Action.CANCEL) in TABLE} == CANCELLABLE
+    assert {S.REQUESTED, S.ON_HOLD} == AWAITING_DECISION
+    assert {S.REJECTED, S.COMPLETED, S.CANCELLED} == FINAL
+    assert set(S) - FINAL == OPEN_STATUSES

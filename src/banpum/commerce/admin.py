@@ -34,7 +34,7 @@ class StoreAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SalesChannelInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "country", "timezone", "currency"]}),
+        (None, {"fields": ["name", "slug", "code", "country", "timezone", "currency"]}),
         (
             _("Return address"),
             {

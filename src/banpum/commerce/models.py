@@ -5,13 +5,29 @@ Money is in the store currency's minor units (KRW has none), as integers.
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+STORE_CODE_PATTERN = r"^[A-Z0-9]{2,4}$"
+
 
 class Store(models.Model):
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    # Heads the store's return numbers (DM-2611-7K3Q9X), so a scanned number names its store
+    # in a warehouse that serves several.
+    code = models.CharField(
+        _("store code"),
+        max_length=4,
+        unique=True,
+        validators=[
+            RegexValidator(
+                STORE_CODE_PATTERN, _("2 to 4 capital letters or digits, e.g. DM or SH01.")
+            )
+        ],
+        help_text=_("2 to 4 capital letters or digits; starts every return number."),
+    )
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(
         _("country"),
@@ -32,6 +48,11 @@ class Store(models.Model):
         verbose_name = _("store")
         verbose_name_plural = _("stores")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=STORE_CODE_PATTERN), name="store_code_format"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

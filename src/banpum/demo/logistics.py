@@ -14,15 +14,17 @@ simulator's clock so that each ends in the state its return was planned for.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from banpum.commerce.models import Store
 from banpum.demo import texts
 from banpum.demo.simulator import CarrierSession
+from banpum.demo.timeline import Journey, ReturnClock
 from banpum.integrations.carriers.base import GatewayError
 from banpum.integrations.carriers.simulator import SimulatorGateway
 from banpum.logistics.models import (
@@ -137,6 +139,9 @@ class CarrierDesk:
     session: CarrierSession
     carriers: DemoCarriers
     problems: list[str] = field(default_factory=list)
+    # Each pickup's return clock (set when the return asks for it) and parcel journey.
+    clocks: dict[int, ReturnClock] = field(default_factory=dict)
+    journeys: dict[int, Journey] = field(default_factory=dict)
 
     @property
     def store_id(self) -> int:
@@ -156,10 +161,14 @@ class CarrierDesk:
         CarrierAccount.objects.filter(pk__in=ids).update(is_active=True)
 
     def book(self, pickup_ids: Iterable[int]) -> None:
+        """Book each pickup at its return's next moment; its journey starts there."""
         for pickup_id in pickup_ids:
-            pickup = pickup_request_send(pickup_id=pickup_id)
+            clock = self.clocks[pickup_id]
+            booked_at = clock.after("booking")
+            pickup = pickup_request_send(pickup_id=pickup_id, now=booked_at)
             if pickup is None:
                 continue
+            self.journeys[pickup_id] = Journey(clock, booked_at)
             pickup.refresh_from_db(fields=["status", "waybill_number", "last_error"])
             if pickup.status == PickupStatus.REQUESTED:
                 self.problems.append(
@@ -167,7 +176,8 @@ class CarrierDesk:
                 )
 
     def track(self, pickup_ids: Iterable[int]) -> None:
-        """What the carrier knows about each parcel, taken in as its webhooks would bring it."""
+        """What the carrier knows about each parcel, taken in as its webhooks would bring it:
+        one event at a time, at the moment it happened on the return's timeline."""
         pickups = (
             Pickup.objects.filter(pk__in=list(pickup_ids), manual=False)
             .exclude(waybill_number="")
@@ -182,17 +192,23 @@ class CarrierDesk:
                         f"tracking {pickup.waybill_number} failed: {found.message}"
                     )
                     continue
-                tracking_events_ingest(
-                    carrier_code=pickup.account.carrier.code,
-                    store_id=self.store_id,
-                    events_in=[
-                        IncomingEvent.from_tracked(pickup.waybill_number, event) for event in found
-                    ],
+                journey = self.journeys[pickup.pk]
+                incoming = sorted(
+                    (IncomingEvent.from_tracked(pickup.waybill_number, event) for event in found),
+                    key=lambda event: event.occurred_at,
                 )
+                for event in incoming:
+                    moment = journey.clock.reach(journey.place(event.occurred_at))
+                    tracking_events_ingest(
+                        carrier_code=pickup.account.carrier.code,
+                        store_id=self.store_id,
+                        events_in=[replace(event, occurred_at=moment)],
+                        now=moment,
+                    )
 
-    def cancel_at_carrier(self, pickup_ids: Iterable[int]) -> None:
+    def cancel_at_carrier(self, pickup_ids: Iterable[int], *, at: dt.datetime) -> None:
         for pickup_id in pickup_ids:
-            pickup = pickup_cancel_send(pickup_id=pickup_id)
+            pickup = pickup_cancel_send(pickup_id=pickup_id, now=at)
             if pickup is not None:
                 pickup.refresh_from_db(fields=["cancel_confirmed", "last_error", "status"])
                 if pickup.carrier_reference and not pickup.cancel_confirmed:

@@ -58,9 +58,11 @@ from banpum.policy.services import policy_version_create
 from banpum.returns.models import ReturnRequest, ReturnStatus
 
 DEMO_STORE_SLUG = "demo"
+DEMO_STORE_CODE = "DM"  # heads its return numbers: DM-2611-7K3Q9X
 DEMO_STORE_NAME = "반품마켓 데모"
 # A second store with its own agent, so one can see that staff and keys see only their store.
 DEMO2_STORE_SLUG = "demo-2"
+DEMO2_STORE_CODE = "DM2"
 DEMO2_STORE_NAME = "반품마켓 부산점"
 DEMO2_ORDERS = 30
 DEMO2_PRODUCTS = 20
@@ -214,6 +216,7 @@ def _api_key(store: Store) -> bool:
 def _store() -> Store:
     return Store.objects.create(
         slug=DEMO_STORE_SLUG,
+        code=DEMO_STORE_CODE,
         name=DEMO_STORE_NAME,
         country="KR",
         timezone="Asia/Seoul",
@@ -448,6 +451,7 @@ def _second_store(*, admin: User, seed: int, now: dt.datetime) -> Store:
     """A small second store (orders, no returns) whose agent ``cs2`` sees only it."""
     store = Store.objects.create(
         slug=DEMO2_STORE_SLUG,
+        code=DEMO2_STORE_CODE,
         name=DEMO2_STORE_NAME,
         country="KR",
         timezone="Asia/Seoul",

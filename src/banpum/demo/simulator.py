@@ -9,8 +9,8 @@ on that simulator instead, and points the demo account's webhook at the app when
 While the demo seeds, the simulated clock stands (almost) still and moves only by
 ``advance``, faults are off unless asked for, and the simulator's random draws are seeded, so
 every run ends with the same pickups in the same states however fast the machine is. Events
-are stamped with the simulated clock meanwhile; ``timeline.backdate`` moves them onto each
-return's timeline afterwards.
+are stamped with the simulated clock meanwhile; the carrier desk places each on its return's
+timeline (``timeline.Journey``) before it takes it in.
 """
 
 from __future__ import annotations

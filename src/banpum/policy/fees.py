@@ -87,6 +87,18 @@ def return_fee(
     return FeeDecision(payer=payer, kind=kind, amount=amount, collection=collection)
 
 
+def fee_cap(*, rules: PolicyRules, order: OrderFacts, return_type: ReturnType) -> int:
+    """The most a buyer may be charged to send the goods back, whoever sets the fee.
+
+    §18(9): nothing beyond the cost of the return shipping, so no more than the policy's
+    round trip (the exchange fee for an exchange), and never more than the buyer paid.
+    """
+    round_trip = rules.return_shipping_fee + rules.outbound_shipping_fee
+    if return_type is ReturnType.EXCHANGE and rules.exchange_fee is not None:
+        round_trip = rules.exchange_fee
+    return max(min(round_trip, order.paid_total), 0)
+
+
 def refund_estimate(
     *,
     order: OrderFacts,

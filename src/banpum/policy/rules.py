@@ -31,9 +31,10 @@ from banpum.policy.types import (
 )
 
 # Line problems a person may waive (a policy exception, 정책 예외): the policy's or the law's
-# limits on an otherwise well-formed claim. A line with only these keeps its refund share, so
-# that an exception approved by CS refunds what the units are worth. Any other line problem
-# (unknown line or reason, bad quantity) means there is nothing that could be refunded.
+# limits on an otherwise well-formed claim. A refused line adds nothing to the refund; its share
+# is kept apart (``exception_amount``, ``Decision.exception_refund``) so that an exception
+# approved by CS refunds what the units are worth. Any other line problem (unknown line or
+# reason, bad quantity) means there is nothing that could be refunded.
 _WAIVABLE_LINE_PROBLEMS = frozenset({"window_expired", "non_returnable", "condition_not_accepted"})
 
 
@@ -73,7 +74,7 @@ def decide(
     # Units the request would take back: every line when eligible; on a policy exception, the
     # lines with waivable problems too.
     requested = {line.order_line_id: line.quantity for line in line_decisions if _claimable(line)}
-    fully_returned = not _units_kept(lines, requested)
+    granted = {line.order_line_id: line.quantity for line in line_decisions if line.eligible}
     fee = return_fee(
         rules=rules,
         order=order,
@@ -84,13 +85,24 @@ def decide(
         requested_collection=ask.fee_collection,
         leaves_order_below_free_shipping=_leaves_below_free_shipping(lines, requested, rules),
     )
+    seller_side = fault is not FaultSide.BUYER
+    # Only the lines the policy grants count; a refused line adds nothing.
     refund = refund_estimate(
         order=order,
         items=sum(line.refund_amount for line in line_decisions),
-        refund_original_shipping=fault is not FaultSide.BUYER and fully_returned,
+        refund_original_shipping=seller_side and not _units_kept(lines, granted),
         fee=fee,
         resolution=ask.resolution,
     )
+    exception_refund = refund
+    if granted != requested:
+        exception_refund = refund_estimate(
+            order=order,
+            items=sum(line.exception_amount for line in line_decisions),
+            refund_original_shipping=seller_side and not _units_kept(lines, requested),
+            fee=fee,
+            resolution=ask.resolution,
+        )
     # Auto-approval limits what is at stake: the goods (refunded, credited or replaced) plus
     # any original shipping refunded, before the return fee is deducted.
     at_stake = sum(line.refund_amount for line in line_decisions) + refund.shipping
@@ -108,6 +120,7 @@ def decide(
         problems=tuple(problems),
         hold_reason=hold_reason,
         explanation=_explain(reason, fault, fee.amount, outcome, hold_reason),
+        exception_refund=exception_refund,
     )
 
 
@@ -244,12 +257,20 @@ def _decide_line(
             )
 
     eligible = not problems
-    refund = (
+    worth = (
         line_refund(facts.paid_amount, facts.quantity, facts.claimed_quantity, request.quantity)
         if all(p.code in _WAIVABLE_LINE_PROBLEMS for p in problems)
         else 0
     )
-    return LineDecision(line_id, request.quantity, reason_code, eligible, refund, tuple(problems))
+    return LineDecision(
+        line_id,
+        request.quantity,
+        reason_code,
+        eligible,
+        worth if eligible else 0,
+        tuple(problems),
+        exception_amount=worth,
+    )
 
 
 def _check_change_of_mind(

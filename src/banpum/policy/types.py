@@ -188,8 +188,11 @@ class LineDecision:
     quantity: int
     reason_code: str
     eligible: bool
-    refund_amount: int
+    refund_amount: int  # counted in the refund: 0 for a line the policy refuses
     problems: tuple[Problem, ...] = ()
+    # What the units are worth if a person waives the policy's limits (정책 예외): equals
+    # ``refund_amount`` on an eligible line, 0 on a line that cannot be claimed at all.
+    exception_amount: int = 0
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,9 @@ class Decision:
     problems: tuple[Problem, ...] = ()
     hold_reason: HoldReason | None = None
     explanation: tuple[str, ...] = ()
+    # The refund if a person accepts the request as a policy exception (the lines refused only
+    # by waivable limits count too); the same as ``refund`` when nothing is refused.
+    exception_refund: RefundEstimate | None = None
 
     @property
     def all_problems(self) -> tuple[Problem, ...]:

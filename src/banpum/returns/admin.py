@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.core.actors import Actor
@@ -74,7 +75,11 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         done = 0
         for return_request in queryset:
             try:
-                command(return_request=return_request, actor=Actor.staff(request.user))
+                command(
+                    return_request=return_request,
+                    actor=Actor.staff(request.user),
+                    now=timezone.now(),
+                )
                 done += 1
             except ApplicationError as error:
                 self.message_user(request, f"{return_request}: {error.message}", messages.ERROR)

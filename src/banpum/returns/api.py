@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import CursorPagination, paginate
@@ -56,7 +57,7 @@ def _detail(store: Store, number: str) -> ReturnRequest:
 def preview_return(request: HttpRequest, payload: ReturnAskIn) -> dict[str, Any]:
     """Runs the policy on a would-be return and creates nothing."""
     order, ask = _order_and_ask(request_store(request), payload)
-    return _decision_out(services.return_request_preview(order=order, ask=ask))
+    return _decision_out(services.return_request_preview(order=order, ask=ask, now=timezone.now()))
 
 
 @router.post("", response={201: ReturnDetailOut}, summary="Open a return")
@@ -77,6 +78,7 @@ def create_return(request: HttpRequest, payload: ReturnCreateIn) -> Status:
         note=payload.note,
         fee=fee,
         allow_ineligible=payload.allow_ineligible,
+        now=timezone.now(),
     )
     return Status(201, _detail(store, created.number or ""))
 
@@ -139,6 +141,7 @@ def approve_return(request: HttpRequest, number: str, payload: ActionIn) -> Retu
         actor=request_actor(request),
         note=payload.note,
         expected_version=payload.version,
+        now=timezone.now(),
     )
     return _detail(request_store(request), number)
 
@@ -151,6 +154,7 @@ def hold_return(request: HttpRequest, number: str, payload: HoldIn) -> ReturnReq
         reason=payload.reason,
         note=payload.note,
         expected_version=payload.version,
+        now=timezone.now(),
     )
     return _detail(request_store(request), number)
 
@@ -162,6 +166,7 @@ def reject_return(request: HttpRequest, number: str, payload: RejectIn) -> Retur
         actor=request_actor(request),
         note=payload.note,
         expected_version=payload.version,
+        now=timezone.now(),
     )
     return _detail(request_store(request), number)
 
@@ -173,6 +178,7 @@ def cancel_return(request: HttpRequest, number: str, payload: ActionIn) -> Retur
         actor=request_actor(request),
         note=payload.note,
         expected_version=payload.version,
+        now=timezone.now(),
     )
     return _detail(request_store(request), number)
 
@@ -180,6 +186,9 @@ def cancel_return(request: HttpRequest, number: str, payload: ActionIn) -> Retur
 @router.post("/{number}/notes", response={201: ReturnDetailOut}, summary="Add a CS note")
 def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Status:
     services.return_note_add(
-        return_request=_get(request, number), actor=request_actor(request), note=payload.note
+        return_request=_get(request, number),
+        actor=request_actor(request),
+        note=payload.note,
+        now=timezone.now(),
     )
     return Status(201, _detail(request_store(request), number))

@@ -1,7 +1,13 @@
-"""One factory per event type; the only code that writes ``ReturnEvent`` rows."""
+"""One factory per event type; the only code that writes ``ReturnEvent`` rows.
+
+An event is a type plus data: ``data`` carries everything needed to put it into words later,
+in the reader's language (codes, amounts, ids), and ``note`` only what a person wrote. Each
+factory takes the moment (``now``) from its caller's clock.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -15,11 +21,14 @@ def _event(
     type: str,
     actor: Actor,
     *,
+    now: dt.datetime,
     from_status: str = "",
     to_status: str = "",
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> ReturnEvent:
+    if timezone.is_naive(now):
+        raise ValueError("events take aware datetimes only")
     return ReturnEvent.objects.create(
         return_request=return_request,
         type=type,
@@ -30,19 +39,34 @@ def _event(
         actor_label=actor.label[:150],
         note=note,
         data=data or {},
-        at=timezone.now(),
+        at=now,
     )
 
 
 def event_created(
-    return_request: ReturnRequest, actor: Actor, *, decision: dict[str, Any]
+    return_request: ReturnRequest, actor: Actor, *, decision: dict[str, Any], now: dt.datetime
 ) -> ReturnEvent:
     return _event(
         return_request,
         EventType.CREATED,
         actor,
+        now=now,
         to_status=return_request.status,
-        data={"origin": return_request.origin, "outcome": decision.get("outcome")},
+        data={
+            "origin": return_request.origin,
+            "outcome": decision.get("outcome"),
+            "number": return_request.number,
+            "type": return_request.type,
+            "reason_code": return_request.reason_code,
+            "resolution": return_request.resolution,
+            "method": return_request.method,
+            "refund_estimate": return_request.refund_estimate,
+            "fee": {
+                "payer": return_request.fee_payer,
+                "amount": return_request.fee_amount,
+                "collection": return_request.fee_collection,
+            },
+        },
     )
 
 
@@ -52,6 +76,7 @@ def event_status_changed(
     *,
     from_status: str,
     action: str,
+    now: dt.datetime,
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> ReturnEvent:
@@ -59,6 +84,7 @@ def event_status_changed(
         return_request,
         EventType.STATUS_CHANGED,
         actor,
+        now=now,
         from_status=from_status,
         to_status=return_request.status,
         note=note,
@@ -66,8 +92,10 @@ def event_status_changed(
     )
 
 
-def event_note_added(return_request: ReturnRequest, actor: Actor, *, note: str) -> ReturnEvent:
-    return _event(return_request, EventType.NOTE_ADDED, actor, note=note)
+def event_note_added(
+    return_request: ReturnRequest, actor: Actor, *, note: str, now: dt.datetime
+) -> ReturnEvent:
+    return _event(return_request, EventType.NOTE_ADDED, actor, now=now, note=note)
 
 
 def event_logistics(
@@ -77,8 +105,17 @@ def event_logistics(
     kind: str,
     note: str = "",
     data: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> ReturnEvent:
-    """A pickup or tracking fact on the return's timeline (booked, failed, exception, …)."""
+    """A pickup or tracking fact on the return's timeline (booked, failed, exception, …).
+
+    ``now`` falls back to the wall clock only for the logistics services not yet given a clock.
+    """
     return _event(
-        return_request, EventType.LOGISTICS, actor, note=note, data={"kind": kind, **(data or {})}
+        return_request,
+        EventType.LOGISTICS,
+        actor,
+        now=now or timezone.now(),
+        note=note,
+        data={"kind": kind, **(data or {})},
     )

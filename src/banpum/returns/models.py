@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Customer, Order, OrderLine, Store
@@ -118,8 +119,8 @@ class ReturnRequest(models.Model):
     store = models.ForeignKey(
         Store, on_delete=models.PROTECT, related_name="returns", verbose_name=_("store")
     )
-    # Null until the insert gives the row its id, which the number is made from (no lock on a
-    # shared counter); unique, so NULL rather than "" while it is being set.
+    # ``returns.numbers``: the store's code, the month and a random part, drawn before the
+    # insert. Nullable only for rows of older versions.
     number = models.CharField(  # noqa: DJ001
         _("return number"), max_length=20, unique=True, null=True, editable=False
     )
@@ -165,8 +166,9 @@ class ReturnRequest(models.Model):
     refund_due_on = models.DateField(_("refund due on"), null=True, blank=True)
     defect_noticed_at = models.DateTimeField(_("defect noticed at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by the services from their clock (``now``), so the demo and imports write history.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("return request")

@@ -10,8 +10,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from banpum.commerce.models import Store
+from banpum.commerce.selectors import phone_digits, phone_variants
 from banpum.core.errors import NotFound
 from banpum.returns.models import ReturnEvent, ReturnLine, ReturnRequest
+from banpum.returns.numbers import return_number_normalize
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,18 @@ def return_request_list(
     if filters.created_to:
         queryset = queryset.filter(created_at__lt=_aware(filters.created_to, store))
     if filters.q and (term := filters.q.strip()):
-        queryset = queryset.filter(
-            Q(number__iexact=term)
+        match = (
+            Q(number=return_number_normalize(term))
+            | Q(number__iexact=term)
             | Q(order__channel_order_number=term)
             | Q(customer__name__icontains=term)
             | Q(customer__phone=term)
         )
+        if len(phone_digits(term)) >= 7:
+            # The one phone normalization of the orders search: typed with or without hyphens.
+            variants = phone_variants(term)
+            match |= Q(customer__phone__in=variants) | Q(order__shipping_phone__in=variants)
+        queryset = queryset.filter(match)
     return queryset.order_by("-id")
 
 
@@ -78,7 +86,10 @@ def return_request_get(*, store: Store, number: str) -> ReturnRequest:
             "events", queryset=ReturnEvent.objects.select_related("actor_user").order_by("at", "id")
         ),
     )
+    wanted = return_number_normalize(number)
     try:
-        return queryset.get(store=store, number=number)
+        # As typed or scanned: any case, with or without hyphens (and the stored spelling of
+        # numbers from before store codes).
+        return queryset.get(Q(number=wanted) | Q(number__iexact=number.strip()), store=store)
     except ReturnRequest.DoesNotExist:
         raise NotFound(f"No return {number} in this store.", code="return_not_found") from None

@@ -6,16 +6,17 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from banpum.accounts.capabilities import Capability, actor_require
 from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.core.errors import ValidationFailed
-from banpum.policy.fees import refund_estimate
+from banpum.policy.fees import fee_cap, refund_estimate
+from banpum.policy.models import ReturnPolicy
 from banpum.policy.rules import decide
 from banpum.policy.selectors import policy_current, policy_rules
 from banpum.policy.types import (
@@ -26,7 +27,10 @@ from banpum.policy.types import (
     FeePayer,
     HoldReason,
     Method,
+    OrderFacts,
     Outcome,
+    PolicyRules,
+    Problem,
     Resolution,
     ReturnAsk,
     ReturnType,
@@ -36,6 +40,7 @@ from banpum.returns import events
 from banpum.returns.errors import HARD_PROBLEMS, NotEligible
 from banpum.returns.facts import committed_refunds, line_facts, order_facts
 from banpum.returns.models import Origin, ReturnLine, ReturnRequest
+from banpum.returns.numbers import return_number_new
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
 logger = logging.getLogger(__name__)
@@ -62,29 +67,59 @@ def _load_order(order: Order, *, lock: bool) -> Order:
     return queryset.get(pk=order.pk)
 
 
-def _decide(order: Order, ask: ReturnAsk, now: dt.datetime) -> tuple[Decision, Any]:
+@dataclass(frozen=True)
+class _Decided:
+    decision: Decision
+    policy: ReturnPolicy
+    rules: PolicyRules
+    facts: OrderFacts
+
+
+def _decide(order: Order, ask: ReturnAsk, now: dt.datetime) -> _Decided:
     policy = policy_current(store=order.store)
+    rules = policy_rules(policy)
     facts = order_facts(order, already_refunded=committed_refunds(order))
-    decision = decide(
-        ask, order=facts, lines=line_facts(order), rules=policy_rules(policy), now=now
+    decision = decide(ask, order=facts, lines=line_facts(order), rules=rules, now=now)
+    return _Decided(decision, policy, rules, facts)
+
+
+def return_request_preview(*, order: Order, ask: ReturnAsk, now: dt.datetime) -> Decision:
+    """What the policy would decide at ``now``, without creating anything."""
+    return _decide(_load_order(order, lock=False), ask, now).decision
+
+
+def _as_exception(decision: Decision) -> Decision:
+    """The decision as a person would carry it out by waiving the policy's limits.
+
+    The policy refunds nothing for a refused line; a return kept as a policy exception stores
+    what its units are worth, which is what it refunds if CS approves it.
+    """
+    refund = decision.exception_refund or decision.refund
+    return replace(
+        decision,
+        refund=refund,
+        exception_refund=refund,
+        lines=tuple(replace(line, refund_amount=line.exception_amount) for line in decision.lines),
     )
-    return decision, (policy, facts)
-
-
-def return_request_preview(
-    *, order: Order, ask: ReturnAsk, now: dt.datetime | None = None
-) -> Decision:
-    """What the policy would decide, without creating anything."""
-    decision, _ = _decide(_load_order(order, lock=False), ask, now or timezone.now())
-    return decision
 
 
 def _apply_fee_override(
-    decision: Decision, fee: FeeOverride, facts: Any, ask: ReturnAsk
+    decision: Decision, fee: FeeOverride, decided: _Decided, ask: ReturnAsk
 ) -> Decision:
+    facts = decided.facts
     if fee.amount < 0:
-        raise ValidationFailed.for_fields({"fee.amount": ["The fee cannot be negative."]})
+        raise ValidationFailed.for_fields({"fee.amount": [gettext("The fee cannot be negative.")]})
     payer = FeePayer(fee.payer)
+    cap = fee_cap(rules=decided.rules, order=facts, return_type=ask.type)
+    if payer is FeePayer.BUYER and fee.amount > cap:
+        message = gettext(
+            "The buyer can be charged at most {cap:,} for the return shipping "
+            "(the policy's round trip, and never more than was paid)."
+        ).format(cap=cap)
+        raise ValidationFailed(
+            f"fee.amount: {message}",
+            extra={"fields": {"fee.amount": [message]}, "max_amount": cap},
+        )
     amount = fee.amount if payer is FeePayer.BUYER else 0
     collection: FeeCollection | None = None
     kind = FeeKind.NONE
@@ -109,12 +144,40 @@ def _apply_fee_override(
     )
     who = "the buyer" if payer is FeePayer.BUYER else "the seller"
     note = f"Return fee set by CS: {who} pays {fee.amount:,}."
-    return replace(decision, fee=new_fee, refund=refund, explanation=(*decision.explanation, note))
+    return replace(
+        decision,
+        fee=new_fee,
+        refund=refund,
+        exception_refund=refund,
+        explanation=(*decision.explanation, note),
+    )
 
 
-def _number(return_request: ReturnRequest, tz: str) -> str:
-    month = return_request.created_at.astimezone(ZoneInfo(tz)).strftime("%y%m")
-    return f"R{month}-{return_request.pk:07d}"
+# Draws of a random number before giving up; with 10⁹ per store and month, a second is rare.
+NUMBER_ATTEMPTS = 5
+
+
+def _insert_numbered(return_request: ReturnRequest, *, now: dt.datetime) -> ReturnRequest:
+    """Insert the return under a fresh random number, drawing again if the number is taken."""
+    store = return_request.store
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        return_request.number = return_number_new(
+            store_code=store.code, now=now, timezone=store.timezone
+        )
+        try:
+            with transaction.atomic():
+                return_request.save(force_insert=True)
+        except IntegrityError:
+            if (
+                attempt == NUMBER_ATTEMPTS
+                or ReturnRequest.objects.filter(number=return_request.number).count() == 0
+            ):
+                raise
+            logger.warning("return number %s taken, drawing again", return_request.number)
+            return_request.pk = None
+            continue
+        return return_request
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic
@@ -128,9 +191,9 @@ def return_request_create(
     note: str = "",
     fee: FeeOverride | None = None,
     allow_ineligible: bool = False,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> ReturnRequest:
-    """Open a return for lines of an order; the policy decides it at once.
+    """Open a return for lines of an order at ``now``; the policy decides it at once.
 
     ``allow_ineligible`` (CS and API only) keeps a request the policy refuses for a person to
     decide, on hold; it never lets a return claim units that were not delivered or are already
@@ -141,9 +204,11 @@ def return_request_create(
         raise ValidationFailed.for_fields(
             {"allow_ineligible": ["Only CS agents and API clients may keep a refused request."]}
         )
-    now = now or timezone.now()
+    if timezone.is_naive(now):
+        raise ValueError("return_request_create takes an aware now")
     order = _load_order(order, lock=True)
-    decision, (policy, facts) = _decide(order, ask, now)
+    decided = _decide(order, ask, now)
+    decision = decided.decision
 
     problems = decision.all_problems
     hard = [p for p in problems if p.code in HARD_PROBLEMS]
@@ -153,12 +218,14 @@ def return_request_create(
     if hard:
         # Only what no exception can override; the rest is for the person deciding the hold.
         raise NotEligible.from_problems(hard)
+    if problems:
+        decision = _as_exception(decision)
     if fee is not None:
-        decision = _apply_fee_override(decision, fee, facts, ask)
+        decision = _apply_fee_override(decision, fee, decided, ask)
 
     decision_json = as_json(decision)
     assert isinstance(decision_json, dict)
-    return_request = ReturnRequest.objects.create(
+    return_request = ReturnRequest(
         store=order.store,
         order=order,
         customer=order.customer,
@@ -173,13 +240,14 @@ def return_request_create(
         fee_collection=decision.fee.collection.value if decision.fee.collection else "",
         refund_estimate=decision.refund.total,
         decision=decision_json,
-        policy=policy,
+        policy=decided.policy,
         request_deadline=decision.deadlines.request_until,
         refund_business_days=decision.deadlines.refund_business_days,
         defect_noticed_at=ask.defect_noticed_at,
+        created_at=now,
+        updated_at=now,
     )
-    return_request.number = _number(return_request, order.store.timezone)
-    return_request.save(update_fields=["number"])
+    _insert_numbered(return_request, now=now)
     requested = {line.order_line_id: line for line in ask.lines}
     ReturnLine.objects.bulk_create(
         ReturnLine(
@@ -192,19 +260,21 @@ def return_request_create(
         )
         for line in decision.lines
     )
-    events.event_created(return_request, actor, decision=decision_json)
+    events.event_created(return_request, actor, decision=decision_json, now=now)
     if note.strip():
-        events.event_note_added(return_request, actor, note=note.strip())
+        events.event_note_added(return_request, actor, note=note.strip(), now=now)
 
     if problems:
+        # The problems' codes, not their English messages: rendered when shown.
         return_request = return_transition(
             return_request=return_request,
             action=Action.HOLD,
             actor=POLICY_ACTOR,
             move=Move(
-                note="; ".join(p.message for p in problems),
                 hold_reason=HoldReason.POLICY_EXCEPTION,
+                data={"problems": [_problem_data(p) for p in problems]},
             ),
+            now=now,
         )
     elif decision.outcome is Outcome.HOLD:
         return_request = return_transition(
@@ -212,9 +282,12 @@ def return_request_create(
             action=Action.HOLD,
             actor=POLICY_ACTOR,
             move=Move(hold_reason=decision.hold_reason or HoldReason.OTHER),
+            now=now,
         )
     elif decision.outcome is Outcome.APPROVE:
-        return_request = _approve(return_request, POLICY_ACTOR, "Auto-approved by policy.")
+        return_request = _approve(
+            return_request, POLICY_ACTOR, now=now, data={"rule": "auto_approval"}
+        )
     logger.info(
         "return created number=%s order=%s outcome=%s status=%s",
         return_request.number,
@@ -225,29 +298,44 @@ def return_request_create(
     return return_request
 
 
+def _problem_data(problem: Problem) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": problem.code, "field": problem.field}
+    if problem.order_line_id is not None:
+        data["order_line_id"] = problem.order_line_id
+    return data
+
+
 def _approve(
     return_request: ReturnRequest,
     actor: Actor,
-    note: str,
+    *,
+    now: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> ReturnRequest:
     return_request = return_transition(
         return_request=return_request,
         action=Action.APPROVE,
         actor=actor,
-        move=Move(note=note),
+        move=Move(note=note, data=data),
         expected_version=expected_version,
+        now=now,
     )
     if return_request.method != Method.CARRIER_PICKUP:
         # Drop-off, self-ship and in-store returns wait for the customer to send the parcel.
         return return_transition(
-            return_request=return_request, action=Action.AWAIT_SHIPMENT, actor=POLICY_ACTOR
+            return_request=return_request,
+            action=Action.AWAIT_SHIPMENT,
+            actor=POLICY_ACTOR,
+            move=Move(data={"method": return_request.method}),
+            now=now,
         )
     # A linked carrier is booked by a job (durably, in this transaction); an unlinked one sends
     # the customer instructions. Imported here: logistics builds on returns, not the reverse.
     from banpum.logistics.services.pickups import pickup_arrange_for_return
 
-    pickup_arrange_for_return(return_request=return_request, actor=POLICY_ACTOR)
+    pickup_arrange_for_return(return_request=return_request, actor=POLICY_ACTOR, now=now)
     return ReturnRequest.objects.get(pk=return_request.pk)
 
 
@@ -256,11 +344,12 @@ def return_request_approve(
     *,
     return_request: ReturnRequest,
     actor: Actor,
+    now: dt.datetime,
     note: str = "",
     expected_version: int | None = None,
 ) -> ReturnRequest:
     actor_require(actor, return_request.store_id, Capability.RETURN_APPROVE)
-    return _approve(return_request, actor, note, expected_version)
+    return _approve(return_request, actor, now=now, note=note, expected_version=expected_version)
 
 
 def return_request_hold(
@@ -268,6 +357,7 @@ def return_request_hold(
     return_request: ReturnRequest,
     actor: Actor,
     reason: HoldReason,
+    now: dt.datetime,
     note: str = "",
     expected_version: int | None = None,
 ) -> ReturnRequest:
@@ -278,11 +368,17 @@ def return_request_hold(
         actor=actor,
         move=Move(note=note, hold_reason=reason),
         expected_version=expected_version,
+        now=now,
     )
 
 
 def return_request_reject(
-    *, return_request: ReturnRequest, actor: Actor, note: str, expected_version: int | None = None
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    note: str,
+    now: dt.datetime,
+    expected_version: int | None = None,
 ) -> ReturnRequest:
     actor_require(actor, return_request.store_id, Capability.RETURN_REJECT)
     return return_transition(
@@ -291,6 +387,7 @@ def return_request_reject(
         actor=actor,
         move=Move(note=note),
         expected_version=expected_version,
+        now=now,
     )
 
 
@@ -299,6 +396,7 @@ def return_request_cancel(
     *,
     return_request: ReturnRequest,
     actor: Actor,
+    now: dt.datetime,
     note: str = "",
     expected_version: int | None = None,
 ) -> ReturnRequest:
@@ -308,23 +406,28 @@ def return_request_cancel(
 
     locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
     if return_transition_allowed(locked.status, Action.CANCEL):
-        pickups_cancel_for_return(return_request=locked, actor=actor)
+        pickups_cancel_for_return(return_request=locked, actor=actor, now=now)
     return return_transition(
         return_request=return_request,
         action=Action.CANCEL,
         actor=actor,
         move=Move(note=note),
         expected_version=expected_version,
+        now=now,
     )
 
 
-def return_note_add(*, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest:
+def return_note_add(
+    *, return_request: ReturnRequest, actor: Actor, note: str, now: dt.datetime
+) -> ReturnRequest:
     """A CS consultation record (상담 내용) on the return's timeline."""
     actor_require(actor, return_request.store_id, Capability.RETURN_NOTE)
     note = note.strip()
     if not note:
-        raise ValidationFailed.for_fields({"note": ["Write the note before saving it."]})
+        raise ValidationFailed.for_fields({"note": [gettext("Write the note before saving it.")]})
     if len(note) > 5000:
-        raise ValidationFailed.for_fields({"note": ["Keep a note under 5,000 characters."]})
-    events.event_note_added(return_request, actor, note=note)
+        raise ValidationFailed.for_fields(
+            {"note": [gettext("Keep a note under 5,000 characters.")]}
+        )
+    events.event_note_added(return_request, actor, note=note, now=now)
     return return_request

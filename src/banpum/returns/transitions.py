@@ -7,18 +7,22 @@ transaction. Later capabilities (pickup, receiving, refunds) add rows here, not 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict, ValidationFailed
+from banpum.policy.deadlines import refund_due
 from banpum.policy.types import HoldReason
 from banpum.returns import events
-from banpum.returns.models import ReturnRequest
+from banpum.returns.models import OPEN_STATUSES, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 
 
@@ -69,12 +73,27 @@ def _needs_note(_: ReturnRequest, move: Move) -> GuardFailure | None:
     return GuardFailure("note", "Say why in a note; the customer will be told.")
 
 
+# What a move changes beyond the status, under the same lock: the names of the fields it set.
+Effect = Callable[[ReturnRequest, dt.datetime], list[str]]
+
+
+def _refund_clock_starts(return_request: ReturnRequest, now: dt.datetime) -> list[str]:
+    """The goods are back: the legal refund period (3 business days in Korea) starts."""
+    store = return_request.store
+    received_on = now.astimezone(ZoneInfo(store.timezone)).date()
+    return_request.refund_due_on = refund_due(
+        received_on, business_days=return_request.refund_business_days, country=store.country
+    )
+    return ["refund_due_on"]
+
+
 @dataclass(frozen=True)
 class Transition:
     source: S
     action: Action
     target: S
     guard: Guard | None = None
+    effect: Effect | None = None
 
 
 _BEFORE_PICKUP = (S.REQUESTED, S.ON_HOLD, S.APPROVED, S.PICKUP_REQUESTED, S.AWAITING_SHIPMENT)
@@ -93,10 +112,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.PICKUP_REQUESTED, Action.SWITCH_TO_SELF_SHIP, S.AWAITING_SHIPMENT),
     # The carrier delivered the parcel to the return address: it waits for the warehouse scan.
     Transition(S.IN_TRANSIT, Action.ARRIVE, S.ARRIVED),
-    Transition(S.ARRIVED, Action.RECEIVE, S.RECEIVED),
-    Transition(S.IN_TRANSIT, Action.RECEIVE, S.RECEIVED),
+    Transition(S.ARRIVED, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
+    Transition(S.IN_TRANSIT, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
     # Handed over at the counter or arrived before any tracking event: received all the same.
-    Transition(S.AWAITING_SHIPMENT, Action.RECEIVE, S.RECEIVED),
+    Transition(S.AWAITING_SHIPMENT, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
     Transition(S.RECEIVED, Action.INSPECT, S.INSPECTED),
     Transition(S.INSPECTED, Action.COMPLETE, S.COMPLETED),
     *(Transition(source, Action.CANCEL, S.CANCELLED) for source in _BEFORE_PICKUP),
@@ -104,6 +123,21 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 TABLE: dict[tuple[S, Action], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
 assert len(TABLE) == len(TRANSITIONS), "duplicate (status, action) in TRANSITIONS"
+
+# Named groups of statuses, for the checks other modules make; derived from the table where
+# the table says it, so a new row cannot leave a copy behind.
+CANCELLABLE: frozenset[S] = frozenset(t.source for t in TRANSITIONS if t.action is Action.CANCEL)
+# A person has yet to decide: approve, hold (from requested) or reject.
+AWAITING_DECISION: frozenset[S] = frozenset(
+    t.source for t in TRANSITIONS if t.action is Action.APPROVE
+)
+# The goods are at the warehouse (received or later).
+GOODS_BACK: frozenset[S] = frozenset({S.RECEIVED, S.INSPECTED, S.COMPLETED})
+# Statuses no action leaves.
+FINAL: frozenset[S] = frozenset(S) - frozenset(t.source for t in TRANSITIONS)
+# ``models.OPEN_STATUSES`` (the queries' filter, kept there for the apps below returns) is the
+# table's open statuses: the statuses some action leaves.
+assert frozenset(S) - FINAL == OPEN_STATUSES, "OPEN_STATUSES disagrees with TRANSITIONS"
 
 
 def return_transition_allowed(status: str, action: Action) -> bool:
@@ -121,9 +155,15 @@ def return_transition(
     actor: Actor,
     move: Move | None = None,
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> ReturnRequest:
-    """Apply ``action`` to the return under a row lock; the only writer of ``status``."""
+    """Apply ``action`` to the return under a row lock; the only writer of ``status``.
+
+    ``now`` is the caller's clock; it falls back to the wall clock only for the logistics
+    services not yet given one.
+    """
     move = move or Move()
+    now = now or timezone.now()
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -158,11 +198,21 @@ def return_transition(
             move.hold_reason.value if transition.target == S.ON_HOLD and move.hold_reason else ""
         )
         locked.version += 1
-        locked.save(update_fields=["status", "hold_reason", "version", "updated_at"])
+        locked.updated_at = now
+        changed = ["status", "hold_reason", "version", "updated_at"]
+        if transition.effect is not None:
+            changed += transition.effect(locked, now)
+        locked.save(update_fields=changed)
         data = dict(move.data or {})
         if move.hold_reason:
             data["hold_reason"] = move.hold_reason.value
         events.event_status_changed(
-            locked, actor, from_status=from_status, action=action.value, note=move.note, data=data
+            locked,
+            actor,
+            from_status=from_status,
+            action=action.value,
+            note=move.note,
+            data=data,
+            now=now,
         )
     return locked

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from banpum.integrations.carriers.base import GatewayError, PickupBooked, PickupCancelled
 from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus
@@ -92,7 +93,9 @@ def test_applying_tracking(booked: ReturnRequest) -> None:
 
 def test_cancelling(booked: ReturnRequest) -> None:
     pickup = pickup_of(booked)
-    tables = locked_tables(lambda: return_request_cancel(return_request=booked, actor=CS))
+    tables = locked_tables(
+        lambda: return_request_cancel(now=timezone.now(), return_request=booked, actor=CS)
+    )
     assert tables[:2] == RETURN_FIRST
     answer = PickupCancelled("PK1")
     assert locked_tables(lambda: pickup_cancel_apply(pickup_id=pickup.pk, result=answer)) == (

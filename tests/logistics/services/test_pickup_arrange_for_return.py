@@ -108,7 +108,7 @@ def test_no_pickup_row_and_no_job_when_the_approval_rolls_back(
 
     def approve_then_fail() -> None:
         with transaction.atomic():
-            return_request_approve(return_request=return_request, actor=CS)
+            return_request_approve(now=timezone.now(), return_request=return_request, actor=CS)
             written.append(Pickup.objects.filter(return_request=return_request).exists())
             raise RuntimeError("the approval's transaction fails after the pickup was written")
 

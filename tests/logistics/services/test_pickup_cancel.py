@@ -45,7 +45,9 @@ def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 
 def cancel(return_request: ReturnRequest) -> ReturnRequest:
-    return return_request_cancel(return_request=return_request, actor=CS, note="고객 변심 철회")
+    return return_request_cancel(
+        now=timezone.now(), return_request=return_request, actor=CS, note="고객 변심 철회"
+    )
 
 
 def test_cancel_before_pickup_cancels_the_booking_at_the_carrier_once(

@@ -113,7 +113,7 @@ def test_a_cancel_lost_on_the_way_to_the_carrier_is_sent_by_the_sweep(
     with committed():
         approved = approve(order)
     with django_capture_on_commit_callbacks():  # the cancel job is lost
-        return_request_cancel(return_request=approved, actor=CS)
+        return_request_cancel(now=timezone.now(), return_request=approved, actor=CS)
     pickup = pickup_of(approved)
     assert (pickup.status, pickup.cancel_confirmed) == (PickupStatus.CANCELLED, False)
     assert sim_bookings(account)[0]["status"] == "accepted"

@@ -196,7 +196,7 @@ def test_events_of_a_cancelled_pickup_are_kept_but_move_nothing(
     from tests.logistics.helpers import CS
 
     with committed():
-        return_request_cancel(return_request=booked, actor=CS)
+        return_request_cancel(now=timezone.now(), return_request=booked, actor=CS)
     ingest(*journey(waybill(booked)))
     assert pickup_of(booked).status == PickupStatus.CANCELLED
     assert reload(booked).status == S.CANCELLED

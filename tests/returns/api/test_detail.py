@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import return_note_add
@@ -64,7 +65,9 @@ def test_detail_queries_do_not_grow_with_events(
 ) -> None:
     return_request = open_return(order)
     for index in range(20):
-        return_note_add(return_request=return_request, actor=API_ACTOR, note=f"메모 {index}")
+        return_note_add(
+            now=timezone.now(), return_request=return_request, actor=API_ACTOR, note=f"메모 {index}"
+        )
     api.get(f"/api/v1/returns/{return_request.number}")
     # API key, the return with its joins, its lines, its events.
     with django_assert_max_num_queries(4):

@@ -34,3 +34,26 @@ def test_another_stores_return_is_not_found(store: Any, order: Any) -> None:
     with pytest.raises(NotFound) as raised:
         return_request_get(store=other, number=number)
     assert raised.value.code == "return_not_found"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda n: n.lower(),
+        lambda n: n.replace("-", ""),
+        lambda n: f"  {n.replace('-', ' ').lower()} ",
+        lambda n: n[:-1].replace("-", "") + {"0": "O", "1": "I"}.get(n[-1], n[-1]),
+    ],
+    ids=["lower", "no-hyphens", "spaces", "look-alike"],
+)
+def test_a_number_as_typed_or_scanned_is_found(store: Any, order: Any, typed: Any) -> None:
+    number = open_return(order).number or ""
+    assert return_request_get(store=store, number=typed(number)).number == number
+
+
+def test_an_older_sequence_number_is_still_found(store: Any, order: Any) -> None:
+    from banpum.returns.models import ReturnRequest
+
+    return_request = open_return(order)
+    ReturnRequest.objects.filter(pk=return_request.pk).update(number="R2611-0000123")
+    assert return_request_get(store=store, number="r2611-0000123").pk == return_request.pk

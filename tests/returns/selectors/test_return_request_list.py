@@ -111,3 +111,16 @@ def test_search(store: Any, three: Any) -> None:
 
 def test_blank_search_is_no_filter(store: Any, three: Any) -> None:
     assert len(_numbers(store, q="   ")) == 3
+
+
+def test_search_by_phone_with_or_without_hyphens(store: Any) -> None:
+    """Issue 7: a phone typed without hyphens missed a customer stored with them (the orders
+    search found it); both searches share commerce.selectors.phone_variants."""
+    park = CustomerFactory(store=store, name="박지훈", phone="010-2345-6789")
+    choi = CustomerFactory(store=store, name="최유진", phone="01055556666")
+    hyphenated = open_return(make_order(store=store, customer=park))
+    plain = open_return(make_order(store=store, customer=choi, shipping_phone="010-7777-8888"))
+    assert _numbers(store, q="01023456789") == [hyphenated.number]
+    assert _numbers(store, q="010-2345-6789") == [hyphenated.number]
+    assert _numbers(store, q="010-5555-6666") == [plain.number]
+    assert _numbers(store, q="01077778888") == [plain.number]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import ValidationFailed
@@ -16,7 +17,12 @@ pytestmark = pytest.mark.django_db
 
 def test_note_is_an_event_and_changes_nothing_else(order: Any, cs_agent: Actor) -> None:
     return_request = open_return(order)
-    return_note_add(return_request=return_request, actor=cs_agent, note="  택배 기사 방문 예정  ")
+    return_note_add(
+        now=timezone.now(),
+        return_request=return_request,
+        actor=cs_agent,
+        note="  택배 기사 방문 예정  ",
+    )
     stored = ReturnRequest.objects.get(pk=return_request.pk)
     assert (stored.status, stored.version) == (S.REQUESTED, 1)
     note = stored.events.get(type=EventType.NOTE_ADDED)
@@ -26,7 +32,9 @@ def test_note_is_an_event_and_changes_nothing_else(order: Any, cs_agent: Actor) 
 
 def test_notes_are_allowed_in_terminal_statuses(order: Any, cs_agent: Actor) -> None:
     return_request = walk_to(open_return(order), S.COMPLETED)
-    return_note_add(return_request=return_request, actor=cs_agent, note="고객 만족 확인")
+    return_note_add(
+        now=timezone.now(), return_request=return_request, actor=cs_agent, note="고객 만족 확인"
+    )
     assert return_request.events.filter(type=EventType.NOTE_ADDED).count() == 1
 
 
@@ -41,6 +49,8 @@ def test_empty_or_huge_notes_are_refused(
 ) -> None:
     return_request = open_return(order)
     with pytest.raises(ValidationFailed) as raised:
-        return_note_add(return_request=return_request, actor=cs_agent, note=note)
+        return_note_add(
+            now=timezone.now(), return_request=return_request, actor=cs_agent, note=note
+        )
     assert raised.value.extra["fields"] == {"note": [message]}
     assert not return_request.events.filter(type=EventType.NOTE_ADDED).exists()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_approve_carrier_pickup(order: Any, cs_agent: Actor) -> None:
     approved = return_request_approve(
-        return_request=open_return(order), actor=cs_agent, note="사진 확인함"
+        now=timezone.now(), return_request=open_return(order), actor=cs_agent, note="사진 확인함"
     )
     assert (approved.status, approved.version) == (S.APPROVED, 2)
     event = approved.events.get(type=EventType.STATUS_CHANGED)
@@ -34,7 +35,7 @@ def test_approve_without_pickup_moves_on_to_awaiting_shipment(
     order: Any, cs_agent: Actor, method: Method
 ) -> None:
     approved = return_request_approve(
-        return_request=open_return(order, method=method), actor=cs_agent
+        now=timezone.now(), return_request=open_return(order, method=method), actor=cs_agent
     )
     assert (approved.status, approved.version) == (S.AWAITING_SHIPMENT, 3)
     steps = approved.events.filter(type=EventType.STATUS_CHANGED).order_by("id")
@@ -47,7 +48,7 @@ def test_approve_without_pickup_moves_on_to_awaiting_shipment(
 def test_approve_a_held_return(order: Any, cs_agent: Actor) -> None:
     held = open_return(order, reason_code="defective")
     assert held.status == S.ON_HOLD
-    approved = return_request_approve(return_request=held, actor=cs_agent)
+    approved = return_request_approve(now=timezone.now(), return_request=held, actor=cs_agent)
     assert (approved.status, approved.hold_reason) == (S.APPROVED, "")
 
 
@@ -55,7 +56,7 @@ def test_approve_a_held_return(order: Any, cs_agent: Actor) -> None:
 def test_approve_from_a_later_status_is_a_conflict(order: Any, cs_agent: Actor, status: S) -> None:
     return_request = walk_to(open_return(order), status)
     with pytest.raises(Conflict) as raised:
-        return_request_approve(return_request=return_request, actor=cs_agent)
+        return_request_approve(now=timezone.now(), return_request=return_request, actor=cs_agent)
     assert raised.value.code == "illegal_transition"
     assert ReturnRequest.objects.get(pk=return_request.pk).status == status
 
@@ -63,7 +64,9 @@ def test_approve_from_a_later_status_is_a_conflict(order: Any, cs_agent: Actor, 
 def test_stale_version_is_refused(order: Any, cs_agent: Actor) -> None:
     return_request = open_return(order)
     with pytest.raises(Conflict) as raised:
-        return_request_approve(return_request=return_request, actor=cs_agent, expected_version=7)
+        return_request_approve(
+            now=timezone.now(), return_request=return_request, actor=cs_agent, expected_version=7
+        )
     assert raised.value.code == "stale_version"
     assert ReturnRequest.objects.get(pk=return_request.pk).status == S.REQUESTED
 
@@ -84,7 +87,7 @@ def test_approve_and_follow_up_are_one_transaction(
     monkeypatch.setattr(services, "return_transition", failing_second_step)
     return_request = open_return(order, method=Method.SELF_SHIP)
     with pytest.raises(RuntimeError):
-        return_request_approve(return_request=return_request, actor=cs_agent)
+        return_request_approve(now=timezone.now(), return_request=return_request, actor=cs_agent)
     stored = ReturnRequest.objects.get(pk=return_request.pk)
     assert (stored.status, stored.version) == (S.REQUESTED, 1)
     assert not stored.events.filter(type=EventType.STATUS_CHANGED).exists()

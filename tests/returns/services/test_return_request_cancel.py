@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict
@@ -21,7 +22,7 @@ FROM_PICKUP_ON = [S.IN_TRANSIT, S.RECEIVED, S.INSPECTED, S.COMPLETED, S.REJECTED
 def test_cancel_until_pickup(order: Any, cs_agent: Actor, status: S) -> None:
     return_request = walk_to(open_return(order), status)
     cancelled = return_request_cancel(
-        return_request=return_request, actor=cs_agent, note="고객 요청으로 철회"
+        now=timezone.now(), return_request=return_request, actor=cs_agent, note="고객 요청으로 철회"
     )
     assert (cancelled.status, cancelled.hold_reason) == (S.CANCELLED, "")
     event = cancelled.events.filter(type=EventType.STATUS_CHANGED).latest("id")
@@ -33,7 +34,7 @@ def test_cancel_until_pickup(order: Any, cs_agent: Actor, status: S) -> None:
 def test_cancel_is_forbidden_once_picked_up(order: Any, cs_agent: Actor, status: S) -> None:
     return_request = walk_to(open_return(order), status)
     with pytest.raises(Conflict) as raised:
-        return_request_cancel(return_request=return_request, actor=cs_agent)
+        return_request_cancel(now=timezone.now(), return_request=return_request, actor=cs_agent)
     assert raised.value.code == "illegal_transition"
     assert "cancel" not in raised.value.extra["allowed_actions"]
     assert ReturnRequest.objects.get(pk=return_request.pk).status == status

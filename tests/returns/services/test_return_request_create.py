@@ -24,25 +24,51 @@ pytestmark = pytest.mark.django_db
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
-def _freeze(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+def _delivered(store: Any, at: dt.datetime, **kwargs: Any) -> Any:
+    """An order delivered at ``at`` (and shipped the day before)."""
+    order = make_order(store=store, lines=[{"quantity": 1}], **kwargs)
+    order.shipments.update(shipped_at=at - dt.timedelta(days=1), delivered_at=at)
+    return order
 
 
-def test_number_is_R_yymm_dash_seven_digits(order: Any) -> None:
+def _open_at(order: Any, now: dt.datetime, **kwargs: Any) -> ReturnRequest:
+    return open_return(order, create_kwargs={"now": now}, **kwargs)
+
+
+def test_number_is_store_code_month_and_a_random_part(order: Any) -> None:
+    """Issue 7: numbers came from one install-wide sequence (R2611-0000123), so every store
+    saw the install's volume; now the store's code, the month and 6 random characters."""
     return_request = open_return(order)
-    assert re.fullmatch(r"R\d{4}-\d{7}", return_request.number or "")
-    assert return_request.number.endswith(f"-{return_request.pk:07d}")
+    store_code = order.store.code
+    assert re.fullmatch(rf"{store_code}-\d{{4}}-[0-9A-HJKMNP-TV-Z]{{6}}", return_request.number)
     assert ReturnRequest.objects.get(pk=return_request.pk).number == return_request.number
 
 
-def test_number_month_is_the_stores_month_not_utcs(
-    store: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_numbers_do_not_count_returns(store: Any) -> None:
+    numbers = [open_return(make_order(store=store)).number or "" for _ in range(5)]
+    tails = [number.rsplit("-", 1)[1] for number in numbers]
+    assert len(set(tails)) == 5
+    assert tails != sorted(tails) or tails != sorted(tails, reverse=True)
+
+
+def test_number_month_is_the_stores_month_not_utcs(store: Any) -> None:
     # 31 Jan 2025 15:30 UTC is already 1 Feb 00:30 in Seoul.
-    _freeze(monkeypatch, dt.datetime(2025, 1, 31, 15, 30, tzinfo=dt.UTC))
-    order = make_order(store=store, lines=[{"quantity": 1}])
-    return_request = open_return(order)
-    assert return_request.number == f"R2502-{return_request.pk:07d}"
+    now = dt.datetime(2025, 1, 31, 15, 30, tzinfo=dt.UTC)
+    return_request = _open_at(_delivered(store, now - dt.timedelta(days=2)), now)
+    assert (return_request.number or "").startswith(f"{store.code}-2502-")
+    assert return_request.created_at == now
+
+
+def test_a_taken_number_is_drawn_again(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Collisions are caught by the unique constraint, not by a lock or a counter."""
+    from banpum.returns import services
+
+    first = open_return(make_order(store=store))
+    draws = iter([first.number, first.number, f"{store.code}-2611-ABCDEF"])
+    monkeypatch.setattr(services, "return_number_new", lambda **_: next(draws))
+    second = open_return(make_order(store=store))
+    assert second.number == f"{store.code}-2611-ABCDEF"
+    assert ReturnRequest.objects.count() == 2
 
 
 def test_stores_the_request_and_its_lines(store: Any) -> None:
@@ -51,6 +77,7 @@ def test_stores_the_request_and_its_lines(store: Any) -> None:
         lines=[{"quantity": 3, "unit_price": 9000}, {"quantity": 1, "unit_price": 15000}],
     )
     return_request = return_request_create(
+        now=timezone.now(),
         order=order,
         ask=ask_for(
             order, [(1, 2), (2, 1)], method=Method.CVS_DROP_OFF, condition=Condition.OPENED
@@ -86,7 +113,23 @@ def test_writes_the_created_event_then_the_cs_note(order: Any, cs_agent: Any) ->
     assert [e.type for e in events] == [EventType.CREATED, EventType.NOTE_ADDED]
     created, note = events
     assert (created.from_status, created.to_status) == ("", "requested")
-    assert created.data == {"origin": "cs", "outcome": "review"}
+    # Everything the words need later, in the reader's language (issue 7): no sentence stored.
+    assert created.note == ""
+    assert created.data == {
+        "origin": "cs",
+        "outcome": "review",
+        "number": return_request.number,
+        "type": "return",
+        "reason_code": "change_of_mind",
+        "resolution": "refund",
+        "method": return_request.method,
+        "refund_estimate": return_request.refund_estimate,
+        "fee": {
+            "payer": return_request.fee_payer,
+            "amount": return_request.fee_amount,
+            "collection": return_request.fee_collection,
+        },
+    }
     assert (created.actor_type, created.actor_user) == ("staff", cs_agent.user)
     assert note.note == "고객 통화: 사이즈 교환 대신 환불 원함"
     assert (note.actor_type, note.actor_label) == ("staff", "cs-kim")
@@ -135,41 +178,34 @@ def test_keeps_the_policy_version_it_was_decided_under(store: Any, order: Any) -
     assert ReturnPolicy.objects.filter(store=store).count() == 2
 
 
-def test_korean_deadlines_are_stored(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_korean_deadlines_are_stored(store: Any) -> None:
     # Delivered Tuesday 1 April 2025 in Seoul: 7 days of withdrawal end Tuesday 8 April.
-    _freeze(monkeypatch, dt.datetime(2025, 4, 3, 10, tzinfo=SEOUL))
+    now = dt.datetime(2025, 4, 3, 10, tzinfo=SEOUL)
     make_policy(store, refund_business_days=5)  # the law caps it at 3 business days
-    order = make_order(store=store, lines=[{"quantity": 1}], delivered_days_ago=2)
+    order = _delivered(store, now - dt.timedelta(days=2))
 
-    change_of_mind = open_return(order)
+    change_of_mind = _open_at(order, now)
     assert change_of_mind.request_deadline == dt.date(2025, 4, 8)
     assert change_of_mind.refund_business_days == 3
     assert change_of_mind.refund_due_on is None  # set once the goods are back
 
-    defect = open_return(
-        make_order(store=store, lines=[{"quantity": 1}], delivered_days_ago=2),
-        reason_code="wrong_item",
-    )
+    defect = _open_at(_delivered(store, now - dt.timedelta(days=2)), now, reason_code="wrong_item")
     assert defect.request_deadline == dt.date(2025, 7, 1)  # 3 months from receipt
 
 
-def test_deadline_ending_on_a_weekend_moves_to_monday(
-    store: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_deadline_ending_on_a_weekend_moves_to_monday(store: Any) -> None:
     # Delivered Saturday 5 April 2025: day 7 is Saturday 12 April, so Monday 14 April (§161).
-    _freeze(monkeypatch, dt.datetime(2025, 4, 7, 10, tzinfo=SEOUL))
-    order = make_order(store=store, lines=[{"quantity": 1}], delivered_days_ago=2)
-    assert open_return(order).request_deadline == dt.date(2025, 4, 14)
+    now = dt.datetime(2025, 4, 7, 10, tzinfo=SEOUL)
+    order = _delivered(store, now - dt.timedelta(days=2))
+    assert _open_at(order, now).request_deadline == dt.date(2025, 4, 14)
 
 
-def test_defect_noticed_late_extends_the_deadline(
-    store: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_defect_noticed_late_extends_the_deadline(store: Any) -> None:
     # Delivered 1 April; defect noticed 20 June: 30 days from noticing (21 July) beats 1 July.
-    _freeze(monkeypatch, dt.datetime(2025, 6, 21, 10, tzinfo=SEOUL))
-    order = make_order(store=store, lines=[{"quantity": 1}], delivered_days_ago=81)
+    now = dt.datetime(2025, 6, 21, 10, tzinfo=SEOUL)
+    order = _delivered(store, now - dt.timedelta(days=81))
     noticed = dt.datetime(2025, 6, 20, 9, tzinfo=SEOUL)
-    return_request = open_return(order, reason_code="missing_parts", defect_noticed_at=noticed)
+    return_request = _open_at(order, now, reason_code="missing_parts", defect_noticed_at=noticed)
     assert return_request.request_deadline == dt.date(2025, 7, 21)
     assert return_request.defect_noticed_at == noticed
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from banpum.commerce.models import Customer
 from banpum.policy.types import Condition, HoldReason, LineRequest, Method, ReturnAsk
@@ -46,7 +47,8 @@ def test_auto_approval_with_carrier_pickup_stays_approved(store: Any, order: Any
     assert return_request.decision["outcome"] == "approve"
     assert _transitions(return_request) == [("requested", "approved", "system", "policy")]
     event = return_request.events.get(type=EventType.STATUS_CHANGED)
-    assert event.note == "Auto-approved by policy."
+    # A type plus data, rendered when shown: no English sentence stored (issue 7).
+    assert (event.note, event.data) == ("", {"action": "approve", "rule": "auto_approval"})
 
 
 @pytest.mark.parametrize("method", [Method.SELF_SHIP, Method.CVS_DROP_OFF, Method.IN_STORE])
@@ -131,8 +133,14 @@ def test_allow_ineligible_keeps_it_on_hold_as_a_policy_exception(store: Any) -> 
     assert return_request.decision["eligible"] is False
     assert return_request.lines.count() == 1
     hold = return_request.events.get(type=EventType.STATUS_CHANGED)
-    assert hold.note.startswith("Change-of-mind returns had to be requested by ")
-    assert hold.data == {"action": "hold", "hold_reason": "policy_exception"}
+    # The problems' codes, not their English messages (issue 7).
+    assert hold.note == ""
+    line_id = return_request.lines.get().order_line_id
+    assert hold.data == {
+        "action": "hold",
+        "hold_reason": "policy_exception",
+        "problems": [{"code": "window_expired", "field": "lines.0", "order_line_id": line_id}],
+    }
     assert (hold.actor_type, hold.actor_label) == ("system", "policy")
 
 
@@ -164,7 +172,12 @@ def _unknown_line(order: Any) -> ReturnAsk:
 def test_hard_problems_are_never_overridable(order: Any, build: Any, code: str, field: str) -> None:
     with pytest.raises(NotEligible) as raised:
         return_request_create(
-            order=order, ask=build(order), origin="cs", actor=API_ACTOR, allow_ineligible=True
+            now=timezone.now(),
+            order=order,
+            ask=build(order),
+            origin="cs",
+            actor=API_ACTOR,
+            allow_ineligible=True,
         )
     problems = raised.value.extra["problems"]
     assert code in [p["code"] for p in problems]

@@ -10,6 +10,7 @@ from banpum.core.errors import ValidationFailed
 from banpum.policy.types import FeeCollection, FeePayer, Resolution, ReturnType
 from banpum.returns.models import ReturnRequest
 from banpum.returns.services import FeeOverride
+from tests.factories import make_order
 from tests.returns.helpers import open_return
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,31 @@ def test_plain_strings_from_a_form_or_the_cli_are_understood(order: Any) -> None
     assert (return_request.fee_payer, return_request.fee_amount) == ("buyer", 4000)
     assert return_request.fee_collection == "bank_transfer"
     assert return_request.refund_estimate == 10000
+
+
+@pytest.mark.parametrize("amount", [5_000_000, 6001, 100_000])
+def test_buyer_fee_is_capped_at_the_round_trip(order: Any, amount: int) -> None:
+    """Issue 7: a ₩5,000,000 fee on a ₩23,000 order was accepted; no penalty beyond the return
+    shipping (§18(9)): at most the policy's round trip (3,000 + 3,000)."""
+    with pytest.raises(ValidationFailed) as raised:
+        _with_fee(order, FeeOverride(FeePayer.BUYER, amount))
+    assert list(raised.value.extra["fields"]) == ["fee.amount"]
+    assert raised.value.extra["max_amount"] == 6000
+    assert ReturnRequest.objects.count() == 0
+
+
+def test_buyer_fee_may_be_the_whole_round_trip(order: Any) -> None:
+    return_request = _with_fee(order, FeeOverride(FeePayer.BUYER, 6000))
+    assert return_request.fee_amount == 6000
+
+
+def test_buyer_fee_never_above_what_was_paid(store: Any) -> None:
+    order = make_order(store=store, lines=[{"unit_price": 1000}], shipping_fee=0)
+    with pytest.raises(ValidationFailed) as raised:
+        _with_fee(order, FeeOverride(FeePayer.BUYER, 1001))
+    assert raised.value.extra["max_amount"] == 1000
+
+
+def test_seller_may_note_any_amount_it_pays(order: Any) -> None:
+    return_request = _with_fee(order, FeeOverride(FeePayer.SELLER, 5_000_000))
+    assert (return_request.fee_payer, return_request.fee_amount) == ("seller", 0)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict
@@ -18,7 +19,11 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("reason", list(HoldReason), ids=lambda r: r.value)
 def test_hold_with_each_typed_reason(order: Any, cs_agent: Actor, reason: HoldReason) -> None:
     held = return_request_hold(
-        return_request=open_return(order), actor=cs_agent, reason=reason, note="확인 필요"
+        now=timezone.now(),
+        return_request=open_return(order),
+        actor=cs_agent,
+        reason=reason,
+        note="확인 필요",
     )
     assert (held.status, held.hold_reason, held.version) == (S.ON_HOLD, reason.value, 2)
     stored = ReturnRequest.objects.get(pk=held.pk)
@@ -31,7 +36,12 @@ def test_hold_with_each_typed_reason(order: Any, cs_agent: Actor, reason: HoldRe
 def test_hold_twice_is_a_conflict(order: Any, cs_agent: Actor) -> None:
     held = walk_to(open_return(order), S.ON_HOLD)
     with pytest.raises(Conflict) as raised:
-        return_request_hold(return_request=held, actor=cs_agent, reason=HoldReason.ITEM_NOT_ARRIVED)
+        return_request_hold(
+            now=timezone.now(),
+            return_request=held,
+            actor=cs_agent,
+            reason=HoldReason.ITEM_NOT_ARRIVED,
+        )
     assert raised.value.extra["allowed_actions"] == ["approve", "reject", "cancel"]
     assert ReturnRequest.objects.get(pk=held.pk).hold_reason == "other"
 
@@ -39,4 +49,6 @@ def test_hold_twice_is_a_conflict(order: Any, cs_agent: Actor) -> None:
 def test_hold_after_approval_is_a_conflict(order: Any, cs_agent: Actor) -> None:
     approved = walk_to(open_return(order), S.APPROVED)
     with pytest.raises(Conflict):
-        return_request_hold(return_request=approved, actor=cs_agent, reason=HoldReason.OTHER)
+        return_request_hold(
+            now=timezone.now(), return_request=approved, actor=cs_agent, reason=HoldReason.OTHER
+        )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict, ValidationFailed
@@ -18,7 +19,10 @@ pytestmark = pytest.mark.django_db
 def test_reject_with_a_note(order: Any, cs_agent: Actor, source: S) -> None:
     return_request = walk_to(open_return(order), source)
     rejected = return_request_reject(
-        return_request=return_request, actor=cs_agent, note="사용 흔적이 있어 반품 불가"
+        now=timezone.now(),
+        return_request=return_request,
+        actor=cs_agent,
+        note="사용 흔적이 있어 반품 불가",
     )
     assert (rejected.status, rejected.hold_reason) == (S.REJECTED, "")
     event = rejected.events.filter(type=EventType.STATUS_CHANGED).latest("id")
@@ -28,7 +32,9 @@ def test_reject_with_a_note(order: Any, cs_agent: Actor, source: S) -> None:
 def test_reject_without_a_note_is_refused(order: Any, cs_agent: Actor) -> None:
     return_request = open_return(order)
     with pytest.raises(ValidationFailed) as raised:
-        return_request_reject(return_request=return_request, actor=cs_agent, note=" ")
+        return_request_reject(
+            now=timezone.now(), return_request=return_request, actor=cs_agent, note=" "
+        )
     assert raised.value.extra["fields"] == {
         "note": ["Say why in a note; the customer will be told."]
     }
@@ -38,5 +44,7 @@ def test_reject_without_a_note_is_refused(order: Any, cs_agent: Actor) -> None:
 def test_reject_after_approval_is_a_conflict(order: Any, cs_agent: Actor) -> None:
     approved = walk_to(open_return(order), S.APPROVED)
     with pytest.raises(Conflict) as raised:
-        return_request_reject(return_request=approved, actor=cs_agent, note="too late")
+        return_request_reject(
+            now=timezone.now(), return_request=approved, actor=cs_agent, note="too late"
+        )
     assert raised.value.extra["allowed_actions"] == ["request_pickup", "await_shipment", "cancel"]

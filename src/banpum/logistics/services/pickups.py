@@ -169,11 +169,12 @@ def _new_pickup(
     status: str = PickupStatus.REQUESTED,
     manual: bool = False,
     waybill_number: str = "",
+    now: dt.datetime | None = None,
 ) -> Pickup:
     order = return_request.order
     sequence = return_request.pickups.count() + 1
     box_size = details.box_size or (account.box_sizes[0]["code"] if account.box_sizes else "")
-    now = timezone.now()
+    now = now or timezone.now()
     return Pickup.objects.create(
         return_request=return_request,
         account=account,
@@ -226,7 +227,11 @@ def _enqueue_cancel(pickup_id: int, delay: float = 0) -> None:
 
 
 def pickup_arrange_for_return(
-    *, return_request: ReturnRequest, actor: Actor, details: PickupDetails | None = None
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    details: PickupDetails | None = None,
+    now: dt.datetime | None = None,
 ) -> Pickup | None:
     """After approval of a carrier-pickup return: book a linked carrier or instruct the buyer.
 
@@ -241,6 +246,7 @@ def pickup_arrange_for_return(
             actor,
             kind="no_carrier",
             note="No active carrier account: set one up, then the pickup is booked.",
+            now=now,
         )
         return None
     account, reason = selected
@@ -253,9 +259,10 @@ def pickup_arrange_for_return(
                 note=unlinked_instructions(account),
                 data={"carrier": account.carrier.code, "account_id": account.pk, "why": reason},
             ),
+            now=now,
         )
         return None
-    pickup = _new_pickup(return_request, account, reason, details)
+    pickup = _new_pickup(return_request, account, reason, details, now=now)
     return_transition(
         return_request=return_request,
         action=Action.REQUEST_PICKUP,
@@ -264,6 +271,7 @@ def pickup_arrange_for_return(
             note=f"Pickup requested from {account.carrier.name_ko}: {reason}",
             data={"pickup_id": pickup.pk, "carrier": account.carrier.code},
         ),
+        now=now,
     )
     transaction.on_commit(lambda: _enqueue_send(pickup.pk))
     return pickup
@@ -339,7 +347,7 @@ def _load_for_call(pickup_id: int) -> Pickup | None:
     )
 
 
-def pickup_request_send(*, pickup_id: int) -> Pickup | None:
+def pickup_request_send(*, pickup_id: int, now: dt.datetime | None = None) -> Pickup | None:
     """The booking job: call the carrier outside any transaction, then apply its answer."""
     pickup = _load_for_call(pickup_id)
     if pickup is None or pickup.status != PickupStatus.REQUESTED:
@@ -362,12 +370,12 @@ def pickup_request_send(*, pickup_id: int) -> Pickup | None:
             # Counted, and marked as started, before the call: a worker killed mid-call leaves
             # a row the sweep will find once the grace period is over.
             started = Pickup.objects.filter(pk=pickup.pk, status=PickupStatus.REQUESTED).update(
-                attempts=F("attempts") + 1, next_attempt_at=timezone.now()
+                attempts=F("attempts") + 1, next_attempt_at=now or timezone.now()
             )
             if not started:
                 return Pickup.objects.get(pk=pickup.pk)  # cancelled meanwhile: never call
             result = gateway.request_pickup(_pickup_order(pickup))
-    return pickup_booking_apply(pickup_id=pickup.pk, result=result)
+    return pickup_booking_apply(pickup_id=pickup.pk, result=result, now=now)
 
 
 def _lock(pickup_id: int) -> tuple[ReturnRequest, Pickup]:
@@ -383,7 +391,10 @@ def _lock(pickup_id: int) -> tuple[ReturnRequest, Pickup]:
 
 
 @transaction.atomic
-def pickup_booking_apply(*, pickup_id: int, result: PickupBooked | GatewayError) -> Pickup:
+def pickup_booking_apply(
+    *, pickup_id: int, result: PickupBooked | GatewayError, now: dt.datetime | None = None
+) -> Pickup:
+    now = now or timezone.now()
     return_request, pickup = _lock(pickup_id)
     actor = carrier_actor(pickup.account)
     if isinstance(result, PickupBooked):
@@ -392,7 +403,7 @@ def pickup_booking_apply(*, pickup_id: int, result: PickupBooked | GatewayError)
             pickup.carrier_reference = result.carrier_reference
             pickup.waybill_number = result.waybill_number
             if not pickup.cancel_confirmed:
-                pickup.next_attempt_at = timezone.now()
+                pickup.next_attempt_at = now
                 transaction.on_commit(lambda: _enqueue_cancel(pickup.pk))
             pickup.save(
                 update_fields=[
@@ -410,7 +421,7 @@ def pickup_booking_apply(*, pickup_id: int, result: PickupBooked | GatewayError)
         pickup.waybill_number = result.waybill_number
         if result.fare_amount is not None:
             pickup.fare_amount = result.fare_amount
-        pickup.accepted_at = timezone.now()
+        pickup.accepted_at = now
         pickup.next_attempt_at = None
         pickup.last_error = ""
         pickup.save()
@@ -420,6 +431,7 @@ def pickup_booking_apply(*, pickup_id: int, result: PickupBooked | GatewayError)
             kind="pickup_booked",
             note=f"{pickup.account.carrier.name_ko} 회수 접수: 송장 {result.waybill_number}",
             data={"pickup_id": pickup.pk, "waybill_number": result.waybill_number},
+            now=now,
         )
         logger.info(
             "pickup booked return=%s waybill=%s", return_request.number, result.waybill_number
@@ -434,7 +446,7 @@ def pickup_booking_apply(*, pickup_id: int, result: PickupBooked | GatewayError)
     pickup.last_error = f"{result.code}: {result.message}"[:2000]
     if result.retryable and pickup.attempts < MAX_BOOKING_ATTEMPTS:
         delay = backoff_seconds(pickup.attempts)
-        pickup.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
+        pickup.next_attempt_at = now + dt.timedelta(seconds=delay)
         pickup.save(update_fields=["last_error", "next_attempt_at", "updated_at"])
         transaction.on_commit(lambda: _enqueue_send(pickup.pk, delay=delay))
         logger.warning(
@@ -448,7 +460,7 @@ def pickup_booking_apply(*, pickup_id: int, result: PickupBooked | GatewayError)
     pickup.status = PickupStatus.FAILED
     pickup.exception_code = PickupException.BOOKING_FAILED
     pickup.exception_message = (result.carrier_words or result.message)[:500]
-    pickup.exception_at = timezone.now()
+    pickup.exception_at = now
     pickup.next_attempt_at = None
     pickup.save()
     events.event_logistics(
@@ -457,6 +469,7 @@ def pickup_booking_apply(*, pickup_id: int, result: PickupBooked | GatewayError)
         kind="pickup_failed",
         note=f"회수 접수 실패 — CS 확인 필요: {pickup.exception_message}",
         data={"pickup_id": pickup.pk, "error": result.code, "attempts": pickup.attempts},
+        now=now,
     )
     logger.error(
         "pickup booking failed for good return=%s error=%s",
@@ -476,14 +489,14 @@ def active_pickup(return_request: ReturnRequest) -> Pickup | None:
     )
 
 
-def _cancel(pickup: Pickup) -> None:
+def _cancel(pickup: Pickup, now: dt.datetime | None = None) -> None:
     """Mark a locked pickup cancelled; tell the carrier (after commit) if it may have a booking.
 
     A booking attempt whose answer never came back (a timeout) may have booked all the same,
     so a pickup with attempts but no reference is cancelled at the carrier too: the cancel job
     first asks again under the same idempotency key to learn the reference.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     pickup.status = PickupStatus.CANCELLED
     pickup.cancelled_at = now
     owed = not pickup.manual and bool(pickup.carrier_reference or pickup.attempts)
@@ -494,7 +507,9 @@ def _cancel(pickup: Pickup) -> None:
         transaction.on_commit(lambda: _enqueue_cancel(pickup_id))
 
 
-def pickups_cancel_for_return(*, return_request: ReturnRequest, actor: Actor) -> list[Pickup]:
+def pickups_cancel_for_return(
+    *, return_request: ReturnRequest, actor: Actor, now: dt.datetime | None = None
+) -> list[Pickup]:
     """Called when a return is cancelled: stop every pickup not yet collected.
 
     The caller holds the return's row lock (the lock order: return, then pickups).
@@ -509,7 +524,7 @@ def pickups_cancel_for_return(*, return_request: ReturnRequest, actor: Actor) ->
     for pickup in pickups:
         if pickup.status not in CANCELLABLE_STATUSES:
             continue
-        _cancel(pickup)
+        _cancel(pickup, now)
         cancelled.append(pickup)
     if cancelled:
         events.event_logistics(
@@ -518,11 +533,12 @@ def pickups_cancel_for_return(*, return_request: ReturnRequest, actor: Actor) ->
             kind="pickup_cancelled",
             note="회수 요청 취소",
             data={"pickup_ids": [p.pk for p in cancelled]},
+            now=now,
         )
     return cancelled
 
 
-def pickup_cancel_send(*, pickup_id: int) -> Pickup | None:
+def pickup_cancel_send(*, pickup_id: int, now: dt.datetime | None = None) -> Pickup | None:
     """The cancel job: tell the carrier, outside any transaction, then apply its answer."""
     pickup = _load_for_call(pickup_id)
     if (
@@ -554,11 +570,14 @@ def pickup_cancel_send(*, pickup_id: int) -> Pickup | None:
                     carrier_reference=reference, waybill_number=waybill
                 )
             result = gateway.cancel_pickup(carrier_reference=reference, waybill_number=waybill)
-    return pickup_cancel_apply(pickup_id=pickup.pk, result=result)
+    return pickup_cancel_apply(pickup_id=pickup.pk, result=result, now=now)
 
 
 @transaction.atomic
-def pickup_cancel_apply(*, pickup_id: int, result: PickupCancelled | GatewayError) -> Pickup:
+def pickup_cancel_apply(
+    *, pickup_id: int, result: PickupCancelled | GatewayError, now: dt.datetime | None = None
+) -> Pickup:
+    now = now or timezone.now()
     return_request, pickup = _lock(pickup_id)
     if pickup.status != PickupStatus.CANCELLED or pickup.cancel_confirmed:
         return pickup
@@ -574,9 +593,9 @@ def pickup_cancel_apply(*, pickup_id: int, result: PickupCancelled | GatewayErro
     pickup.last_error = f"cancel: {result.code}: {result.message}"[:2000]
     if result.retryable:
         # Backoff without a counter: wait about as long again as the cancel has waited so far.
-        waited = (timezone.now() - (pickup.cancelled_at or timezone.now())).total_seconds()
+        waited = (now - (pickup.cancelled_at or now)).total_seconds()
         delay = min(max(waited, BACKOFF_BASE_SECONDS), BACKOFF_CAP_SECONDS)
-        pickup.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
+        pickup.next_attempt_at = now + dt.timedelta(seconds=delay)
         pickup.save(update_fields=["last_error", "next_attempt_at", "updated_at"])
         transaction.on_commit(lambda: _enqueue_cancel(pickup.pk, delay=delay))
         logger.warning("pickup cancel failed, retrying pickup=%s in=%.0fs", pickup.pk, delay)
@@ -591,6 +610,7 @@ def pickup_cancel_apply(*, pickup_id: int, result: PickupCancelled | GatewayErro
         kind="pickup_cancel_failed",
         note=f"택배사 회수 취소 실패 — CS 확인 필요: {words}",
         data={"pickup_id": pickup.pk, "error": result.code},
+        now=now,
     )
     logger.error(
         "carrier refused to cancel pickup=%s return=%s error=%s",
@@ -603,7 +623,12 @@ def pickup_cancel_apply(*, pickup_id: int, result: PickupCancelled | GatewayErro
 
 @transaction.atomic
 def pickup_rerequest(
-    *, pickup: Pickup, actor: Actor, details: PickupDetails | None = None, note: str = ""
+    *,
+    pickup: Pickup,
+    actor: Actor,
+    details: PickupDetails | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
 ) -> Pickup:
     """CS answers an exception or a failed booking: book again with new date/address."""
     actor_require(actor, pickup.account.store_id, Capability.PICKUP_MANAGE)
@@ -633,14 +658,15 @@ def pickup_rerequest(
         memo=base.memo or locked.memo,
     )
     if locked.status == PickupStatus.EXCEPTION:
-        _cancel(locked)  # the carrier's failed booking is closed before the new one
-    new = _new_pickup(return_request, locked.account, "re-requested by CS", merged)
+        _cancel(locked, now)  # the carrier's failed booking is closed before the new one
+    new = _new_pickup(return_request, locked.account, "re-requested by CS", merged, now=now)
     events.event_logistics(
         return_request,
         actor,
         kind="pickup_rerequested",
         note=note or "회수 재요청",
         data={"pickup_id": new.pk, "previous_pickup_id": locked.pk},
+        now=now,
     )
     transaction.on_commit(lambda: _enqueue_send(new.pk))
     return new
@@ -648,7 +674,7 @@ def pickup_rerequest(
 
 @transaction.atomic
 def return_switch_to_self_ship(
-    *, return_request: ReturnRequest, actor: Actor, note: str = ""
+    *, return_request: ReturnRequest, actor: Actor, note: str = "", now: dt.datetime | None = None
 ) -> ReturnRequest:
     """CS gives up on the carrier pickup: the customer sends the parcel themselves."""
     actor_require(actor, return_request.store_id, Capability.PICKUP_MANAGE)
@@ -660,7 +686,7 @@ def return_switch_to_self_ship(
         locked.pickups.select_related("account__carrier", "account__store").order_by("-id").first()
     )
     account = last.account if last else None
-    pickups_cancel_for_return(return_request=locked, actor=actor)
+    pickups_cancel_for_return(return_request=locked, actor=actor, now=now)
     locked.method = "self_ship"
     locked.save(update_fields=["method", "updated_at"])
     words = note or "반품 방식 변경: 직접 발송"
@@ -671,6 +697,7 @@ def return_switch_to_self_ship(
         action=Action.SWITCH_TO_SELF_SHIP,
         actor=actor,
         move=Move(note=words),
+        now=now,
     )
 
 
@@ -681,6 +708,7 @@ def pickup_register_manual(
     actor: Actor,
     waybill_number: str,
     carrier_code: str = "",
+    now: dt.datetime | None = None,
 ) -> Pickup:
     """A waybill typed in by the customer or CS for a parcel sent without our booking."""
     actor_require(actor, return_request.store_id, Capability.PICKUP_MANAGE)
@@ -722,9 +750,12 @@ def pickup_register_manual(
         status=PickupStatus.ACCEPTED,
         manual=True,
         waybill_number=waybill_number,
+        now=now,
     )
     if locked.status == ReturnStatus.APPROVED:
-        locked = return_transition(return_request=locked, action=Action.AWAIT_SHIPMENT, actor=actor)
+        locked = return_transition(
+            return_request=locked, action=Action.AWAIT_SHIPMENT, actor=actor, now=now
+        )
     return_transition(
         return_request=locked,
         action=Action.MARK_IN_TRANSIT,
@@ -733,6 +764,7 @@ def pickup_register_manual(
             note=f"송장번호 등록: {account.carrier.name_ko} {waybill_number}",
             data={"pickup_id": pickup.pk, "waybill_number": waybill_number},
         ),
+        now=now,
     )
     return pickup
 

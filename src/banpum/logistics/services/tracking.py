@@ -81,7 +81,11 @@ def _key(event: IncomingEvent) -> str:
 
 
 def tracking_events_ingest(
-    *, carrier_code: str, events_in: Sequence[IncomingEvent], store_id: int | None = None
+    *,
+    carrier_code: str,
+    events_in: Sequence[IncomingEvent],
+    store_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> IngestResult:
     """Record new events of one carrier and apply them; duplicates are counted and ignored.
 
@@ -147,7 +151,7 @@ def tracking_events_ingest(
         TrackingEvent.objects.bulk_create(new_rows, ignore_conflicts=True)
         result.created = len(new_rows)
     for pickup_id in sorted(result.pickups):
-        pickup_tracking_apply(pickup_id=pickup_id)
+        pickup_tracking_apply(pickup_id=pickup_id, now=now)
     for shipment_id in sorted(result.shipments):
         shipment_tracking_apply(shipment_id=shipment_id)
     if result.unmatched:
@@ -167,7 +171,7 @@ def _carrier_words(event: TrackingEvent) -> str:
 
 
 @transaction.atomic
-def pickup_tracking_apply(*, pickup_id: int) -> Pickup:
+def pickup_tracking_apply(*, pickup_id: int, now: dt.datetime | None = None) -> Pickup:
     # Lock order as everywhere in logistics: the return, then its pickup.
     return_request_id = Pickup.objects.values_list("return_request_id", flat=True).get(pk=pickup_id)
     return_request = ReturnRequest.objects.select_for_update().get(pk=return_request_id)
@@ -205,13 +209,16 @@ def pickup_tracking_apply(*, pickup_id: int) -> Pickup:
             kind="pickup_exception",
             note=f"회수 실패 ({pickup.get_exception_code_display()}): {failure.description}",
             data={"pickup_id": pickup.pk, "exception_code": pickup.exception_code},
+            now=now,
         )
     pickup.save()
-    _move_return(return_request, pickup, actor)
+    _move_return(return_request, pickup, actor, now)
     return pickup
 
 
-def _move_return(return_request: ReturnRequest, pickup: Pickup, actor: Actor) -> None:
+def _move_return(
+    return_request: ReturnRequest, pickup: Pickup, actor: Actor, now: dt.datetime | None = None
+) -> None:
     moving = pickup.status in (P.PICKED_UP, P.IN_TRANSIT, P.DELIVERED)
     data = {"pickup_id": pickup.pk, "waybill_number": pickup.waybill_number}
     if moving and return_request.status in (
@@ -223,6 +230,7 @@ def _move_return(return_request: ReturnRequest, pickup: Pickup, actor: Actor) ->
             action=Action.MARK_IN_TRANSIT,
             actor=actor,
             move=Move(note=f"집하 완료: {pickup.waybill_number}", data=data),
+            now=now,
         )
     if pickup.status == P.DELIVERED and return_request.status == ReturnStatus.IN_TRANSIT:
         return_transition(
@@ -230,6 +238,7 @@ def _move_return(return_request: ReturnRequest, pickup: Pickup, actor: Actor) ->
             action=Action.ARRIVE,
             actor=actor,
             move=Move(note="반품 입고지 도착 — 검수 대기", data=data),
+            now=now,
         )
 
 

@@ -1,0 +1,393 @@
+"""Demo returns, played: each plan opened and moved through the returns and logistics services.
+
+``Runner.run`` opens a planned return with ``return_request_create`` at the moment it was
+planned to open, and walks it with ``return_request_approve/hold/reject/cancel`` and
+``return_transition``, each at its moment on the return's own clock (``timeline.ReturnClock``):
+history is written as it happened, never moved afterwards. Approving a carrier pickup books
+it, as in the product; the bookings wait until every return is open, then the carrier desk
+(``logistics.CarrierDesk``) plays them on the carrier simulator on the same clocks, and
+``Runner.resume`` takes the returns whose parcels it moved on through the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from banpum.commerce.models import Order
+from banpum.core.actors import Actor
+from banpum.demo import texts
+from banpum.demo.logistics import PLAYED, UNKNOWN_POSTCODE, UNLINKED_CARRIER, CarrierDesk
+from banpum.demo.logistics import PickupPlan as P
+from banpum.demo.plans import Kind, Plan
+from banpum.demo.timeline import ReturnClock
+from banpum.logistics.models import Pickup, PickupStatus
+from banpum.logistics.services.pickups import (
+    PickupDetails,
+    active_pickup,
+    pickup_register_manual,
+    pickup_rerequest,
+    return_switch_to_self_ship,
+)
+from banpum.policy.types import Condition, FeeCollection, Method, Resolution, ReturnAsk, ReturnType
+from banpum.returns.models import Origin, ReturnRequest
+from banpum.returns.models import ReturnStatus as S
+from banpum.returns.services import (
+    return_note_add,
+    return_request_approve,
+    return_request_cancel,
+    return_request_create,
+    return_request_hold,
+    return_request_reject,
+)
+from banpum.returns.transitions import (
+    AWAITING_DECISION,
+    Action,
+    Move,
+    return_transition,
+    return_transition_allowed,
+)
+
+RETURN_CARRIER = "kr.cjlogistics"  # the exchange goods go out with the linked carrier
+
+
+@dataclass
+class ReturnsResult:
+    created: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A return whose pickup was requested and waits for the carrier desk."""
+
+    plan: Plan
+    return_id: int
+    pickup_id: int
+    clock: ReturnClock
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who does what in the demo: the CS agent, the API client and the automated jobs."""
+
+    cs: Actor
+    api: Actor
+    system: Actor
+
+
+def _actor(plan: Plan, cast: Cast) -> Actor:
+    if plan.origin is Origin.CS:
+        return cast.cs
+    if plan.origin is Origin.API:
+        return cast.api
+    if plan.origin is Origin.CHANNEL:
+        return Actor.system(f"demo:{plan.order.channel_kind}")
+    return Actor.customer(plan.order.customer_name)
+
+
+def _waybill(rng: random.Random, head: str = "6", length: int = 12) -> str:
+    digits = length - len(head)
+    return head + str(rng.randint(0, 10**digits - 1)).zfill(digits)
+
+
+def _inspection(plan: Plan, rng: random.Random) -> tuple[str, dict[str, str]]:
+    if plan.reason_code in texts.CHANGE_OF_MIND:
+        if any(line.condition is Condition.UNOPENED for line in plan.lines):
+            return "검수 완료: 미개봉·택 부착, 재판매 가능 (A급).", {
+                "grade": "A",
+                "disposition": "restock",
+            }
+        return "검수 완료: 개봉 상품, 구성품 이상 없음. B급 재판매.", {
+            "grade": "B",
+            "disposition": "restock",
+        }
+    if plan.reason_code == "wrong_item":
+        return "오배송 상품 회수 확인, 정상품 재입고.", {"grade": "A", "disposition": "restock"}
+    category = next(
+        (line.category for line in plan.order.lines if line.id == plan.lines[0].order_line_id), ""
+    )
+    choices = _DISPOSITIONS.get(category, ("dispose", "return_to_vendor", "refurbish"))
+    disposition = rng.choice(choices)
+    return (
+        f"불량 확인 ({plan.detail.rstrip('.')}). {texts.DISPOSITION_LABELS[disposition]} 처리.",
+        {
+            "grade": "C",
+            "disposition": disposition,
+        },
+    )
+
+
+# What can happen to a faulty item: perishables and cosmetics are thrown away, books go back.
+_DISPOSITIONS: dict[str, tuple[str, ...]] = {
+    "식품": ("dispose",),
+    "화장품": ("dispose", "return_to_vendor"),
+    "도서": ("return_to_vendor",),
+}
+
+
+def _completion(return_request: ReturnRequest, rng: random.Random) -> tuple[str, dict[str, str]]:
+    amount = return_request.refund_estimate
+    if return_request.resolution == Resolution.EXCHANGE:
+        waybill = _waybill(rng)
+        return f"교환 상품 재발송 완료 (CJ대한통운 {waybill}).", {
+            "carrier": RETURN_CARRIER,
+            "tracking_number": waybill,
+        }
+    if return_request.resolution == Resolution.STORE_CREDIT:
+        return f"적립금 {amount:,}원 지급 완료.", {"store_credit": str(amount)}
+    deducted = (
+        f", 반품 배송비 {return_request.fee_amount:,}원 차감"
+        if return_request.fee_collection == FeeCollection.DEDUCT_FROM_REFUND
+        and return_request.fee_amount
+        else ""
+    )
+    return f"환불 완료: {amount:,}원 (원결제 수단 취소{deducted}).", {"refund": str(amount)}
+
+
+class Runner:
+    """Opens a planned return through the services and walks it towards its target status.
+
+    ``run`` goes as far as the return can go before the carrier: a return whose pickup is
+    booked stops there, and ``resume`` takes it on once the carrier desk has played it.
+    """
+
+    def __init__(
+        self, cast: Cast, rng: random.Random, desk: CarrierDesk, *, now: dt.datetime
+    ) -> None:
+        self.cast = cast
+        self.rng = rng
+        self.desk = desk
+        self.now = now
+
+    def run(self, plan: Plan, order: Order) -> tuple[ReturnRequest, Waiting | None]:
+        if plan.pickup is P.FAILED:
+            # Typed in over the phone without a postcode; the carrier will not find it.
+            Order.objects.filter(pk=order.pk).update(shipping_postcode=UNKNOWN_POSTCODE)
+            order.shipping_postcode = UNKNOWN_POSTCODE
+        ask = ReturnAsk(
+            type=ReturnType.EXCHANGE
+            if plan.resolution is Resolution.EXCHANGE
+            else ReturnType.RETURN,
+            reason_code=plan.reason_code,
+            resolution=plan.resolution,
+            method=plan.method,
+            lines=plan.lines,
+            fee_collection=plan.fee_collection,
+            defect_noticed_at=plan.opened_at - dt.timedelta(hours=self.rng.randint(1, 30))
+            if plan.reason_code == "defective"
+            else None,
+            photo_count=plan.photo_count,
+        )
+        clock = ReturnClock(plan.opened_at, now=self.now, rng=self.rng)
+        # A return rests in "approved" only if no carrier was active when it was approved.
+        paused = self.desk.paused() if plan.target is S.APPROVED else nullcontext()
+        with paused:
+            return_request = return_request_create(
+                order=order,
+                ask=ask,
+                origin=plan.origin,
+                actor=_actor(plan, self.cast),
+                reason_detail=plan.detail,
+                note=plan.note,
+                fee=plan.fee,
+                allow_ineligible=plan.kind in (Kind.EXCEPTION, Kind.LATE),
+                now=clock.moment,
+            )
+            return_request = self._drive(return_request, plan, clock)
+        pickup = active_pickup(return_request) if plan.pickup in PLAYED else None
+        if pickup is not None and pickup.status == PickupStatus.REQUESTED:
+            self.desk.clocks[pickup.pk] = clock
+            return return_request, Waiting(plan, return_request.pk, pickup.pk, clock)
+        _check(return_request, plan)
+        return return_request, None
+
+    def resume(self, waiting: Waiting) -> ReturnRequest:
+        """After the carrier desk played the pickup: what CS and the warehouse do next."""
+        plan, cs, clock = waiting.plan, self.cast.cs, waiting.clock
+        rr = ReturnRequest.objects.get(pk=waiting.return_id)
+        pickup = Pickup.objects.get(pk=waiting.pickup_id)
+        if plan.pickup is P.CANCELLED:
+            at = clock.after(Action.CANCEL)
+            rr = return_request_cancel(
+                return_request=rr,
+                actor=self._canceller(plan),
+                note=self.rng.choice(texts.CANCEL_NOTES),
+                now=at,
+            )
+            self.desk.cancel_at_carrier([pickup.pk], at=at)
+        elif plan.pickup is P.SELF_SHIP and pickup.status == PickupStatus.EXCEPTION:
+            at = clock.after(Action.SWITCH_TO_SELF_SHIP)
+            rr = return_switch_to_self_ship(
+                return_request=rr, actor=cs, note=texts.SELF_SHIP_NOTE, now=at
+            )
+            self.desk.cancel_at_carrier([pickup.pk], at=at)
+        elif plan.pickup is P.REREQUEST and pickup.status == PickupStatus.EXCEPTION:
+            at = clock.after("rerequest")
+            again = pickup_rerequest(
+                pickup=pickup,
+                actor=cs,
+                details=PickupDetails(memo=texts.REREQUEST_MEMO),
+                note=texts.REREQUEST_NOTE,
+                now=at,
+            )
+            self.desk.cancel_at_carrier([pickup.pk], at=at)
+            self.desk.clocks[again.pk] = clock
+            self.desk.book([again.pk])
+            self.desk.track([again.pk])
+            rr.refresh_from_db()
+        elif plan.target not in (S.PICKUP_REQUESTED, S.IN_TRANSIT, S.ARRIVED) and (
+            return_transition_allowed(rr.status, Action.RECEIVE)
+        ):
+            rr = self._move(rr, Action.RECEIVE, cs, clock.after("scan"), texts.RECEIVED_NOTE)
+            rr = self._finish(rr, plan, clock)
+        _check(rr, plan)
+        return rr
+
+    def _drive(self, rr: ReturnRequest, plan: Plan, clock: ReturnClock) -> ReturnRequest:
+        cs, target = self.cast.cs, plan.target
+        if plan.follow_up:
+            return_note_add(
+                return_request=rr, actor=cs, note=plan.follow_up, now=clock.after("note_at_once")
+            )
+        if plan.hold is not None and return_transition_allowed(rr.status, Action.HOLD):
+            reason, note = plan.hold
+            rr = return_request_hold(
+                return_request=rr, actor=cs, reason=reason, note=note, now=clock.after(Action.HOLD)
+            )
+        if target in (S.REQUESTED, S.ON_HOLD):
+            return rr
+        if target is S.REJECTED:
+            return return_request_reject(
+                return_request=rr,
+                actor=cs,
+                note=texts.REJECT_NOTES[plan.kind],
+                now=clock.after(Action.REJECT),
+            )
+        if target is S.CANCELLED and plan.cancel_after is S.REQUESTED:
+            return self._cancel(rr, plan, clock)
+        if rr.status in AWAITING_DECISION:
+            # A carrier pickup is booked (or, from Jeju, the buyer instructed) on approval.
+            rr = return_request_approve(
+                return_request=rr,
+                actor=cs,
+                note=texts.APPROVE_NOTES.get(plan.kind, ""),
+                now=clock.after(Action.APPROVE),
+            )
+        if target is S.APPROVED:
+            return_note_add(
+                return_request=rr, actor=cs, note=texts.PAUSED_NOTE, now=clock.after("note_at_once")
+            )
+            return rr
+        if plan.pickup in PLAYED or plan.pickup is P.REQUESTED or plan.pickup is P.JEJU:
+            return rr  # the carrier desk takes it from here, or the buyer does
+        if target is S.CANCELLED:
+            return self._cancel(rr, plan, clock)
+        if plan.pickup is P.JEJU_MANUAL:
+            return self._manual_waybill(rr, clock)
+        if target is S.AWAITING_SHIPMENT:
+            return rr
+        if plan.method is Method.IN_STORE:
+            rr = self._move(
+                rr,
+                Action.RECEIVE,
+                cs,
+                clock.after(Action.RECEIVE),
+                "성수 쇼룸 방문 반품 접수, 상품 인수 확인.",
+            )
+        else:
+            rr = self._in_transit(rr, plan, clock)
+            if target is S.IN_TRANSIT:
+                return rr
+            rr = self._move(
+                rr, Action.RECEIVE, cs, clock.after(Action.RECEIVE), texts.RECEIVED_NOTE
+            )
+        return self._finish(rr, plan, clock)
+
+    def _finish(self, rr: ReturnRequest, plan: Plan, clock: ReturnClock) -> ReturnRequest:
+        """From received: inspection and completion, as far as the plan goes."""
+        if plan.target is S.RECEIVED:
+            return rr
+        note, data = _inspection(plan, self.rng)
+        rr = self._move(rr, Action.INSPECT, self.cast.cs, clock.after(Action.INSPECT), note, data)
+        if plan.target is S.INSPECTED:
+            return rr
+        note, data = _completion(rr, self.rng)
+        return self._move(
+            rr, Action.COMPLETE, self.cast.system, clock.after(Action.COMPLETE), note, data
+        )
+
+    def _canceller(self, plan: Plan) -> Actor:
+        if plan.origin is Origin.CUSTOMER:
+            return Actor.customer(plan.order.customer_name)
+        return self.cast.cs
+
+    def _cancel(self, rr: ReturnRequest, plan: Plan, clock: ReturnClock) -> ReturnRequest:
+        if plan.cancel_after is not S.REQUESTED and rr.status in AWAITING_DECISION:
+            rr = return_request_approve(
+                return_request=rr, actor=self.cast.cs, now=clock.after(Action.APPROVE)
+            )
+        return return_request_cancel(
+            return_request=rr,
+            actor=self._canceller(plan),
+            note=self.rng.choice(texts.CANCEL_NOTES),
+            now=clock.after(Action.CANCEL),
+        )
+
+    def _manual_waybill(self, rr: ReturnRequest, clock: ReturnClock) -> ReturnRequest:
+        """The Jeju buyer sent the parcel at the post office; CS types in the waybill."""
+        cs = self.cast.cs
+        return_note_add(
+            return_request=rr, actor=cs, note=texts.MANUAL_WAYBILL_NOTE, now=clock.after("note")
+        )
+        pickup_register_manual(
+            return_request=rr,
+            actor=cs,
+            waybill_number=_waybill(self.rng, "60", 13),
+            carrier_code=UNLINKED_CARRIER,
+            now=clock.after("note_at_once"),
+        )
+        return ReturnRequest.objects.get(pk=rr.pk)
+
+    def _in_transit(self, rr: ReturnRequest, plan: Plan, clock: ReturnClock) -> ReturnRequest:
+        """A parcel the customer sent without our pickup: its waybill, as the buyer gave it."""
+        if plan.method is Method.CVS_DROP_OFF:
+            carrier, waybill = "kr.cvsnet", _waybill(self.rng, "3", 12)
+            note = "GS25 편의점 반품 접수 완료."
+        else:
+            carrier = self.rng.choice(["kr.epost", "kr.hanjin", "kr.lotte"])
+            waybill = (
+                _waybill(self.rng, "60", 13) if carrier == "kr.epost" else _waybill(self.rng, "5")
+            )
+            note = "고객이 직접 발송, 송장번호 등록."
+        return self._move(
+            rr,
+            Action.MARK_IN_TRANSIT,
+            self.cast.system,
+            clock.after(Action.MARK_IN_TRANSIT),
+            note,
+            {"carrier": carrier, "tracking_number": waybill},
+        )
+
+    def _move(
+        self,
+        rr: ReturnRequest,
+        action: Action,
+        actor: Actor,
+        now: dt.datetime,
+        note: str = "",
+        data: dict[str, str] | None = None,
+    ) -> ReturnRequest:
+        return return_transition(
+            return_request=rr, action=action, actor=actor, move=Move(note=note, data=data), now=now
+        )
+
+
+def _check(return_request: ReturnRequest, plan: Plan) -> None:
+    if return_request.status != plan.target:
+        raise RuntimeError(
+            f"demo return for order {plan.order.id} ended {return_request.status}, "
+            f"planned {plan.target} ({plan.kind}, pickup {plan.pickup or '-'})"
+        )
