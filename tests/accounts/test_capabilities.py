@@ -143,7 +143,9 @@ def test_services_check_the_role_at_their_entry(store: Any, people: dict[str, Ac
         lambda actor: return_request_hold(
             return_request=requested, actor=actor, reason=HoldReason.OTHER, now=NOW
         ),
-        lambda actor: return_request_reject(return_request=requested, actor=actor, note="no", now=NOW),
+        lambda actor: return_request_reject(
+            return_request=requested, actor=actor, note="no", now=NOW
+        ),
         lambda actor: return_request_cancel(return_request=requested, actor=actor, now=NOW),
     ]
     for command in commands:
