@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils import timezone
+
 from banpum.commerce.models import Store
 from banpum.demo import texts
 from banpum.demo.simulator import CarrierSession
@@ -157,7 +159,7 @@ class CarrierDesk:
 
     def book(self, pickup_ids: Iterable[int]) -> None:
         for pickup_id in pickup_ids:
-            pickup = pickup_request_send(pickup_id=pickup_id)
+            pickup = pickup_request_send(pickup_id=pickup_id, now=timezone.now())
             if pickup is None:
                 continue
             pickup.refresh_from_db(fields=["status", "waybill_number", "last_error"])
@@ -171,7 +173,7 @@ class CarrierDesk:
         pickups = (
             Pickup.objects.filter(pk__in=list(pickup_ids), manual=False)
             .exclude(waybill_number="")
-            .select_related("account__carrier")
+            .select_related("carrier")
             .order_by("pk")
         )
         with SimulatorGateway(self.session.base_url, self.session.api_key) as gateway:
@@ -183,8 +185,9 @@ class CarrierDesk:
                     )
                     continue
                 tracking_events_ingest(
-                    carrier_code=pickup.account.carrier.code,
+                    carrier_code=pickup.carrier.code,
                     store_id=self.store_id,
+                    now=timezone.now(),
                     events_in=[
                         IncomingEvent.from_tracked(pickup.waybill_number, event) for event in found
                     ],
@@ -192,7 +195,7 @@ class CarrierDesk:
 
     def cancel_at_carrier(self, pickup_ids: Iterable[int]) -> None:
         for pickup_id in pickup_ids:
-            pickup = pickup_cancel_send(pickup_id=pickup_id)
+            pickup = pickup_cancel_send(pickup_id=pickup_id, now=timezone.now())
             if pickup is not None:
                 pickup.refresh_from_db(fields=["cancel_confirmed", "last_error", "status"])
                 if pickup.carrier_reference and not pickup.cancel_confirmed:

@@ -24,6 +24,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from banpum.commerce.models import Order, Store
 from banpum.core.actors import Actor
@@ -665,7 +666,9 @@ class Runner:
             )
             self.desk.cancel_at_carrier([pickup.pk])
         elif plan.pickup is P.SELF_SHIP and pickup.status == PickupStatus.EXCEPTION:
-            rr = return_switch_to_self_ship(return_request=rr, actor=cs, note=texts.SELF_SHIP_NOTE)
+            rr = return_switch_to_self_ship(
+                return_request=rr, actor=cs, note=texts.SELF_SHIP_NOTE, now=timezone.now()
+            )
             self.desk.cancel_at_carrier([pickup.pk])
         elif plan.pickup is P.REREQUEST and pickup.status == PickupStatus.EXCEPTION:
             again = pickup_rerequest(
@@ -673,6 +676,7 @@ class Runner:
                 actor=cs,
                 details=PickupDetails(memo=texts.REREQUEST_MEMO),
                 note=texts.REREQUEST_NOTE,
+                now=timezone.now(),
             )
             self.desk.cancel_at_carrier([pickup.pk])
             self.desk.book([again.pk])
@@ -758,6 +762,7 @@ class Runner:
             actor=cs,
             waybill_number=_waybill(self.rng, "60", 13),
             carrier_code=UNLINKED_CARRIER,
+            now=timezone.now(),
         )
         return ReturnRequest.objects.get(pk=rr.pk)
 

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.core.actors import Actor
@@ -114,7 +115,7 @@ class PickupAdmin(admin.ModelAdmin):
     def rerequest(self, request: HttpRequest, queryset: QuerySet[Pickup]) -> None:
         for pickup in queryset:
             try:
-                pickup_rerequest(pickup=pickup, actor=Actor.staff(request.user))
+                pickup_rerequest(pickup=pickup, actor=Actor.staff(request.user), now=timezone.now())
             except ApplicationError as error:
                 self.message_user(request, f"{pickup}: {error.message}", messages.ERROR)
 

@@ -154,7 +154,9 @@ def test_a_returns_pickups_with_their_tracking_in_time_order(
         booked = approve(order)
         pickup = book(booked)
     steps = journey(pickup.waybill_number)
-    tracking_events_ingest(carrier_code=CJ, events_in=[steps[2], steps[0], steps[1]])
+    tracking_events_ingest(
+        carrier_code=CJ, events_in=[steps[2], steps[0], steps[1]], now=timezone.now()
+    )
 
     with django_assert_max_num_queries(7):  # key, return (+ lines, events), pickups, tracking
         status, pickups = client_json.get(f"{V1}/returns/{booked.number}/pickups")
@@ -351,7 +353,7 @@ def test_cancel_through_the_api_after_the_carrier_collected_is_a_409(
 ) -> None:
     waybill = pickup_of(booked).waybill_number
     with committed():
-        tracking_events_ingest(carrier_code=CJ, events_in=journey(waybill)[:2])
+        tracking_events_ingest(carrier_code=CJ, events_in=journey(waybill)[:2], now=timezone.now())
     status, answer = client_json.post(f"{V1}/returns/{booked.number}/cancel", {"note": "취소"})
     assert (status, answer["code"]) == (409, "illegal_transition")
     assert answer["extra"]["status"] == "in_transit"

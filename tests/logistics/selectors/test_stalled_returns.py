@@ -91,20 +91,25 @@ def test_collected_but_not_delivered(store: Any, booked: ReturnRequest) -> None:
     tracking_events_ingest(
         carrier_code=CJ,
         events_in=[incoming(pickup_of(booked).waybill_number, "AT_PICKUP", 0, start=picked_up)],
+        now=timezone.now(),
     )
     assert stalled(store, days=4) == {}
     assert stalled(store, days=6) == {booked.number: ("not_delivered", 145, 10_000)}
 
 
 def test_delivered_returns_are_not_stalled(store: Any, booked: ReturnRequest) -> None:
-    tracking_events_ingest(carrier_code=CJ, events_in=journey(pickup_of(booked).waybill_number))
+    tracking_events_ingest(
+        carrier_code=CJ, events_in=journey(pickup_of(booked).waybill_number), now=timezone.now()
+    )
     assert stalled(store, days=30) == {}
 
 
 def test_a_waybill_typed_in_but_never_delivered(store: Any, order: Any) -> None:
     unlinked_account(store)
     awaiting = approve(order)
-    pickup_register_manual(return_request=awaiting, actor=CS, waybill_number="512345678901")
+    pickup_register_manual(
+        return_request=awaiting, actor=CS, waybill_number="512345678901", now=timezone.now()
+    )
     assert stalled(store, days=4) == {}
     assert stalled(store, days=6) == {awaiting.number: ("not_delivered", 144, 10_000)}
 
@@ -122,6 +127,7 @@ def test_an_exception_nobody_answered(store: Any, booked: ReturnRequest) -> None
                 exception_code="customer_absent",
             )
         ],
+        now=timezone.now(),
     )
     assert stalled(store, hours=2) == {}
     assert stalled(store, hours=5) == {booked.number: ("exception", 6, 10_000)}

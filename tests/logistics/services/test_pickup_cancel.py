@@ -78,7 +78,7 @@ def test_cancel_before_pickup_cancels_the_booking_at_the_carrier_once(
 
     # Re-running the job, or the sweep much later, sends nothing more.
     with committed():
-        pickup_cancel_send(pickup_id=pickup.pk)
+        pickup_cancel_send(pickup_id=pickup.pk, now=timezone.now())
         pickups_sweep(now=timezone.now() + dt.timedelta(hours=1))
     assert len(sim_requests(logs, "DELETE", "/v1/pickups/")) == 1
 
@@ -189,7 +189,7 @@ def test_a_cancel_the_carrier_cannot_take_now_is_retried_later(
     simulator.faults_update(error_rate=0.0)
     jobs.flush()
     with committed():
-        pickup_cancel_send(pickup_id=pickup.pk)
+        pickup_cancel_send(pickup_id=pickup.pk, now=timezone.now())
     pickup.refresh_from_db()
     assert (pickup.cancel_confirmed, pickup.next_attempt_at, pickup.last_error) == (True, None, "")
     assert sim_bookings(account)[0]["status"] == "cancelled"
@@ -234,7 +234,9 @@ def test_cancel_once_the_parcel_is_known_to_be_collected_is_refused(
     pickup = pickup_of(approved)
     with committed():
         tracking_events_ingest(
-            carrier_code=CJ, events_in=[incoming(pickup.waybill_number, "AT_PICKUP", 1)]
+            carrier_code=CJ,
+            events_in=[incoming(pickup.waybill_number, "AT_PICKUP", 1)],
+            now=timezone.now(),
         )
     assert reload(approved).status == S.IN_TRANSIT
     with pytest.raises(Conflict) as refused:
@@ -250,6 +252,6 @@ def test_pickups_cancel_for_return_refuses_when_a_pickup_has_the_parcel(
         approved = approve(order)
     Pickup.objects.filter(return_request=approved).update(status=PickupStatus.PICKED_UP)
     with pytest.raises(Conflict) as refused:
-        pickups_cancel_for_return(return_request=approved, actor=CS)
+        pickups_cancel_for_return(return_request=approved, actor=CS, now=timezone.now())
     assert refused.value.code == "already_picked_up"
     assert pickup_of(approved).status == PickupStatus.PICKED_UP
