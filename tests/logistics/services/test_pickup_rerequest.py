@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from banpum.core.errors import Conflict
+from banpum.core.errors import Conflict, ValidationFailed
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus
 from banpum.logistics.selectors import pickup_exceptions
@@ -206,3 +206,32 @@ def test_switch_with_a_pickup_in_flight_cancels_it_at_the_carrier(
     assert switched.status == S.AWAITING_SHIPMENT
     assert [b["status"] for b in sim_bookings(account)] == ["cancelled"]
     assert switched.events.filter(type=EventType.LOGISTICS, data__kind="pickup_cancelled").exists()
+
+
+# 2026-11-29 16:30 UTC is already 2026-11-30 01:30 in Seoul, the store's time zone.
+SEOUL_JUST_AFTER_MIDNIGHT = dt.datetime(2026, 11, 29, 16, 30, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("day", "accepted"),
+    [(dt.date(2026, 11, 29), False), (dt.date(2026, 11, 30), True), (None, True)],
+)
+def test_a_rerequest_for_a_day_past_in_the_stores_time_zone_is_refused(
+    excepted: ReturnRequest, committed: Any, day: dt.date | None, accepted: bool
+) -> None:
+    pickup = pickup_of(excepted)
+    ask = {
+        "pickup": pickup,
+        "actor": CS,
+        "details": PickupDetails(preferred_date=day),
+        "now": SEOUL_JUST_AFTER_MIDNIGHT,
+    }
+    if accepted:
+        with committed():
+            assert pickup_rerequest(**ask).preferred_date == day
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        pickup_rerequest(**ask)
+    assert refused.value.status_code == 422
+    assert list(refused.value.extra["fields"]) == ["preferred_date"]
+    assert reload(pickup).status == PickupStatus.EXCEPTION  # nothing changed
