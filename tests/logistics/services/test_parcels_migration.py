@@ -45,6 +45,8 @@ def test_existing_pickups_get_carriers_parcels_and_cancel_states(
 
     first, second, third = (pickup_of(r) for r in (delivered, waiting, cancelled))
     assert {p.carrier.code for p in (first, second, third)} == {CJ}
+    assert first.parcel is not None
+    assert second.parcel is not None
     assert (first.parcel.tracking_number, first.parcel.is_open) == ("612345678901", False)
     assert first.parcel.tracking_events.count() == 6
     assert (second.parcel.tracking_number, second.parcel.is_open) == ("612345678902", True)

@@ -115,7 +115,7 @@ def test_a_waybill_of_another_customer_is_refused(store: Any, awaiting: ReturnRe
 
 def test_a_waybill_open_in_another_store_is_refused(awaiting: ReturnRequest) -> None:
     register(awaiting, "512345678901")
-    elsewhere = store_with_return_address(StoreFactory())
+    elsewhere: Any = store_with_return_address(StoreFactory.create())
     make_policy(elsewhere)
     unlinked_account(elsewhere)
     other = approve(address_order(elsewhere))
