@@ -163,7 +163,7 @@ def test_services_check_the_role_at_their_entry(store: Any, people: dict[str, Ac
     assert approved.events.filter(actor_user=people["cs"].user).count() == 1
     with pytest.raises(PermissionDenied):
         pickup_register_manual(
-            return_request=approved, actor=warehouse, waybill_number="123456789012"
+            return_request=approved, actor=warehouse, waybill_number="123456789012", now=NOW
         )
 
 

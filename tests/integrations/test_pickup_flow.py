@@ -27,8 +27,8 @@ from banpum.accounts.services import api_key_create
 from banpum.core import runtime
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus, TrackingEvent
-from banpum.logistics.services import pickups as pickup_services
 from banpum.logistics.services import tracking as tracking_services
+from banpum.logistics.services.pickups import common as pickup_services
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from tests.factories import StoreFactory, make_policy

@@ -121,7 +121,9 @@ def book(return_request: ReturnRequest, waybill: str = "612345678901") -> Pickup
     from banpum.logistics.services.pickups import pickup_booking_apply
 
     pickup = pickup_of(return_request)
-    return pickup_booking_apply(pickup_id=pickup.pk, result=PickupBooked(f"PK-{waybill}", waybill))
+    return pickup_booking_apply(
+        pickup_id=pickup.pk, result=PickupBooked(f"PK-{waybill}", waybill), now=timezone.now()
+    )
 
 
 def reload(obj: Any) -> Any:

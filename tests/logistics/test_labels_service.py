@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from banpum.core.errors import Conflict, NotFound
 from banpum.logistics.labels_service import labels_pdf, return_labels_pdf
@@ -89,7 +90,7 @@ def test_the_carriers_codes_are_fetched_once_after_booking_and_printed(
 def test_fetching_again_does_not_call_the_carrier(booked: ReturnRequest) -> None:
     pickup = pickup_of(booked)
 
-    pickup_label_codes_fetch(pickup_id=pickup.pk)
+    pickup_label_codes_fetch(pickup_id=pickup.pk, now=timezone.now())
 
     assert reload(pickup).label_codes_attempts == 1
 
@@ -137,7 +138,7 @@ def test_a_hand_entered_waybill_is_not_sent_to_the_carrier(store: Any, order: An
     unlinked_account(store)
     returned = approve(order)
     manual = pickup_register_manual(
-        return_request=returned, actor=CS, waybill_number="512345678901"
+        return_request=returned, actor=CS, waybill_number="512345678901", now=timezone.now()
     )
 
     assert pickup_label_codes_sweep(now=manual.accepted_at + dt.timedelta(hours=1)) == {
@@ -189,7 +190,9 @@ def test_the_date_is_the_booking_date_in_the_stores_time_zone(
 
 
 def test_a_rejected_return_gets_no_label(order: Any, offline_account: CarrierAccount) -> None:
-    rejected = return_request_reject(return_request=open_return(order), actor=CS, note="기간 경과")
+    rejected = return_request_reject(
+        return_request=open_return(order), actor=CS, note="기간 경과", now=timezone.now()
+    )
 
     with pytest.raises(Conflict) as refused:
         labels_pdf([rejected])
@@ -202,7 +205,9 @@ def test_a_cancelled_return_gets_no_label(
     booked: ReturnRequest, committed: Any, tmp_path: Path
 ) -> None:
     with committed():
-        cancelled = return_request_cancel(return_request=booked, actor=CS, note="고객 변심 철회")
+        cancelled = return_request_cancel(
+            return_request=booked, actor=CS, note="고객 변심 철회", now=timezone.now()
+        )
     assert cancelled.status == S.CANCELLED
 
     with pytest.raises(Conflict) as refused:
@@ -220,7 +225,9 @@ def test_a_self_ship_return_without_a_waybill_gets_no_label(store: Any, order: A
         labels_pdf([waiting])
     assert refused.value.code == "label_no_pickup"
 
-    pickup_register_manual(return_request=waiting, actor=CS, waybill_number="512345678901")
+    pickup_register_manual(
+        return_request=waiting, actor=CS, waybill_number="512345678901", now=timezone.now()
+    )
     assert labels_pdf([waiting]).startswith(b"%PDF")
 
 
@@ -228,7 +235,10 @@ def test_a_batch_names_every_return_refused(order: Any, offline_account: Carrier
     good = approve(order)
     bad = [
         return_request_reject(
-            return_request=open_return(address_order(order.store)), actor=CS, note="x"
+            return_request=open_return(address_order(order.store)),
+            actor=CS,
+            note="x",
+            now=timezone.now(),
         )
         for _ in range(2)
     ]
@@ -254,7 +264,9 @@ def test_an_unknown_number_in_a_batch_is_not_found(
 def test_the_label_endpoint_answers_409_for_a_rejected_return(
     order: Any, offline_account: CarrierAccount, api: Any
 ) -> None:
-    rejected = return_request_reject(return_request=open_return(order), actor=CS, note="기간 경과")
+    rejected = return_request_reject(
+        return_request=open_return(order), actor=CS, note="기간 경과", now=timezone.now()
+    )
 
     response = api.get(f"/api/v1/returns/{rejected.number}/label.pdf")
 

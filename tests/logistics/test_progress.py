@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from banpum.logistics import progress as P
-from banpum.logistics.services.pickups import (
+from banpum.logistics.services.pickups.common import (
     BACKOFF_BASE_SECONDS,
     BACKOFF_CAP_SECONDS,
     backoff_seconds,

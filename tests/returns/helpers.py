@@ -117,7 +117,11 @@ def walk_to(return_request: ReturnRequest, status: S) -> ReturnRequest:
     assert return_request.status == S.REQUESTED, return_request.status
     for action in PATH_TO[status]:
         return_request = return_transition(
-            return_request=return_request, action=action, actor=WAREHOUSE, move=SATISFYING_MOVE
+            return_request=return_request,
+            action=action,
+            actor=WAREHOUSE,
+            move=SATISFYING_MOVE,
+            now=timezone.now(),
         )
     assert return_request.status == status
     return return_request

@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict, ValidationFailed
@@ -83,7 +84,11 @@ def test_every_status_action_pair(order: Any, pair: tuple[S, Action]) -> None:
     if pair not in EXPECTED:
         with pytest.raises(Conflict) as raised:
             return_transition(
-                return_request=return_request, action=action, actor=ACTOR, move=SATISFYING_MOVE
+                return_request=return_request,
+                action=action,
+                actor=ACTOR,
+                move=SATISFYING_MOVE,
+                now=timezone.now(),
             )
         assert raised.value.code == "illegal_transition"
         assert raised.value.status_code == 409
@@ -98,7 +103,11 @@ def test_every_status_action_pair(order: Any, pair: tuple[S, Action]) -> None:
         return
 
     moved = return_transition(
-        return_request=return_request, action=action, actor=ACTOR, move=SATISFYING_MOVE
+        return_request=return_request,
+        action=action,
+        actor=ACTOR,
+        move=SATISFYING_MOVE,
+        now=timezone.now(),
     )
     target = EXPECTED[pair]
     stored = ReturnRequest.objects.get(pk=return_request.pk)
@@ -120,7 +129,11 @@ def test_hold_needs_a_reason(order: Any) -> None:
     return_request = open_return(order)
     with pytest.raises(ValidationFailed) as raised:
         return_transition(
-            return_request=return_request, action=Action.HOLD, actor=ACTOR, move=Move(note="x")
+            return_request=return_request,
+            action=Action.HOLD,
+            actor=ACTOR,
+            move=Move(note="x"),
+            now=timezone.now(),
         )
     assert raised.value.code == "guard_failed"
     assert raised.value.status_code == 422
@@ -138,7 +151,11 @@ def test_reject_needs_a_note(order: Any, source: S, note: str) -> None:
     version = return_request.version
     with pytest.raises(ValidationFailed) as raised:
         return_transition(
-            return_request=return_request, action=Action.REJECT, actor=ACTOR, move=Move(note=note)
+            return_request=return_request,
+            action=Action.REJECT,
+            actor=ACTOR,
+            move=Move(note=note),
+            now=timezone.now(),
         )
     assert raised.value.code == "guard_failed"
     assert list(raised.value.extra["fields"]) == ["note"]
@@ -154,13 +171,16 @@ def test_hold_records_the_reason_on_the_return_and_the_event(order: Any) -> None
         action=Action.HOLD,
         actor=ACTOR,
         move=Move(note="입금 확인 전", hold_reason=HoldReason.RETURN_FEE_UNPAID),
+        now=timezone.now(),
     )
     assert (held.status, held.hold_reason) == (S.ON_HOLD, "return_fee_unpaid")
     event = held.events.get(type=EventType.STATUS_CHANGED)
     assert event.data == {"action": "hold", "hold_reason": "return_fee_unpaid"}
     assert event.note == "입금 확인 전"
 
-    released = return_transition(return_request=held, action=Action.APPROVE, actor=ACTOR)
+    released = return_transition(
+        return_request=held, action=Action.APPROVE, actor=ACTOR, now=timezone.now()
+    )
     assert (released.status, released.hold_reason) == (S.APPROVED, "")
 
 
@@ -168,7 +188,11 @@ def test_hold_records_the_reason_on_the_return_and_the_event(order: Any) -> None
 def test_stale_version_is_a_conflict_and_changes_nothing(order: Any) -> None:
     return_request = open_return(order)
     return_transition(
-        return_request=return_request, action=Action.HOLD, actor=ACTOR, move=SATISFYING_MOVE
+        return_request=return_request,
+        action=Action.HOLD,
+        actor=ACTOR,
+        move=SATISFYING_MOVE,
+        now=timezone.now(),
     )
     with pytest.raises(Conflict) as raised:
         return_transition(
@@ -176,6 +200,7 @@ def test_stale_version_is_a_conflict_and_changes_nothing(order: Any) -> None:
             action=Action.APPROVE,
             actor=ACTOR,
             expected_version=1,
+            now=timezone.now(),
         )
     assert raised.value.code == "stale_version"
     assert raised.value.extra == {"version": 2}
@@ -188,7 +213,11 @@ def test_stale_version_is_a_conflict_and_changes_nothing(order: Any) -> None:
 def test_matching_version_moves(order: Any) -> None:
     return_request = open_return(order)
     moved = return_transition(
-        return_request=return_request, action=Action.APPROVE, actor=ACTOR, expected_version=1
+        return_request=return_request,
+        action=Action.APPROVE,
+        actor=ACTOR,
+        expected_version=1,
+        now=timezone.now(),
     )
     assert (moved.status, moved.version) == (S.APPROVED, 2)
 
@@ -198,11 +227,17 @@ def test_transition_reads_the_row_not_the_callers_copy(order: Any) -> None:
     """A caller holding an old copy cannot move the return from a status it has left."""
     stale_copy = open_return(order)
     return_transition(
-        return_request=stale_copy, action=Action.REJECT, actor=ACTOR, move=SATISFYING_MOVE
+        return_request=stale_copy,
+        action=Action.REJECT,
+        actor=ACTOR,
+        move=SATISFYING_MOVE,
+        now=timezone.now(),
     )
     assert stale_copy.status == S.REQUESTED  # the caller's copy is stale
     with pytest.raises(Conflict) as raised:
-        return_transition(return_request=stale_copy, action=Action.APPROVE, actor=ACTOR)
+        return_transition(
+            return_request=stale_copy, action=Action.APPROVE, actor=ACTOR, now=timezone.now()
+        )
     assert raised.value.extra["status"] == "rejected"
 
 
@@ -221,7 +256,10 @@ def test_events_are_append_only(order: Any) -> None:
 @pytest.mark.django_db
 def test_staff_actor_is_recorded_as_the_user(order: Any, cs_agent: Actor) -> None:
     moved = return_transition(
-        return_request=open_return(order), action=Action.APPROVE, actor=cs_agent
+        return_request=open_return(order),
+        action=Action.APPROVE,
+        actor=cs_agent,
+        now=timezone.now(),
     )
     event = moved.events.get(type=EventType.STATUS_CHANGED)
     assert (event.actor_type, event.actor_label) == ("staff", "cs-kim")

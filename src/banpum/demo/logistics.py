@@ -181,7 +181,7 @@ class CarrierDesk:
         pickups = (
             Pickup.objects.filter(pk__in=list(pickup_ids), manual=False)
             .exclude(waybill_number="")
-            .select_related("account__carrier")
+            .select_related("carrier")
             .order_by("pk")
         )
         with SimulatorGateway(self.session.base_url, self.session.api_key) as gateway:
@@ -200,7 +200,7 @@ class CarrierDesk:
                 for event in incoming:
                     moment = journey.clock.reach(journey.place(event.occurred_at))
                     tracking_events_ingest(
-                        carrier_code=pickup.account.carrier.code,
+                        carrier_code=pickup.carrier.code,
                         store_id=self.store_id,
                         events_in=[replace(event, occurred_at=moment)],
                         now=moment,

@@ -4,12 +4,21 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.core.actors import Actor
 from banpum.core.errors import ApplicationError
 from banpum.logistics.labels_service import labels_pdf
-from banpum.logistics.models import Carrier, CarrierAccount, CarrierRule, Pickup, TrackingEvent
+from banpum.logistics.models import (
+    Carrier,
+    CarrierAccount,
+    CarrierRule,
+    Parcel,
+    Pickup,
+    PickupStatusChange,
+    TrackingEvent,
+)
 from banpum.logistics.services.pickups import pickup_rerequest
 
 
@@ -197,7 +206,7 @@ class PickupAdmin(admin.ModelAdmin):
     def rerequest(self, request: HttpRequest, queryset: QuerySet[Pickup]) -> None:
         for pickup in queryset:
             try:
-                pickup_rerequest(pickup=pickup, actor=Actor.staff(request.user))
+                pickup_rerequest(pickup=pickup, actor=Actor.staff(request.user), now=timezone.now())
             except ApplicationError as error:
                 self.message_user(request, f"{pickup}: {error.message}", messages.ERROR)
 
@@ -217,3 +226,33 @@ class TrackingEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the services only: shown, never edited here."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Parcel)
+class ParcelAdmin(_ReadOnlyAdmin):
+    list_display = ["tracking_number", "carrier", "store", "is_open", "created_at", "closed_at"]
+    list_filter = ["is_open", "carrier"]
+    list_select_related = ["carrier", "store"]
+    search_fields = ["tracking_number"]
+
+
+@admin.register(PickupStatusChange)
+class PickupStatusChangeAdmin(_ReadOnlyAdmin):
+    list_display = ["pickup", "action", "from_status", "to_status", "cancel_state", "at"]
+    list_filter = ["action", "to_status"]
+    list_select_related = ["pickup__return_request"]

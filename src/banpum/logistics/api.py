@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from banpum.core.api_context import request_actor, request_store
@@ -26,8 +27,8 @@ router = Router(tags=["logistics"])
 
 def _pickup(request: HttpRequest, pickup_id: int) -> Pickup:
     pickup = (
-        Pickup.objects.select_related("account__carrier", "return_request")
-        .filter(pk=pickup_id, account__store=request_store(request))
+        Pickup.objects.select_related("account__carrier", "carrier", "return_request")
+        .filter(pk=pickup_id, return_request__store=request_store(request))
         .first()
     )
     if pickup is None:
@@ -53,6 +54,7 @@ def enter_waybill(request: HttpRequest, number: str, payload: WaybillIn) -> Stat
         actor=request_actor(request),
         waybill_number=payload.waybill_number,
         carrier_code=payload.carrier_code,
+        now=timezone.now(),
     )
     return Status(201, _pickup(request, pickup.pk))
 
@@ -70,6 +72,7 @@ def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn)
         actor=request_actor(request),
         details=details,
         note=payload.note,
+        now=timezone.now(),
     )
     return Status(201, _pickup(request, pickup.pk))
 
@@ -82,7 +85,10 @@ def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn)
 def switch_to_self_ship(request: HttpRequest, number: str, payload: NoteIn) -> Any:
     return_request = return_request_get(store=request_store(request), number=number)
     pickup_services.return_switch_to_self_ship(
-        return_request=return_request, actor=request_actor(request), note=payload.note
+        return_request=return_request,
+        actor=request_actor(request),
+        note=payload.note,
+        now=timezone.now(),
     )
     return list(selectors.pickups_for_return(return_request=return_request))
 
@@ -117,7 +123,7 @@ def exceptions_queue(request: HttpRequest) -> Any:
 
 @router.get("/logistics/stalled", response=StalledListOut, summary="Returns at risk of being lost")
 def stalled(request: HttpRequest) -> dict[str, Any]:
-    items = selectors.stalled_returns(store=request_store(request))
+    items = selectors.stalled_returns(store=request_store(request), now=timezone.now())
     return {
         "count": len(items),
         "value_at_risk": sum(item.value_at_risk for item in items),
@@ -130,7 +136,7 @@ def stalled(request: HttpRequest) -> dict[str, Any]:
                 "age_hours": round(item.age.total_seconds() / 3600, 1),
                 "value_at_risk": item.value_at_risk,
                 "waybill_number": item.pickup.waybill_number if item.pickup else "",
-                "carrier": item.pickup.account.carrier.code if item.pickup else "",
+                "carrier": item.pickup.carrier.code if item.pickup else "",
                 "customer_name": item.return_request.customer.name
                 if item.return_request.customer
                 else None,

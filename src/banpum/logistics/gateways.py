@@ -25,11 +25,13 @@ def carrier_timeout_seconds() -> float:
     return float(getattr(settings, "BANPUM_CARRIER_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
 
 
-def gateway_for(account: CarrierAccount) -> CarrierGateway | None:
-    """The account's gateway, or None for an unlinked (manual) account.
+def gateway_for(account: CarrierAccount | None) -> CarrierGateway | None:
+    """The account's gateway, or None for an unlinked (manual) account or none at all.
 
     A simulator gateway owns an HTTP client: close it after use (``gateway_open`` does).
     """
+    if account is None:
+        return None
     credentials = account.credentials or {}
     if account.gateway == Gateway.SIMULATOR:
         from banpum.integrations.carriers.simulator import SimulatorGateway
@@ -51,7 +53,7 @@ def gateway_for(account: CarrierAccount) -> CarrierGateway | None:
 
 
 @contextmanager
-def gateway_open(account: CarrierAccount) -> Iterator[CarrierGateway | None]:
+def gateway_open(account: CarrierAccount | None) -> Iterator[CarrierGateway | None]:
     """``gateway_for`` for one job, with the gateway's own connections closed afterwards.
 
     The CJ client is shared (its day-long token is) and has no ``close``; it stays open.

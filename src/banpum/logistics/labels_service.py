@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from banpum.commerce.models import Store
 from banpum.core.errors import Conflict, NotFound, ValidationFailed
+from banpum.logistics.addresses import return_address
 from banpum.logistics.labels import (
     BOX_SIZE_LABELS,
     LabelItem,
@@ -37,9 +38,9 @@ LABEL_RETURN_STATUSES = (
 )
 
 
-def box_size_label(account: CarrierAccount, code: str) -> str:
+def box_size_label(account: CarrierAccount | None, code: str) -> str:
     """The box size as the label says it: the account's own label, else 극소/소/중/대/특대."""
-    for box in account.box_sizes or []:
+    for box in (account.box_sizes if account else None) or []:
         if isinstance(box, dict) and box.get("code") == code and box.get("label"):
             return str(box["label"])
     return BOX_SIZE_LABELS.get(code.strip().lower(), code)
@@ -80,7 +81,8 @@ def _label_for(return_request: ReturnRequest) -> ReturnLabel:
     store = return_request.store
     order = return_request.order
     account = pickup.account
-    carrier = account.carrier
+    carrier = pickup.carrier
+    returns_to = return_address(store=store, account=account)
     waybill = pickup.waybill_number
     tracking_url = (
         carrier.tracking_url.replace("{tracking_number}", waybill)
@@ -104,11 +106,11 @@ def _label_for(return_request: ReturnRequest) -> ReturnLabel:
             address2=pickup.address2 or "",
         ),
         receiver=LabelParty(
-            name=account.return_name or store.return_address_name or store.name,
-            phone=account.return_phone or store.return_address_phone,
-            postcode=account.return_postcode or store.return_address_postcode,
-            address1=account.return_address1 or store.return_address_line1,
-            address2=account.return_address2 or store.return_address_line2,
+            name=returns_to.name,
+            phone=returns_to.phone,
+            postcode=returns_to.postcode,
+            address1=returns_to.address1,
+            address2=returns_to.address2,
         ),
         items=tuple(
             LabelItem(name=line.order_line.name, quantity=line.quantity, sku=line.order_line.sku)

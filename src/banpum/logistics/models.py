@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Shipment, Store
@@ -159,13 +160,72 @@ class PickupException(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CancelState(models.TextChoices):
+    """Whether the carrier heard about a cancelled pickup: CS reads it instead of server logs."""
+
+    NONE = "", _("Not cancelled")
+    REQUESTED = "requested", _("Cancel sent to the carrier")
+    CONFIRMED = "confirmed", _("Cancel confirmed by the carrier")
+    FAILED = "failed", _("The carrier refused the cancel")
+    NOT_NEEDED = "not_needed", _("Nothing booked at the carrier")
+
+
+class Parcel(models.Model):
+    """One box on its way to the return address, known by its waybill (carrier, number).
+
+    Several returns of one customer may travel in one box, so pickups point to a parcel rather
+    than each holding a number of its own. While the parcel is open the database lets no other
+    parcel hold the same waybill; carriers reuse numbers, so a closed parcel frees it.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="parcels")
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="parcels")
+    tracking_number = models.CharField(_("tracking number"), max_length=64)
+    sender_key = models.CharField(
+        _("sender"), max_length=64, help_text=_("Who sends the box: a customer, or a phone.")
+    )
+    is_open = models.BooleanField(_("open"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parcel")
+        verbose_name_plural = _("parcels")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "tracking_number"],
+                condition=Q(is_open=True),
+                name="one_open_parcel_per_waybill",
+            )
+        ]
+        indexes = [models.Index(fields=["carrier", "tracking_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_id}:{self.tracking_number}"
+
+
 class Pickup(models.Model):
-    """A request to a carrier to collect a return (회수 요청), or a hand-entered waybill."""
+    """A request to a carrier to collect a return (회수 요청), or a hand-entered waybill.
+
+    ``status`` and ``cancel_state`` are written only by ``logistics.transitions``.
+    """
 
     return_request = models.ForeignKey(
         ReturnRequest, on_delete=models.CASCADE, related_name="pickups"
     )
-    account = models.ForeignKey(CarrierAccount, on_delete=models.PROTECT, related_name="pickups")
+    account = models.ForeignKey(
+        CarrierAccount,
+        on_delete=models.PROTECT,
+        related_name="pickups",
+        null=True,
+        blank=True,
+        help_text=_("The contract booked with; empty for a waybill of a carrier without one."),
+    )
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="pickups")
+    parcel = models.ForeignKey(
+        Parcel, on_delete=models.PROTECT, related_name="pickups", null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=24, choices=PickupStatus.choices, default=PickupStatus.REQUESTED
     )
@@ -182,7 +242,9 @@ class Pickup(models.Model):
     preferred_date = models.DateField(_("preferred date"), null=True, blank=True)
     box_count = models.PositiveSmallIntegerField(_("boxes"), default=1)
     box_size = models.CharField(_("box size"), max_length=20, blank=True)
-    fare_type = models.CharField(_("fare type"), max_length=10, choices=FareType.choices)
+    fare_type = models.CharField(
+        _("fare type"), max_length=10, choices=FareType.choices, blank=True
+    )
     fare_amount = models.PositiveBigIntegerField(_("fare"), default=0)
     item_summary = models.CharField(_("items"), max_length=300, blank=True)
     memo = models.CharField(_("memo for the driver"), max_length=300, blank=True)
@@ -204,7 +266,7 @@ class Pickup(models.Model):
     )
     exception_message = models.CharField(_("carrier's words"), max_length=500, blank=True)
     exception_at = models.DateTimeField(_("exception at"), null=True, blank=True)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
@@ -228,6 +290,14 @@ class Pickup(models.Model):
     label_codes_error = models.CharField(
         _("label code error"), max_length=500, blank=True, editable=False
     )
+    cancel_state = models.CharField(
+        _("cancel at the carrier"),
+        max_length=12,
+        choices=CancelState.choices,
+        default=CancelState.NONE,
+        blank=True,
+    )
+    cancel_error = models.CharField(_("why the cancel failed"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -241,6 +311,28 @@ class Pickup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.return_request} {self.waybill_number or self.status}"
+
+
+class PickupStatusChange(models.Model):
+    """One move of a pickup along its transition table: append-only, written by its one writer."""
+
+    pickup = models.ForeignKey(Pickup, on_delete=models.CASCADE, related_name="status_changes")
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=24)
+    to_status = models.CharField(_("to"), max_length=24)
+    cancel_state = models.CharField(_("cancel at the carrier"), max_length=12, blank=True)
+    actor_type = models.CharField(_("actor type"), max_length=10)
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("pickup status change")
+        verbose_name_plural = _("pickup status changes")
+        ordering = ["pickup_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pickup_id}: {self.from_status} → {self.to_status}"
 
 
 class TrackingStatus(models.TextChoices):
@@ -266,10 +358,20 @@ class TrackingEvent(models.Model):
     description = models.CharField(_("description"), max_length=500, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
     exception_code = models.CharField(_("exception"), max_length=24, blank=True)
-    occurred_at = models.DateTimeField(_("occurred at"))
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    occurred_at = models.DateTimeField(
+        _("occurred at"), help_text=_("As the carrier stamped it, even when its clock is ahead.")
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    parcel = models.ForeignKey(
+        Parcel, on_delete=models.CASCADE, null=True, blank=True, related_name="tracking_events"
+    )
     pickup = models.ForeignKey(
-        Pickup, on_delete=models.CASCADE, null=True, blank=True, related_name="tracking_events"
+        Pickup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tracking_events",
+        help_text=_("The pickup the event first matched; every pickup of the parcel moves."),
     )
     shipment = models.ForeignKey(
         Shipment, on_delete=models.CASCADE, null=True, blank=True, related_name="tracking_events"

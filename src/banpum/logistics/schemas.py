@@ -6,6 +6,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from banpum.logistics.selectors import pickup_tracking_events
+
 
 class TrackingEventOut(Schema):
     status: str
@@ -47,20 +49,25 @@ class PickupOut(Schema):
     accepted_at: dt.datetime | None
     picked_up_at: dt.datetime | None
     delivered_at: dt.datetime | None
+    cancel_state: str = Field(
+        description="Whether the carrier heard about a cancel: '' (not cancelled), requested, "
+        "confirmed, failed, not_needed"
+    )
+    cancel_error: str = Field(description="The carrier's words when it refused the cancel")
     return_number: str
     tracking_events: list[TrackingEventOut]
 
     @staticmethod
     def resolve_carrier(obj: Any) -> str:
-        return str(obj.account.carrier.code)
+        return str(obj.carrier.code)
 
     @staticmethod
     def resolve_carrier_name(obj: Any) -> str:
-        return str(obj.account.carrier.name_ko)
+        return str(obj.carrier.name_ko)
 
     @staticmethod
     def resolve_account(obj: Any) -> str:
-        return str(obj.account.name)
+        return str(obj.account.name) if obj.account else ""
 
     @staticmethod
     def resolve_return_number(obj: Any) -> str:
@@ -68,7 +75,7 @@ class PickupOut(Schema):
 
     @staticmethod
     def resolve_tracking_events(obj: Any) -> list[Any]:
-        return list(obj.tracking_events.all())
+        return pickup_tracking_events(obj)
 
 
 class WaybillIn(Schema):

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from banpum.commerce.models import Store
 from banpum.logistics.models import Pickup, PickupStatus, TrackingEvent
 from banpum.returns.models import ReturnLine, ReturnRequest, ReturnStatus
+from banpum.returns.transitions import TRANSITIONS, Action, return_transition_allowed
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,19 @@ class StallThresholds:
     exception_hours: int = int(os.environ.get("BANPUM_STALL_EXCEPTION_HOURS", "4"))
 
 
-# A return whose parcel is still on its way to the warehouse; later ones are not stalled here.
-WAITING_FOR_PARCEL = (
-    ReturnStatus.PICKUP_REQUESTED,
-    ReturnStatus.AWAITING_SHIPMENT,
-    ReturnStatus.IN_TRANSIT,
+# A return whose parcel is still on its way to the warehouse (tracking may still move it);
+# later ones are not stalled here. Read off the returns' transition table.
+WAITING_FOR_PARCEL = tuple(
+    status
+    for status in ReturnStatus
+    if return_transition_allowed(status, Action.MARK_IN_TRANSIT)
+    or return_transition_allowed(status, Action.ARRIVE)
 )
+# Where requesting a pickup leaves a return: it waits for that pickup.
+WAITING_FOR_PICKUP = tuple(t.target for t in TRANSITIONS if t.action == Action.REQUEST_PICKUP)
+# Approved, with nothing arranged yet; told to send the parcel.
+NOT_ARRANGED = tuple(s for s in ReturnStatus if return_transition_allowed(s, Action.REQUEST_PICKUP))
+TOLD_TO_SEND = tuple(t.target for t in TRANSITIONS if t.action == Action.AWAIT_SHIPMENT)
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,24 @@ def value_at_risk(return_request: ReturnRequest) -> int:
 
 
 def _with_events() -> Prefetch:
-    return Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"))
+    """A pickup's events are its parcel's (``pickup_tracking_events``), shared by the box."""
+    return Prefetch(
+        "parcel__tracking_events", queryset=TrackingEvent.objects.order_by("occurred_at", "id")
+    )
+
+
+def pickup_tracking_events(pickup: Pickup) -> list[TrackingEvent]:
+    """Every event of the pickup's parcel; none before it has a waybill."""
+    if pickup.parcel_id is None or pickup.parcel is None:
+        return []
+    return list(pickup.parcel.tracking_events.all())
 
 
 def pickups_for_return(*, return_request: ReturnRequest) -> QuerySet[Pickup]:
     return (
-        return_request.pickups.select_related("account__carrier", "return_request")
+        return_request.pickups.select_related(
+            "account__carrier", "carrier", "parcel", "return_request"
+        )
         .prefetch_related(_with_events())
         .order_by("-id")
     )
@@ -67,20 +86,19 @@ def pickup_exceptions(*, store: Store) -> QuerySet[Pickup]:
     """The CS queue: pickups that failed or hit an exception while the return still waits."""
     return (
         Pickup.objects.filter(
-            account__store=store,
+            return_request__store=store,
             status__in=(PickupStatus.EXCEPTION, PickupStatus.FAILED),
-            return_request__status=ReturnStatus.PICKUP_REQUESTED,
+            return_request__status__in=WAITING_FOR_PICKUP,
         )
-        .select_related("return_request", "account__carrier")
+        .select_related("return_request", "account__carrier", "carrier", "parcel")
         .prefetch_related(_with_events())
         .order_by("exception_at", "id")
     )
 
 
 def stalled_returns(
-    *, store: Store, now: dt.datetime | None = None, thresholds: StallThresholds | None = None
+    *, store: Store, now: dt.datetime, thresholds: StallThresholds | None = None
 ) -> list[StalledReturn]:
-    now = now or timezone.now()
     limits = thresholds or StallThresholds()
     found: dict[int, StalledReturn] = {}
 
@@ -89,13 +107,13 @@ def stalled_returns(
             found[rr.pk] = StalledReturn(rr, kind, since, now - since, value_at_risk(rr), pickup)
 
     returns = ReturnRequest.objects.filter(store=store).select_related("order", "customer")
-    pickups = Pickup.objects.filter(account__store=store).select_related(
-        "return_request__order", "return_request__customer", "account__carrier"
+    pickups = Pickup.objects.filter(return_request__store=store).select_related(
+        "return_request__order", "return_request__customer", "account__carrier", "carrier"
     )
     waiting = pickups.filter(return_request__status__in=WAITING_FOR_PARCEL)
     for pickup in pickups.filter(
         status__in=(PickupStatus.EXCEPTION, PickupStatus.FAILED),
-        return_request__status=ReturnStatus.PICKUP_REQUESTED,
+        return_request__status__in=WAITING_FOR_PICKUP,
         exception_at__lt=now - dt.timedelta(hours=limits.exception_hours),
     ):
         kind = "booking_failed" if pickup.status == PickupStatus.FAILED else "exception"
@@ -123,12 +141,12 @@ def stalled_returns(
     ):
         add(pickup.return_request, "not_booked", pickup.requested_at, pickup)
     for rr in returns.filter(
-        status=ReturnStatus.APPROVED,
+        status__in=NOT_ARRANGED,
         updated_at__lt=now - dt.timedelta(hours=limits.not_booked_hours),
     ):
         add(rr, "not_booked", rr.updated_at, None)
     for rr in returns.filter(
-        status=ReturnStatus.AWAITING_SHIPMENT,
+        status__in=TOLD_TO_SEND,
         updated_at__lt=now - dt.timedelta(days=limits.not_shipped_days),
     ):
         add(rr, "not_shipped", rr.updated_at, None)
@@ -159,7 +177,7 @@ def returns_for_labels(
         Prefetch(
             "pickups",
             queryset=Pickup.objects.filter(status__in=LABEL_PICKUP_STATUSES)
-            .select_related("account__carrier")
+            .select_related("account__carrier", "carrier")
             .order_by("-id"),
             to_attr="label_pickups",
         ),

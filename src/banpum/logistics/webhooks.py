@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
@@ -106,6 +107,7 @@ def carrier_tracking_webhook(request: HttpRequest, account_id: int) -> JsonRespo
     result = tracking_events_ingest(
         carrier_code=account.carrier.code,
         store_id=account.store_id,
+        now=timezone.now(),
         events_in=[
             IncomingEvent(
                 tracking_number=event.waybill_number,

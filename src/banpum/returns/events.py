@@ -105,17 +105,14 @@ def event_logistics(
     kind: str,
     note: str = "",
     data: dict[str, Any] | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> ReturnEvent:
-    """A pickup or tracking fact on the return's timeline (booked, failed, exception, …).
-
-    ``now`` falls back to the wall clock only for the logistics services not yet given a clock.
-    """
+    """A pickup or tracking fact on the return's timeline (booked, failed, exception, …)."""
     return _event(
         return_request,
         EventType.LOGISTICS,
         actor,
-        now=now or timezone.now(),
+        now=now,
         note=note,
         data={"kind": kind, **(data or {})},
     )

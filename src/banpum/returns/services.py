@@ -39,6 +39,7 @@ from banpum.policy.types import (
 from banpum.returns import events
 from banpum.returns.errors import HARD_PROBLEMS, NotEligible
 from banpum.returns.facts import committed_refunds, line_facts, order_facts
+from banpum.returns.hooks import pickup_hooks
 from banpum.returns.models import Origin, ReturnLine, ReturnRequest
 from banpum.returns.numbers import return_number_new
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
@@ -332,10 +333,8 @@ def _approve(
             now=now,
         )
     # A linked carrier is booked by a job (durably, in this transaction); an unlinked one sends
-    # the customer instructions. Imported here: logistics builds on returns, not the reverse.
-    from banpum.logistics.services.pickups import pickup_arrange_for_return
-
-    pickup_arrange_for_return(return_request=return_request, actor=POLICY_ACTOR, now=now)
+    # the customer instructions. Through a hook: logistics builds on returns, not the reverse.
+    pickup_hooks().arrange(return_request=return_request, actor=POLICY_ACTOR, now=now)
     return ReturnRequest.objects.get(pk=return_request.pk)
 
 
@@ -402,11 +401,9 @@ def return_request_cancel(
 ) -> ReturnRequest:
     """Cancel before the goods are collected; a booked pickup is cancelled at the carrier."""
     actor_require(actor, return_request.store_id, Capability.RETURN_CANCEL)
-    from banpum.logistics.services.pickups import pickups_cancel_for_return
-
     locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
     if return_transition_allowed(locked.status, Action.CANCEL):
-        pickups_cancel_for_return(return_request=locked, actor=actor, now=now)
+        pickup_hooks().cancel(return_request=locked, actor=actor, now=now)
     return return_transition(
         return_request=return_request,
         action=Action.CANCEL,

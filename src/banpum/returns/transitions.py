@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict, ValidationFailed
@@ -154,16 +153,14 @@ def return_transition(
     action: Action,
     actor: Actor,
     move: Move | None = None,
+    now: dt.datetime,
     expected_version: int | None = None,
-    now: dt.datetime | None = None,
 ) -> ReturnRequest:
     """Apply ``action`` to the return under a row lock; the only writer of ``status``.
 
-    ``now`` is the caller's clock; it falls back to the wall clock only for the logistics
-    services not yet given one.
+    ``now`` is the caller's clock: the event, ``updated_at`` and any deadline it starts.
     """
     move = move or Move()
-    now = now or timezone.now()
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         if expected_version is not None and locked.version != expected_version:

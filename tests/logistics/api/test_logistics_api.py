@@ -154,7 +154,9 @@ def test_a_returns_pickups_with_their_tracking_in_time_order(
         booked = approve(order)
         pickup = book(booked)
     steps = journey(pickup.waybill_number)
-    tracking_events_ingest(carrier_code=CJ, events_in=[steps[2], steps[0], steps[1]])
+    tracking_events_ingest(
+        carrier_code=CJ, events_in=[steps[2], steps[0], steps[1]], now=timezone.now()
+    )
 
     with django_assert_max_num_queries(7):  # key, return (+ lines, events), pickups, tracking
         status, pickups = client_json.get(f"{V1}/returns/{booked.number}/pickups")
@@ -351,7 +353,7 @@ def test_cancel_through_the_api_after_the_carrier_collected_is_a_409(
 ) -> None:
     waybill = pickup_of(booked).waybill_number
     with committed():
-        tracking_events_ingest(carrier_code=CJ, events_in=journey(waybill)[:2])
+        tracking_events_ingest(carrier_code=CJ, events_in=journey(waybill)[:2], now=timezone.now())
     status, answer = client_json.post(f"{V1}/returns/{booked.number}/cancel", {"note": "취소"})
     assert (status, answer["code"]) == (409, "illegal_transition")
     assert answer["extra"]["status"] == "in_transit"
@@ -366,3 +368,46 @@ def test_cancel_through_the_api_before_pickup_cancels_the_booking(
     assert (status, answer["status"]) == (200, "cancelled")
     assert [b["status"] for b in sim_bookings(account)] == ["cancelled"]
     assert pickup_of(booked).cancel_confirmed is True
+    # CS sees on the pickup that the carrier heard about it.
+    status, pickups = client_json.get(f"{V1}/returns/{booked.number}/pickups")
+    assert status == 200
+    assert [(p["status"], p["cancel_state"], p["cancel_error"]) for p in pickups] == [
+        ("cancelled", "confirmed", "")
+    ]
+
+
+def test_a_waybill_of_a_carrier_without_an_account_is_accepted(
+    store: Any, client_json: JsonClient
+) -> None:
+    unlinked_account(store)
+    awaiting = approve(address_order(store))
+    status, pickup = client_json.post(
+        f"{V1}/returns/{awaiting.number}/waybill",
+        {"waybill_number": "312345678901", "carrier_code": "kr.cvsnet"},
+    )
+    assert status == 201, pickup
+    assert (pickup["carrier"], pickup["account"], pickup["status"]) == (
+        "kr.cvsnet",
+        "",
+        "accepted",
+    )
+
+
+def test_a_waybill_open_for_another_customer_is_a_409(store: Any, client_json: JsonClient) -> None:
+    unlinked_account(store)
+    first, second = approve(address_order(store)), approve(address_order(store))
+    body = {"waybill_number": "512345678901", "carrier_code": "kr.hanjin"}
+    assert client_json.post(f"{V1}/returns/{first.number}/waybill", body)[0] == 201
+    status, answer = client_json.post(f"{V1}/returns/{second.number}/waybill", body)
+    assert (status, answer["code"]) == (409, "waybill_taken")
+
+
+def test_a_rerequest_for_a_past_day_is_a_422(
+    booked: ReturnRequest, client_json: JsonClient
+) -> None:
+    pickup = excepted(booked)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    status, answer = client_json.post(
+        f"{V1}/pickups/{pickup.pk}/rerequest", {"preferred_date": yesterday.isoformat()}
+    )
+    assert (status, list(answer["extra"]["fields"])) == (422, ["preferred_date"])

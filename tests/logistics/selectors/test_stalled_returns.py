@@ -91,20 +91,25 @@ def test_collected_but_not_delivered(store: Any, booked: ReturnRequest) -> None:
     tracking_events_ingest(
         carrier_code=CJ,
         events_in=[incoming(pickup_of(booked).waybill_number, "AT_PICKUP", 0, start=picked_up)],
+        now=timezone.now(),
     )
     assert stalled(store, days=4) == {}
     assert stalled(store, days=6) == {booked.number: ("not_delivered", 145, 10_000)}
 
 
 def test_delivered_returns_are_not_stalled(store: Any, booked: ReturnRequest) -> None:
-    tracking_events_ingest(carrier_code=CJ, events_in=journey(pickup_of(booked).waybill_number))
+    tracking_events_ingest(
+        carrier_code=CJ, events_in=journey(pickup_of(booked).waybill_number), now=timezone.now()
+    )
     assert stalled(store, days=30) == {}
 
 
 def test_a_waybill_typed_in_but_never_delivered(store: Any, order: Any) -> None:
     unlinked_account(store)
     awaiting = approve(order)
-    pickup_register_manual(return_request=awaiting, actor=CS, waybill_number="512345678901")
+    pickup_register_manual(
+        return_request=awaiting, actor=CS, waybill_number="512345678901", now=timezone.now()
+    )
     assert stalled(store, days=4) == {}
     assert stalled(store, days=6) == {awaiting.number: ("not_delivered", 144, 10_000)}
 
@@ -122,6 +127,7 @@ def test_an_exception_nobody_answered(store: Any, booked: ReturnRequest) -> None
                 exception_code="customer_absent",
             )
         ],
+        now=timezone.now(),
     )
     assert stalled(store, hours=2) == {}
     assert stalled(store, hours=5) == {booked.number: ("exception", 6, 10_000)}
@@ -185,3 +191,31 @@ def test_another_store_with_its_own_carrier(
     linked_account(other, simulator)
     assert set(stalled(store, days=4)) == {booked.number}
     assert stalled_returns(store=other, now=ahead(days=4)) == []
+
+
+def test_an_exception_stamped_in_the_future_is_stalled_from_when_it_arrived(
+    store: Any, booked: ReturnRequest
+) -> None:
+    """A carrier clock three hours ahead must not keep the exception off the list for hours."""
+    received = timezone.now()
+    waybill = pickup_of(booked).waybill_number
+    tracking_events_ingest(
+        carrier_code=CJ,
+        events_in=[
+            incoming(waybill, "INFORMATION_RECEIVED", 0, start=received - dt.timedelta(hours=1)),
+            incoming(waybill, "ATTEMPT_FAIL", 3, start=received, exception_code="customer_absent"),
+        ],
+        now=received,
+    )
+    pickup = pickup_of(booked)
+    assert (pickup.status, pickup.exception_at) == (PickupStatus.EXCEPTION, received)
+    # The row keeps the carrier's own stamp.
+    stamped = pickup.parcel.tracking_events.get(status="ATTEMPT_FAIL")
+    assert stamped.occurred_at == received + dt.timedelta(hours=3)
+
+    def kinds(after: dt.timedelta) -> dict[str, str]:
+        found = stalled_returns(store=store, now=received + after, thresholds=LIMITS)
+        return {item.return_request.number or "": item.kind for item in found}
+
+    assert kinds(dt.timedelta(hours=3, minutes=59)) == {}
+    assert kinds(dt.timedelta(hours=4, minutes=1)) == {booked.number: "exception"}

@@ -77,18 +77,21 @@ def test_applying_a_booking_answer(
     with django_capture_on_commit_callbacks():
         pickup = pickup_of(approve(order))
     answer = PickupBooked("PK1", "612345678901")
-    assert locked_tables(lambda: pickup_booking_apply(pickup_id=pickup.pk, result=answer)) == (
-        RETURN_FIRST
-    )
+    assert locked_tables(
+        lambda: pickup_booking_apply(pickup_id=pickup.pk, result=answer, now=timezone.now())
+    ) == (RETURN_FIRST)
     error = GatewayError("http_500", "down", retryable=True)
-    assert locked_tables(lambda: pickup_booking_apply(pickup_id=pickup.pk, result=error)) == (
-        RETURN_FIRST
-    )
+    assert locked_tables(
+        lambda: pickup_booking_apply(pickup_id=pickup.pk, result=error, now=timezone.now())
+    ) == (RETURN_FIRST)
 
 
 def test_applying_tracking(booked: ReturnRequest) -> None:
     pickup = pickup_of(booked)
-    assert locked_tables(lambda: pickup_tracking_apply(pickup_id=pickup.pk)) == RETURN_FIRST
+    assert (
+        locked_tables(lambda: pickup_tracking_apply(pickup_id=pickup.pk, now=timezone.now()))
+        == RETURN_FIRST
+    )
 
 
 def test_cancelling(booked: ReturnRequest) -> None:
@@ -98,14 +101,19 @@ def test_cancelling(booked: ReturnRequest) -> None:
     )
     assert tables[:2] == RETURN_FIRST
     answer = PickupCancelled("PK1")
-    assert locked_tables(lambda: pickup_cancel_apply(pickup_id=pickup.pk, result=answer)) == (
-        RETURN_FIRST
-    )
+    assert locked_tables(
+        lambda: pickup_cancel_apply(pickup_id=pickup.pk, result=answer, now=timezone.now())
+    ) == (RETURN_FIRST)
 
 
 def test_rerequesting_and_switching(booked: ReturnRequest) -> None:
     pickup = excepted(booked)
-    assert locked_tables(lambda: pickup_rerequest(pickup=pickup, actor=CS))[:2] == RETURN_FIRST
+    assert (
+        locked_tables(lambda: pickup_rerequest(pickup=pickup, actor=CS, now=timezone.now()))[:2]
+        == RETURN_FIRST
+    )
     excepted(booked)
-    tables = locked_tables(lambda: return_switch_to_self_ship(return_request=booked, actor=CS))
+    tables = locked_tables(
+        lambda: return_switch_to_self_ship(return_request=booked, actor=CS, now=timezone.now())
+    )
     assert tables[:2] == RETURN_FIRST

@@ -14,7 +14,13 @@ from django.utils import timezone
 from banpum.core.errors import Conflict
 from banpum.integrations.carriers.simulator import SimulatorGateway
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
-from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus
+from banpum.logistics.models import (
+    CancelState,
+    CarrierAccount,
+    Pickup,
+    PickupStatus,
+    PickupStatusChange,
+)
 from banpum.logistics.services.pickups import (
     pickup_cancel_send,
     pickups_cancel_for_return,
@@ -72,6 +78,7 @@ def test_cancel_before_pickup_cancels_the_booking_at_the_carrier_once(
         None,
     )
     assert pickup.cancelled_at is not None
+    assert pickup.cancel_state == CancelState.CONFIRMED  # what CS reads, not the server log
     [booking] = sim_bookings(account)
     assert (booking["status"], booking["cancelled_at"] is not None) == ("cancelled", True)
     assert len(sim_requests(logs, "DELETE", "/v1/pickups/")) == 1
@@ -80,7 +87,7 @@ def test_cancel_before_pickup_cancels_the_booking_at_the_carrier_once(
 
     # Re-running the job, or the sweep much later, sends nothing more.
     with committed():
-        pickup_cancel_send(pickup_id=pickup.pk)
+        pickup_cancel_send(pickup_id=pickup.pk, now=timezone.now())
         pickups_sweep(now=timezone.now() + dt.timedelta(hours=1))
     assert len(sim_requests(logs, "DELETE", "/v1/pickups/")) == 1
 
@@ -182,6 +189,7 @@ def test_a_cancel_the_carrier_cannot_take_now_is_retried_later(
         cancel(approved)
     pickup = pickup_of(approved)
     assert (pickup.status, pickup.cancel_confirmed) == (PickupStatus.CANCELLED, False)
+    assert pickup.cancel_state == CancelState.REQUESTED  # still owed to the carrier
     assert pickup.last_error.startswith("cancel: http_500")
     [retry] = jobs.scheduled()
     assert retry.args == (pickup.pk,)
@@ -191,7 +199,7 @@ def test_a_cancel_the_carrier_cannot_take_now_is_retried_later(
     simulator.faults_update(error_rate=0.0)
     jobs.flush()
     with committed():
-        pickup_cancel_send(pickup_id=pickup.pk)
+        pickup_cancel_send(pickup_id=pickup.pk, now=timezone.now())
     pickup.refresh_from_db()
     assert (pickup.cancel_confirmed, pickup.next_attempt_at, pickup.last_error) == (True, None, "")
     assert sim_bookings(account)[0]["status"] == "cancelled"
@@ -216,6 +224,8 @@ def test_cancel_after_the_carrier_collected_tells_cs_and_stops_trying(
     assert booking["status"] == "picked_up"  # …but the carrier keeps the parcel moving
     assert pickup.last_error.startswith("cancel: already_picked_up")
     assert (pickup.cancel_confirmed, pickup.next_attempt_at) == (False, None)
+    assert pickup.cancel_state == CancelState.FAILED
+    assert pickup.cancel_error == "이미 집하된 반품은 취소할 수 없습니다"
     event = approved.events.get(type=EventType.LOGISTICS, data__kind="pickup_cancel_failed")
     assert (
         event.note == "택배사 회수 취소 실패 — CS 확인 필요: 이미 집하된 반품은 취소할 수 없습니다"
@@ -236,7 +246,9 @@ def test_cancel_once_the_parcel_is_known_to_be_collected_is_refused(
     pickup = pickup_of(approved)
     with committed():
         tracking_events_ingest(
-            carrier_code=CJ, events_in=[incoming(pickup.waybill_number, "AT_PICKUP", 1)]
+            carrier_code=CJ,
+            events_in=[incoming(pickup.waybill_number, "AT_PICKUP", 1)],
+            now=timezone.now(),
         )
     assert reload(approved).status == S.IN_TRANSIT
     with pytest.raises(Conflict) as refused:
@@ -252,6 +264,24 @@ def test_pickups_cancel_for_return_refuses_when_a_pickup_has_the_parcel(
         approved = approve(order)
     Pickup.objects.filter(return_request=approved).update(status=PickupStatus.PICKED_UP)
     with pytest.raises(Conflict) as refused:
-        pickups_cancel_for_return(return_request=approved, actor=CS)
+        pickups_cancel_for_return(return_request=approved, actor=CS, now=timezone.now())
     assert refused.value.code == "already_picked_up"
     assert pickup_of(approved).status == PickupStatus.PICKED_UP
+
+
+def test_a_pickup_never_sent_needs_no_cancel_at_the_carrier(
+    order: Any, offline_account: CarrierAccount
+) -> None:
+    approved = approve(order)  # the booking job never ran (nothing committed)
+    cancel(approved)
+    pickup = pickup_of(approved)
+    assert (pickup.status, pickup.cancel_state) == (PickupStatus.CANCELLED, CancelState.NOT_NEEDED)
+    assert pickup.next_attempt_at is None
+    change = PickupStatusChange.objects.filter(pickup=pickup).latest("id")
+    assert (change.action, change.from_status, change.to_status, change.cancel_state) == (
+        "cancel",
+        PickupStatus.REQUESTED,
+        PickupStatus.CANCELLED,
+        CancelState.NOT_NEEDED,
+    )
+    assert change.actor_label == CS.label

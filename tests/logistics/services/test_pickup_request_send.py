@@ -18,7 +18,7 @@ from banpum.integrations.carriers.base import PickupBooked
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import CarrierAccount, Gateway, PickupException, PickupStatus
 from banpum.logistics.selectors import pickup_exceptions
-from banpum.logistics.services import pickups as pickup_services
+from banpum.logistics.services.pickups import common as pickup_services
 from banpum.logistics.services.pickups import pickup_booking_apply, pickup_request_send
 from banpum.returns.models import EventType
 from banpum.returns.models import ReturnStatus as S
@@ -61,7 +61,7 @@ def test_a_retryable_error_is_retried_with_backoff_then_books_exactly_once(
     # The scheduler runs the retry; the carrier still fails: the next wait doubles.
     jobs.flush()
     with committed():
-        pickup_request_send(pickup_id=pickup.pk)
+        pickup_request_send(pickup_id=pickup.pk, now=timezone.now())
     pickup.refresh_from_db()
     [retry] = jobs.scheduled()
     assert pickup.attempts == 2
@@ -70,7 +70,7 @@ def test_a_retryable_error_is_retried_with_backoff_then_books_exactly_once(
     simulator.faults_update(error_rate=0.0)
     jobs.flush()
     with committed():
-        pickup_request_send(pickup_id=pickup.pk)
+        pickup_request_send(pickup_id=pickup.pk, now=timezone.now())
     pickup.refresh_from_db()
     assert (pickup.status, pickup.attempts, pickup.last_error) == (PickupStatus.ACCEPTED, 3, "")
     assert pickup.next_attempt_at is None
@@ -97,7 +97,7 @@ def test_a_lost_reply_is_retried_and_the_carrier_replays_the_same_booking(
 
     jobs.flush()
     with committed():
-        pickup_request_send(pickup_id=pickup.pk)
+        pickup_request_send(pickup_id=pickup.pk, now=timezone.now())
     pickup.refresh_from_db()
     assert pickup.status == PickupStatus.ACCEPTED
     assert pickup.waybill_number == booked_blind["waybill_number"]
@@ -156,7 +156,7 @@ def test_retries_stop_after_the_last_allowed_attempt(
     for _ in range(2):
         jobs.flush()
         with committed():
-            pickup_request_send(pickup_id=pickup.pk)
+            pickup_request_send(pickup_id=pickup.pk, now=timezone.now())
     pickup.refresh_from_db()
     assert (pickup.status, pickup.attempts) == (PickupStatus.FAILED, 3)
     assert pickup.exception_code == PickupException.BOOKING_FAILED
@@ -181,7 +181,7 @@ def test_a_pickup_whose_jobs_kept_dying_is_given_up_without_calling_again(
     )
     caplog.set_level(logging.INFO)
     with committed():
-        pickup_request_send(pickup_id=pickup.pk)
+        pickup_request_send(pickup_id=pickup.pk, now=timezone.now())
     pickup.refresh_from_db()
     assert pickup.status == PickupStatus.FAILED
     assert pickup.last_error.startswith("gave_up: No booking after 8 attempts")
@@ -197,7 +197,7 @@ def test_the_job_does_nothing_for_a_pickup_already_booked(
     caplog.set_level(logging.INFO)
     caplog.clear()
     with committed():
-        assert pickup_request_send(pickup_id=pickup.pk) == pickup
+        assert pickup_request_send(pickup_id=pickup.pk, now=timezone.now()) == pickup
     assert sim_requests(caplog, "POST", "/v1/pickups") == []
     assert reload(pickup).attempts == 1
 
@@ -209,8 +209,10 @@ def test_an_answer_applied_twice_books_and_tells_once(
         approved = approve(order)
     pickup = pickup_of(approved)
     booked = PickupBooked("PK1", "600000000017", fare_amount=4000)
-    pickup_booking_apply(pickup_id=pickup.pk, result=booked)
-    pickup_booking_apply(pickup_id=pickup.pk, result=PickupBooked("PK2", "600000000024"))
+    pickup_booking_apply(pickup_id=pickup.pk, result=booked, now=timezone.now())
+    pickup_booking_apply(
+        pickup_id=pickup.pk, result=PickupBooked("PK2", "600000000024"), now=timezone.now()
+    )
     pickup.refresh_from_db()
     assert (pickup.status, pickup.waybill_number, pickup.fare_amount) == (
         PickupStatus.ACCEPTED,
@@ -227,11 +229,11 @@ def test_an_account_unlinked_meanwhile_fails_the_booking_for_cs(
         approved = approve(order)
     CarrierAccount.objects.filter(pk=account.pk).update(gateway=Gateway.NONE)
     with committed():
-        pickup_request_send(pickup_id=pickup_of(approved).pk)
+        pickup_request_send(pickup_id=pickup_of(approved).pk, now=timezone.now())
     pickup = pickup_of(approved)
     assert (pickup.status, pickup.attempts) == (PickupStatus.FAILED, 0)
     assert pickup.last_error.startswith("unlinked:")
 
 
 def test_a_missing_pickup_is_no_error() -> None:
-    assert pickup_request_send(pickup_id=999_999) is None
+    assert pickup_request_send(pickup_id=999_999, now=timezone.now()) is None

@@ -8,8 +8,9 @@ import logging
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from banpum.core.errors import Conflict
+from banpum.core.errors import Conflict, ValidationFailed
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus
 from banpum.logistics.selectors import pickup_exceptions
@@ -52,6 +53,7 @@ def customer_absent(pickup: Pickup) -> None:
                 exception_code="customer_absent",
             ),
         ],
+        now=timezone.now(),
     )
 
 
@@ -81,7 +83,9 @@ def test_rerequest_after_an_exception_books_a_new_pickup_under_a_new_key(
         memo="경비실에 맡겨 두었습니다",
     )
     with committed():
-        new = pickup_rerequest(pickup=old, actor=CS, details=details, note="고객 통화: 다음 주")
+        new = pickup_rerequest(
+            pickup=old, actor=CS, details=details, note="고객 통화: 다음 주", now=timezone.now()
+        )
 
     old.refresh_from_db()
     new.refresh_from_db()
@@ -115,7 +119,9 @@ def test_rerequest_after_a_failed_booking_with_a_corrected_address(
     failed = pickup_of(approved)
     assert failed.status == PickupStatus.FAILED
     with committed():
-        new = pickup_rerequest(pickup=failed, actor=CS, details=PickupDetails(postcode="06236"))
+        new = pickup_rerequest(
+            pickup=failed, actor=CS, details=PickupDetails(postcode="06236"), now=timezone.now()
+        )
     assert reload(failed).status == PickupStatus.FAILED  # never booked: nothing to cancel
     assert reload(new).status == PickupStatus.ACCEPTED
     [booking] = sim_bookings(account)
@@ -126,7 +132,9 @@ def test_rerequest_keeps_what_cs_leaves_empty(excepted: ReturnRequest, committed
     old = pickup_of(excepted)
     Pickup.objects.filter(pk=old.pk).update(box_count=3, box_size="medium", memo="문 앞")
     with committed():
-        new = pickup_rerequest(pickup=reload(old), actor=CS, details=PickupDetails())
+        new = pickup_rerequest(
+            pickup=reload(old), actor=CS, details=PickupDetails(), now=timezone.now()
+        )
     assert (new.box_count, new.box_size, new.memo, new.fare_amount) == (3, "medium", "문 앞", 4000)
     assert new.preferred_date is None
 
@@ -137,7 +145,7 @@ def test_only_a_failed_or_excepted_pickup_can_be_requested_again(
     with committed():
         approved = approve(order)
     with pytest.raises(Conflict) as refused:
-        pickup_rerequest(pickup=pickup_of(approved), actor=CS)
+        pickup_rerequest(pickup=pickup_of(approved), actor=CS, now=timezone.now())
     assert refused.value.code == "pickup_not_failed"
     assert refused.value.extra == {"status": "accepted"}
     assert approved.pickups.count() == 1
@@ -145,11 +153,11 @@ def test_only_a_failed_or_excepted_pickup_can_be_requested_again(
 
 def test_no_rerequest_once_the_return_has_moved_on(excepted: ReturnRequest, committed: Any) -> None:
     with committed():
-        return_switch_to_self_ship(return_request=excepted, actor=CS)
+        return_switch_to_self_ship(return_request=excepted, actor=CS, now=timezone.now())
     excepted_pickup = pickup_of(excepted)
     Pickup.objects.filter(pk=excepted_pickup.pk).update(status=PickupStatus.EXCEPTION)
     with pytest.raises(Conflict) as refused:
-        pickup_rerequest(pickup=excepted_pickup, actor=CS)
+        pickup_rerequest(pickup=excepted_pickup, actor=CS, now=timezone.now())
     assert refused.value.code == "return_not_waiting_for_pickup"
 
 
@@ -158,7 +166,7 @@ def test_switch_to_self_ship_cancels_the_pickup_and_tells_where_to_send(
 ) -> None:
     with committed():
         switched = return_switch_to_self_ship(
-            return_request=excepted, actor=CS, note="고객이 직접 보내기로 함"
+            return_request=excepted, actor=CS, note="고객이 직접 보내기로 함", now=timezone.now()
         )
     assert (switched.status, switched.method) == (S.AWAITING_SHIPMENT, "self_ship")
     pickup = pickup_of(excepted)
@@ -177,9 +185,11 @@ def test_switch_from_another_status_changes_nothing(
         approved = approve(order)
     with committed():
         waybill = pickup_of(approved).waybill_number
-        tracking_events_ingest(carrier_code=CJ, events_in=[incoming(waybill, "AT_PICKUP", 1)])
+        tracking_events_ingest(
+            carrier_code=CJ, events_in=[incoming(waybill, "AT_PICKUP", 1)], now=timezone.now()
+        )
     with pytest.raises(Conflict) as refused:
-        return_switch_to_self_ship(return_request=approved, actor=CS)
+        return_switch_to_self_ship(return_request=approved, actor=CS, now=timezone.now())
     assert refused.value.code == "illegal_transition"
     returned = reload(approved)
     assert (returned.status, returned.method) == (S.IN_TRANSIT, "carrier_pickup")
@@ -192,7 +202,36 @@ def test_switch_with_a_pickup_in_flight_cancels_it_at_the_carrier(
     with committed():
         approved = approve(order)
     with committed():
-        switched = return_switch_to_self_ship(return_request=approved, actor=CS)
+        switched = return_switch_to_self_ship(return_request=approved, actor=CS, now=timezone.now())
     assert switched.status == S.AWAITING_SHIPMENT
     assert [b["status"] for b in sim_bookings(account)] == ["cancelled"]
     assert switched.events.filter(type=EventType.LOGISTICS, data__kind="pickup_cancelled").exists()
+
+
+# 2026-11-29 16:30 UTC is already 2026-11-30 01:30 in Seoul, the store's time zone.
+SEOUL_JUST_AFTER_MIDNIGHT = dt.datetime(2026, 11, 29, 16, 30, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("day", "accepted"),
+    [(dt.date(2026, 11, 29), False), (dt.date(2026, 11, 30), True), (None, True)],
+)
+def test_a_rerequest_for_a_day_past_in_the_stores_time_zone_is_refused(
+    excepted: ReturnRequest, committed: Any, day: dt.date | None, accepted: bool
+) -> None:
+    pickup = pickup_of(excepted)
+    ask = {
+        "pickup": pickup,
+        "actor": CS,
+        "details": PickupDetails(preferred_date=day),
+        "now": SEOUL_JUST_AFTER_MIDNIGHT,
+    }
+    if accepted:
+        with committed():
+            assert pickup_rerequest(**ask).preferred_date == day
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        pickup_rerequest(**ask)
+    assert refused.value.status_code == 422
+    assert list(refused.value.extra["fields"]) == ["preferred_date"]
+    assert reload(pickup).status == PickupStatus.EXCEPTION  # nothing changed

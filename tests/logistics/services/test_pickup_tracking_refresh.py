@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import CarrierAccount, PickupStatus, TrackingEvent
@@ -52,7 +53,7 @@ def test_a_pickup_collected_while_we_waited_for_the_booking_answer_is_caught_up(
 
     jobs.flush()
     with committed():
-        pickup_request_send(pickup_id=pickup_of(approved).pk)
+        pickup_request_send(pickup_id=pickup_of(approved).pk, now=timezone.now())
 
     pickup = pickup_of(approved)
     assert pickup.status == PickupStatus.IN_TRANSIT
@@ -81,15 +82,15 @@ def test_a_failed_refresh_is_retried_with_backoff_then_given_up(
     TrackingEvent.objects.all().delete()
     simulator.faults_update(error_rate=1.0)
 
-    assert pickup_tracking_refresh(pickup_id=pickup.pk) is None
+    assert pickup_tracking_refresh(pickup_id=pickup.pk, now=timezone.now()) is None
     [retry] = jobs.scheduled()
     assert retry.args == (pickup.pk, 2)
     jobs.flush()
-    assert pickup_tracking_refresh(pickup_id=pickup.pk, attempt=2) is None
+    assert pickup_tracking_refresh(pickup_id=pickup.pk, attempt=2, now=timezone.now()) is None
     assert jobs.scheduled() == []  # that was the last attempt
 
     simulator.faults_update(error_rate=0.0)
-    result = pickup_tracking_refresh(pickup_id=pickup.pk, attempt=2)
+    result = pickup_tracking_refresh(pickup_id=pickup.pk, attempt=2, now=timezone.now())
     assert result is not None
     assert result.created == 1
 
@@ -99,11 +100,15 @@ def test_typed_in_waybills_and_unbooked_pickups_are_not_refreshed(
 ) -> None:
     with django_capture_on_commit_callbacks():
         unbooked = pickup_of(approve(order))
-    assert pickup_tracking_refresh(pickup_id=unbooked.pk) is None
+    assert pickup_tracking_refresh(pickup_id=unbooked.pk, now=timezone.now()) is None
 
     unlinked_account(store, is_default=False)
     awaiting = approve(address_order(store), method=Method.SELF_SHIP)
     manual = pickup_register_manual(
-        return_request=awaiting, actor=CS, waybill_number="512345678901", carrier_code="kr.hanjin"
+        return_request=awaiting,
+        actor=CS,
+        waybill_number="512345678901",
+        carrier_code="kr.hanjin",
+        now=timezone.now(),
     )
-    assert pickup_tracking_refresh(pickup_id=manual.pk) is None
+    assert pickup_tracking_refresh(pickup_id=manual.pk, now=timezone.now()) is None

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import Pickup, PickupStatus
-from banpum.logistics.services import pickups as pickup_services
+from banpum.logistics.services.pickups import common as pickup_services
 from banpum.logistics.services.pickups import pickups_sweep
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import return_request_cancel

@@ -55,7 +55,7 @@ def waybill(return_request: ReturnRequest) -> str:
 
 
 def ingest(*events: Any) -> tracking.IngestResult:
-    return tracking_events_ingest(carrier_code=CJ, events_in=list(events))
+    return tracking_events_ingest(carrier_code=CJ, events_in=list(events), now=timezone.now())
 
 
 def test_at_pickup_puts_the_return_in_transit(booked: ReturnRequest) -> None:
@@ -227,7 +227,10 @@ def test_a_store_scope_keeps_other_stores_parcels_out_of_reach(booked: ReturnReq
     foreign = linked_account(other, "http://127.0.0.1:9")
     number = waybill(booked)
     result = tracking_events_ingest(
-        carrier_code=CJ, events_in=[incoming(number, "AT_PICKUP", 1)], store_id=foreign.store_id
+        carrier_code=CJ,
+        events_in=[incoming(number, "AT_PICKUP", 1)],
+        store_id=foreign.store_id,
+        now=timezone.now(),
     )
     assert (result.created, result.unmatched) == (0, [number])
     assert reload(booked).status == S.PICKUP_REQUESTED

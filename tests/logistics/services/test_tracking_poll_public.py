@@ -51,11 +51,17 @@ def test_a_forward_delivery_sets_delivered_at_which_starts_the_window(
         ],
     )
 
-    assert tracking_poll_public(client=client_for(fake)) == {"polled": 1, "failed": 0}
+    assert tracking_poll_public(client=client_for(fake), now=timezone.now()) == {
+        "polled": 1,
+        "failed": 0,
+    }
 
     assert reload(shipment).delivered_at == dt.datetime(2026, 11, 22, 5, 5, tzinfo=dt.UTC)
     # Delivered parcels are not asked about again.
-    assert tracking_poll_public(client=client_for(fake)) == {"polled": 0, "failed": 0}
+    assert tracking_poll_public(client=client_for(fake), now=timezone.now()) == {
+        "polled": 0,
+        "failed": 0,
+    }
 
 
 def test_a_hand_entered_waybill_moves_its_return_to_arrived(
@@ -64,7 +70,7 @@ def test_a_hand_entered_waybill_moves_its_return_to_arrived(
     unlinked_account(store, code="kr.hanjin", is_default=True)
     return_request = walk_to(open_return(address_order(store)), S.AWAITING_SHIPMENT)
     pickup = pickup_register_manual(
-        return_request=return_request, actor=CS, waybill_number="4123 5678 9012"
+        return_request=return_request, actor=CS, waybill_number="4123 5678 9012", now=timezone.now()
     )
     Shipment.objects.update(delivered_at=timezone.now())  # only the return parcel is tracked
     fake.add_parcel(
@@ -76,7 +82,7 @@ def test_a_hand_entered_waybill_moves_its_return_to_arrived(
         ],
     )
 
-    assert tracking_poll_public(client=client_for(fake))["polled"] == 1
+    assert tracking_poll_public(client=client_for(fake), now=timezone.now())["polled"] == 1
 
     assert reload(pickup).status == PickupStatus.DELIVERED
     assert reload(return_request).status == S.ARRIVED
@@ -85,11 +91,14 @@ def test_a_hand_entered_waybill_moves_its_return_to_arrived(
 def test_failures_are_counted_and_nothing_changes(store: Any, fake: FakeTrackerDelivery) -> None:
     order = make_order(store=store, delivered_days_ago=None)
     fake.mode = "internal"
-    assert tracking_poll_public(client=client_for(fake)) == {"polled": 0, "failed": 1}
+    assert tracking_poll_public(client=client_for(fake), now=timezone.now()) == {
+        "polled": 0,
+        "failed": 1,
+    }
     assert Shipment.objects.get(order=order).delivered_at is None
 
 
 def test_without_credentials_it_does_nothing(store: Any, settings: Any) -> None:
     make_order(store=store, delivered_days_ago=None)
     settings.BANPUM_TRACKER_DELIVERY_CLIENT_ID = ""
-    assert tracking_poll_public() == {"polled": 0, "failed": 0}
+    assert tracking_poll_public(now=timezone.now()) == {"polled": 0, "failed": 0}

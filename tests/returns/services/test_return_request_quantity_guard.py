@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from banpum.returns.errors import NotEligible
 from banpum.returns.models import ReturnRequest
@@ -67,7 +68,11 @@ def test_releasing_by_cancel_after_a_claim(three_units: Any) -> None:
     first = open_return(three_units, [(1, 3)])
     _claim_fails(three_units, 1, available=0, claimed=3)
     return_transition(
-        return_request=first, action=Action.CANCEL, actor=WAREHOUSE, move=SATISFYING_MOVE
+        return_request=first,
+        action=Action.CANCEL,
+        actor=WAREHOUSE,
+        move=SATISFYING_MOVE,
+        now=timezone.now(),
     )
     assert open_return(three_units, [(1, 1)]).status == S.REQUESTED
 

@@ -20,10 +20,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
 from banpum.integrations.carriers.base import GatewayError, LabelInfo
 from banpum.logistics.gateways import gateway_open
+from banpum.logistics.jobs import jobs
 from banpum.logistics.models import Gateway, Pickup, PickupStatus
 
 logger = logging.getLogger(__name__)
@@ -57,14 +57,11 @@ def _wanting_codes() -> QuerySet[Pickup]:
 
 def pickup_label_codes_enqueue(pickup_id: int) -> None:
     """Queue the fetch; call it on commit of the booking that issued the waybill."""
-    from banpum.logistics.tasks import pickup_label_codes_fetch_task
-
-    pickup_label_codes_fetch_task(pickup_id)
+    jobs().pickup_label_codes_fetch(pickup_id)
 
 
-def pickup_label_codes_fetch(*, pickup_id: int, now: dt.datetime | None = None) -> Pickup | None:
+def pickup_label_codes_fetch(*, pickup_id: int, now: dt.datetime) -> Pickup | None:
     """The job: ask the carrier for the label codes outside any transaction, then store them."""
-    now = now or timezone.now()
     pickup = _wanting_codes().select_related("account").filter(pk=pickup_id).first()
     if pickup is None:
         return Pickup.objects.filter(pk=pickup_id).first()  # done, given up, or not booked
@@ -121,9 +118,7 @@ def pickup_label_codes_apply(
     return pickup
 
 
-def pickup_label_codes_sweep(
-    *, now: dt.datetime | None = None, grace_seconds: int = 120
-) -> dict[str, Any]:
+def pickup_label_codes_sweep(*, now: dt.datetime, grace_seconds: int = 120) -> dict[str, Any]:
     """Re-enqueue fetches a crash lost or a retry is due for; periodic, safe to repeat.
 
     A pickup never tried is picked up once its booking is ``grace_seconds`` old (its own job
@@ -131,7 +126,6 @@ def pickup_label_codes_sweep(
     Enqueueing pushes ``label_codes_due_at`` by the grace period, so a backed-up queue gets one
     extra job per grace period, not one per sweep.
     """
-    now = now or timezone.now()
     stale = now - dt.timedelta(seconds=grace_seconds)
     due = list(
         _wanting_codes()

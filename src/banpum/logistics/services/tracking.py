@@ -6,6 +6,11 @@ pickup's status comes from ``progress.pickup_progress`` over all events, so orde
 does not matter either. Events are stored in one transaction and applied parcel by parcel
 afterwards; a parcel named again (even by duplicates only) is applied again, so a crash between
 the two steps is mended by the carrier's next delivery of the same events.
+
+An event belongs to a parcel (carrier, waybill), and moves every pickup in that box: several
+returns of one customer may travel together. A carrier whose clock runs ahead stamps events in
+the future; the row keeps the carrier's time, but it is applied as of when we received it, so a
+failure stamped hours ahead cannot keep an exception off the stalled list.
 """
 
 from __future__ import annotations
@@ -18,18 +23,32 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
-from django.utils import timezone
 
 from banpum.commerce.models import Shipment
 from banpum.core.actors import Actor
 from banpum.integrations.carriers.base import GatewayError, TrackedEvent
 from banpum.logistics import progress as P
 from banpum.logistics.gateways import gateway_open
-from banpum.logistics.models import Pickup, PickupException, PickupStatus, TrackingEvent
-from banpum.logistics.services.pickups import backoff_seconds, carrier_actor
+from banpum.logistics.jobs import jobs
+from banpum.logistics.models import (
+    Parcel,
+    Pickup,
+    PickupException,
+    PickupStatus,
+    TrackingEvent,
+)
+from banpum.logistics.services import parcels as parcel_services
+from banpum.logistics.services.pickups.common import backoff_seconds, carrier_actor
+from banpum.logistics.transitions import (
+    PickupAction,
+    PickupMove,
+    pickup_transition,
+    pickup_transition_allowed,
+    pickups_lock,
+)
 from banpum.returns import events
-from banpum.returns.models import ReturnRequest, ReturnStatus
-from banpum.returns.transitions import Action, Move, return_transition
+from banpum.returns.models import ReturnRequest
+from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +103,8 @@ def tracking_events_ingest(
     *,
     carrier_code: str,
     events_in: Sequence[IncomingEvent],
+    now: dt.datetime,
     store_id: int | None = None,
-    now: dt.datetime | None = None,
 ) -> IngestResult:
     """Record new events of one carrier and apply them; duplicates are counted and ignored.
 
@@ -96,17 +115,22 @@ def tracking_events_ingest(
     # An empty number names no parcel (and would match every pickup not booked yet).
     numbers = {event.tracking_number for event in events_in if event.tracking_number}
     with transaction.atomic():
-        pickup_rows = Pickup.objects.filter(
-            account__carrier__code=carrier_code, waybill_number__in=numbers
-        )
+        parcel_rows = Parcel.objects.filter(carrier__code=carrier_code, tracking_number__in=numbers)
         shipment_rows = Shipment.objects.filter(
             carrier_code=carrier_code, tracking_number__in=numbers
         )
         if store_id is not None:
-            pickup_rows = pickup_rows.filter(account__store_id=store_id)
+            parcel_rows = parcel_rows.filter(store_id=store_id)
             shipment_rows = shipment_rows.filter(order__store_id=store_id)
-        # The newest pickup of a waybill wins; the oldest shipment does.
-        pickups = {p.waybill_number: p for p in pickup_rows.order_by("id")}
+        # The open parcel of a waybill wins, else the newest; the oldest shipment does.
+        by_number = {p.tracking_number: p for p in parcel_rows.order_by("is_open", "id")}
+        pickups_of: dict[int, list[int]] = {}
+        for pickup_id, parcel_id in (
+            Pickup.objects.filter(parcel__in=list(by_number.values()))
+            .order_by("id")
+            .values_list("pk", "parcel_id")
+        ):
+            pickups_of.setdefault(parcel_id, []).append(pickup_id)
         shipments = {s.tracking_number: s for s in shipment_rows.order_by("-id")}
         existing = set(
             TrackingEvent.objects.filter(
@@ -115,13 +139,14 @@ def tracking_events_ingest(
         )
         new_rows: list[TrackingEvent] = []
         for event in events_in:
-            pickup = pickups.get(event.tracking_number) if event.tracking_number else None
+            parcel = by_number.get(event.tracking_number) if event.tracking_number else None
             shipment = shipments.get(event.tracking_number) if event.tracking_number else None
-            if pickup is None and shipment is None:
+            if parcel is None and shipment is None:
                 result.unmatched.append(event.tracking_number)
                 continue
-            if pickup is not None:
-                result.pickups.add(pickup.pk)
+            in_box = pickups_of.get(parcel.pk, []) if parcel is not None else []
+            if parcel is not None:
+                result.pickups.update(in_box)
             else:
                 assert shipment is not None
                 result.shipments.add(shipment.pk)
@@ -143,8 +168,10 @@ def tracking_events_ingest(
                     if event.exception_code in EXCEPTION_CODES
                     else "",
                     occurred_at=event.occurred_at,
-                    pickup=pickup,
-                    shipment=shipment if pickup is None else None,
+                    received_at=now,
+                    parcel=parcel,
+                    pickup_id=in_box[-1] if in_box else None,
+                    shipment=shipment if parcel is None else None,
                 )
             )
         # A concurrent delivery of the same event loses the race quietly on the unique key.
@@ -170,39 +197,69 @@ def _carrier_words(event: TrackingEvent) -> str:
     return event.description or event.raw_status
 
 
+# The pickup move each progress proves.
+_PROGRESS_ACTION = {
+    P.PICKED_UP: PickupAction.COLLECT,
+    P.IN_TRANSIT: PickupAction.TRANSIT,
+    P.DELIVERED: PickupAction.DELIVER,
+    P.EXCEPTION: PickupAction.REPORT_EXCEPTION,
+}
+
+
+def applied_at(event: TrackingEvent) -> dt.datetime:
+    """When an event counts as having happened: never after we received it."""
+    return min(event.occurred_at, event.received_at)
+
+
 @transaction.atomic
-def pickup_tracking_apply(*, pickup_id: int, now: dt.datetime | None = None) -> Pickup:
-    # Lock order as everywhere in logistics: the return, then its pickup.
-    return_request_id = Pickup.objects.values_list("return_request_id", flat=True).get(pk=pickup_id)
-    return_request = ReturnRequest.objects.select_for_update().get(pk=return_request_id)
-    pickup = (
-        Pickup.objects.select_for_update(of=("self",))
-        .select_related("account__carrier")
-        .get(pk=pickup_id)
-    )
+def pickup_tracking_apply(*, pickup_id: int, now: dt.datetime) -> Pickup:
+    """Move a pickup as far as its parcel's events prove, and its return with it."""
+    return_request, pickup = pickups_lock(pickup_id)
+    # Events name a parcel: a pickup has none to go by before it has one.
+    rows = TrackingEvent.objects.filter(parcel_id=pickup.parcel_id) if pickup.parcel_id else []
     facts = [
-        P.EventFacts(e.status, e.occurred_at, e.exception_code, _carrier_words(e))
-        for e in pickup.tracking_events.all()
+        P.EventFacts(e.status, applied_at(e), e.exception_code, _carrier_words(e)) for e in rows
     ]
     progress = P.pickup_progress(pickup.status, facts)
-    actor = carrier_actor(pickup.account)
-    pickup.status = progress.status
+    actor = carrier_actor(pickup.carrier)
+    changes: dict[str, object] = {}
     # The earliest proof over every event: a late AT_PICKUP corrects the time a DELIVERED that
     # came first could only vouch for as "by then".
-    if progress.picked_up_at:
-        pickup.picked_up_at = progress.picked_up_at
-    if progress.delivered_at:
-        pickup.delivered_at = progress.delivered_at
+    if progress.picked_up_at and pickup.picked_up_at != progress.picked_up_at:
+        changes["picked_up_at"] = progress.picked_up_at
+    if progress.delivered_at and pickup.delivered_at != progress.delivered_at:
+        changes["delivered_at"] = progress.delivered_at
     failure = progress.exception
-    if failure is not None and pickup.exception_at != failure.occurred_at:
+    new_failure = failure is not None and pickup.exception_at != failure.occurred_at
+    if failure is not None and new_failure:
         # A new failed attempt (the first, or a later one while CS has not answered yet).
-        pickup.exception_code = (
+        changes["exception_code"] = (
             failure.exception_code
             if failure.exception_code in EXCEPTION_CODES
             else PickupException.OTHER
         )
-        pickup.exception_message = failure.description[:500]
-        pickup.exception_at = failure.occurred_at
+        changes["exception_message"] = failure.description[:500]
+        changes["exception_at"] = failure.occurred_at
+    action = _PROGRESS_ACTION.get(progress.status)
+    moves = progress.status != pickup.status or (
+        action is PickupAction.REPORT_EXCEPTION and new_failure
+    )
+    if action is not None and moves and pickup_transition_allowed(pickup.status, action):
+        pickup = pickup_transition(
+            pickup=pickup, action=action, actor=actor, now=now, move=PickupMove(changes=changes)
+        )
+    elif changes:
+        if moves:
+            logger.warning(
+                "tracking cannot move pickup=%s from %s to %s",
+                pickup.pk,
+                pickup.status,
+                progress.status,
+            )
+        for name, value in changes.items():
+            setattr(pickup, name, value)
+        pickup.save(update_fields=[*changes, "updated_at"])
+    if failure is not None and new_failure:
         events.event_logistics(
             return_request,
             actor,
@@ -211,20 +268,18 @@ def pickup_tracking_apply(*, pickup_id: int, now: dt.datetime | None = None) -> 
             data={"pickup_id": pickup.pk, "exception_code": pickup.exception_code},
             now=now,
         )
-    pickup.save()
+    if pickup.status == PickupStatus.DELIVERED:
+        parcel_services.parcel_close_if_done(parcel_id=pickup.parcel_id, now=now)
     _move_return(return_request, pickup, actor, now)
     return pickup
 
 
 def _move_return(
-    return_request: ReturnRequest, pickup: Pickup, actor: Actor, now: dt.datetime | None = None
+    return_request: ReturnRequest, pickup: Pickup, actor: Actor, now: dt.datetime
 ) -> None:
     moving = pickup.status in (P.PICKED_UP, P.IN_TRANSIT, P.DELIVERED)
     data = {"pickup_id": pickup.pk, "waybill_number": pickup.waybill_number}
-    if moving and return_request.status in (
-        ReturnStatus.PICKUP_REQUESTED,
-        ReturnStatus.AWAITING_SHIPMENT,
-    ):
+    if moving and return_transition_allowed(return_request.status, Action.MARK_IN_TRANSIT):
         return_request = return_transition(
             return_request=return_request,
             action=Action.MARK_IN_TRANSIT,
@@ -232,7 +287,9 @@ def _move_return(
             move=Move(note=f"집하 완료: {pickup.waybill_number}", data=data),
             now=now,
         )
-    if pickup.status == P.DELIVERED and return_request.status == ReturnStatus.IN_TRANSIT:
+    if pickup.status == P.DELIVERED and return_transition_allowed(
+        return_request.status, Action.ARRIVE
+    ):
         return_transition(
             return_request=return_request,
             action=Action.ARRIVE,
@@ -255,8 +312,10 @@ def shipment_tracking_apply(*, shipment_id: int) -> Shipment:
     return shipment
 
 
-def _track(pickup: Pickup) -> IngestResult | GatewayError | None:
+def _track(pickup: Pickup, now: dt.datetime) -> IngestResult | GatewayError | None:
     """Ask the carrier for the parcel's whole history and ingest it; None when it has no API."""
+    if pickup.account is None:
+        return None
     with gateway_open(pickup.account) as gateway:
         if gateway is None:
             return None
@@ -267,16 +326,19 @@ def _track(pickup: Pickup) -> IngestResult | GatewayError | None:
         )
         return found
     return tracking_events_ingest(
-        carrier_code=pickup.account.carrier.code,
+        carrier_code=pickup.carrier.code,
         events_in=[IncomingEvent.from_tracked(pickup.waybill_number, e) for e in found],
         store_id=pickup.account.store_id,
+        now=now,
     )
 
 
 REFRESH_ATTEMPTS = 5
 
 
-def pickup_tracking_refresh(*, pickup_id: int, attempt: int = 1) -> IngestResult | None:
+def pickup_tracking_refresh(
+    *, pickup_id: int, now: dt.datetime, attempt: int = 1
+) -> IngestResult | None:
     """The job run once a booking is applied: fetch what the carrier already told the world.
 
     A carrier sends its first events (접수, even 집하 when our answers were lost and retried)
@@ -285,28 +347,25 @@ def pickup_tracking_refresh(*, pickup_id: int, attempt: int = 1) -> IngestResult
     dedupes, so overlapping a webhook costs nothing. Retried with the booking's backoff.
     """
     pickup = (
-        Pickup.objects.select_related("account__carrier")
+        Pickup.objects.select_related("account__carrier", "carrier")
         .filter(pk=pickup_id)
         .exclude(waybill_number="")
         .first()
     )
     if pickup is None or pickup.manual:
         return None
-    result = _track(pickup)
+    result = _track(pickup, now)
     if isinstance(result, GatewayError):
         if result.retryable and attempt < REFRESH_ATTEMPTS:
-            from banpum.logistics.tasks import pickup_tracking_refresh_task
-
-            pickup_tracking_refresh_task.schedule(
-                args=(pickup_id, attempt + 1), delay=backoff_seconds(attempt)
+            jobs().pickup_tracking_refresh(
+                pickup_id, attempt=attempt + 1, delay=backoff_seconds(attempt)
             )
         return None
     return result
 
 
-def tracking_poll(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
+def tracking_poll(*, now: dt.datetime, limit: int = 200) -> dict[str, int]:
     """Ask linked carriers without webhooks where their parcels are; periodic."""
-    now = now or timezone.now()
     polled = failed = 0
     pickups = (
         Pickup.objects.filter(
@@ -314,11 +373,11 @@ def tracking_poll(*, now: dt.datetime | None = None, limit: int = 200) -> dict[s
             status__in=(PickupStatus.ACCEPTED, PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT),
         )
         .exclude(waybill_number="")
-        .select_related("account__carrier")
+        .select_related("account__carrier", "carrier")
         .order_by("updated_at")[:limit]
     )
     for pickup in pickups:
-        result = _track(pickup)
+        result = _track(pickup, now)
         if result is None:
             continue
         if isinstance(result, GatewayError):
@@ -333,7 +392,7 @@ SHIPMENT_TRACKING_DAYS = 30
 
 
 def tracking_poll_public(
-    *, now: dt.datetime | None = None, limit: int = 200, client: Any = None
+    *, now: dt.datetime, limit: int = 200, client: Any = None
 ) -> dict[str, int]:
     """Track, through tracker.delivery, the parcels no carrier API of ours reports on.
 
@@ -345,7 +404,6 @@ def tracking_poll_public(
 
     from banpum.integrations.carriers.tracker_delivery import TrackerDeliveryClient
 
-    now = now or timezone.now()
     if client is None:
         if not (
             settings.BANPUM_TRACKER_DELIVERY_CLIENT_ID
@@ -368,15 +426,21 @@ def tracking_poll_public(
         .select_related("order")
         .order_by("shipped_at")[:limit]
     ]
+    # One call per box, however many returns it carries.
     parcels += [
-        (p.account.carrier.code, p.waybill_number, p.account.store_id)
-        for p in Pickup.objects.filter(
-            manual=True,
-            status__in=(PickupStatus.ACCEPTED, PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT),
+        (p.carrier.code, p.tracking_number, p.store_id)
+        for p in Parcel.objects.filter(
+            is_open=True,
+            pickups__manual=True,
+            pickups__status__in=(
+                PickupStatus.ACCEPTED,
+                PickupStatus.PICKED_UP,
+                PickupStatus.IN_TRANSIT,
+            ),
         )
-        .exclude(waybill_number="")
-        .select_related("account__carrier")
-        .order_by("updated_at")[:limit]
+        .distinct()
+        .select_related("carrier")
+        .order_by("created_at", "id")[:limit]
     ]
     polled = failed = 0
     try:
@@ -396,6 +460,7 @@ def tracking_poll_public(
                 carrier_code=carrier_code,
                 events_in=[IncomingEvent.from_tracked(tracking_number, e) for e in found],
                 store_id=store_id,
+                now=now,
             )
     finally:
         client.close()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('logistics', '0004_alter_carrieraccount_options_and_more'),
+        ('logistics', '0007_pickup_carrier_required'),
     ]
 
     operations = [

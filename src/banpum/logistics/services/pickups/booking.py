@@ -1,0 +1,310 @@
+"""Booking: choose the carrier at approval, call it in a job, apply its answer.
+
+The booking is durable: the ``Pickup`` row is written in the approval's transaction, the job
+carries its id, and ``pickups_sweep`` re-enqueues rows still waiting, so a crash between commit
+and enqueue, or a worker killed mid-call, loses nothing. Every booking call carries the row's
+idempotency key, so a retry never books a second pickup.
+
+``Pickup.next_attempt_at`` says when a call to the carrier (a booking, or a cancel the carrier
+still has to hear about) is due; it is empty when nothing is owed. A retry after a failure is
+scheduled with backoff *and* recorded there, so the sweep re-sends only calls overdue by more
+than its grace period and never shortcuts the backoff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import F
+
+from banpum.core.actors import Actor
+from banpum.integrations.carriers.base import GatewayError, PickupBooked
+from banpum.logistics.addresses import address_line, return_address
+from banpum.logistics.gateways import gateway_open
+from banpum.logistics.jobs import jobs
+from banpum.logistics.models import (
+    CancelState,
+    CarrierAccount,
+    CarrierRule,
+    Pickup,
+    PickupException,
+    PickupStatus,
+)
+from banpum.logistics.selection import AccountOption, Choice, RuleOption, choose_carrier
+from banpum.logistics.services import label_codes, parcels
+from banpum.logistics.services.pickups import common
+from banpum.logistics.services.pickups.common import (
+    PickupDetails,
+    carrier_actor,
+    pickup_load_for_call,
+    pickup_new,
+    pickup_order,
+)
+from banpum.logistics.transitions import PickupAction, PickupMove, pickup_transition, pickups_lock
+from banpum.returns import events
+from banpum.returns.models import ReturnRequest
+from banpum.returns.transitions import Action, Move, return_transition
+
+logger = logging.getLogger(__name__)
+
+
+def carrier_select(
+    *, return_request: ReturnRequest, box_size: str = ""
+) -> tuple[CarrierAccount, str] | None:
+    """The account the store's rules route this return to, and why."""
+    accounts = list(
+        CarrierAccount.objects.filter(store_id=return_request.store_id, is_active=True)
+        .select_related("carrier", "store")
+        .order_by("id")
+    )
+    rules = list(
+        CarrierRule.objects.filter(store_id=return_request.store_id, account__is_active=True)
+    )
+    choice: Choice | None = choose_carrier(
+        accounts=[
+            AccountOption(
+                account_id=a.pk,
+                name=a.name,
+                linked=a.linked,
+                is_default=a.is_default,
+                cheapest_fare=min((int(b.get("fare", 0)) for b in a.box_sizes), default=None)
+                if a.box_sizes
+                else None,
+            )
+            for a in accounts
+        ],
+        rules=[
+            RuleOption(
+                rule_id=r.pk,
+                priority=r.priority,
+                account_id=r.account_id,
+                postcode_prefixes=tuple(r.postcode_prefixes or ()),
+                reason_codes=tuple(r.reason_codes or ()),
+                box_sizes=tuple(r.box_sizes or ()),
+                note=r.note,
+            )
+            for r in rules
+        ],
+        postcode=return_request.order.shipping_postcode,
+        reason_code=return_request.reason_code,
+        box_size=box_size,
+    )
+    if choice is None:
+        return None
+    account = next(a for a in accounts if a.pk == choice.account_id)
+    return account, choice.reason
+
+
+def unlinked_instructions(account: CarrierAccount) -> str:
+    """What a customer reads to send the parcel with a carrier we cannot book."""
+    carrier = account.carrier
+    to = return_address(store=account.store, account=account)
+    parts = [
+        account.instructions.strip(),
+        f"{carrier.name_ko} {carrier.phone}".strip(),
+        f"받는 분: {to.name} {to.phone} {address_line(to)}".strip(),
+        "송장번호를 알려 주세요. / Send us the waybill number once the parcel is booked.",
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def pickup_arrange_for_return(
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    now: dt.datetime,
+    details: PickupDetails | None = None,
+) -> Pickup | None:
+    """After approval of a carrier-pickup return: book a linked carrier or instruct the buyer.
+
+    Runs inside the approval's transaction. With no carrier configured the return stays
+    approved (and shows as stalled) until CS sets one up; the sweep then picks it up.
+    """
+    details = details or PickupDetails()
+    selected = carrier_select(return_request=return_request, box_size=details.box_size)
+    if selected is None:
+        events.event_logistics(
+            return_request,
+            actor,
+            kind="no_carrier",
+            note="No active carrier account: set one up, then the pickup is booked.",
+            now=now,
+        )
+        return None
+    account, reason = selected
+    if not account.linked:
+        return_transition(
+            return_request=return_request,
+            action=Action.AWAIT_SHIPMENT,
+            actor=actor,
+            move=Move(
+                note=unlinked_instructions(account),
+                data={"carrier": account.carrier.code, "account_id": account.pk, "why": reason},
+            ),
+            now=now,
+        )
+        return None
+    pickup = pickup_new(
+        return_request,
+        account=account,
+        carrier=account.carrier,
+        reason=reason,
+        details=details,
+        now=now,
+    )
+    return_transition(
+        return_request=return_request,
+        action=Action.REQUEST_PICKUP,
+        actor=actor,
+        move=Move(
+            note=f"Pickup requested from {account.carrier.name_ko}: {reason}",
+            data={"pickup_id": pickup.pk, "carrier": account.carrier.code},
+        ),
+        now=now,
+    )
+    transaction.on_commit(lambda: jobs().pickup_request_send(pickup.pk))
+    return pickup
+
+
+def pickup_request_send(*, pickup_id: int, now: dt.datetime) -> Pickup | None:
+    """The booking job: call the carrier outside any transaction, then apply its answer."""
+    pickup = pickup_load_for_call(pickup_id)
+    if pickup is None or pickup.status != PickupStatus.REQUESTED:
+        return pickup
+    result: PickupBooked | GatewayError
+    if pickup.account is None:
+        result = GatewayError("unlinked", "No carrier account to book with.", retryable=False)
+        return pickup_booking_apply(pickup_id=pickup.pk, result=result, now=now)
+    with gateway_open(pickup.account) as gateway:
+        if gateway is None:
+            result = GatewayError(
+                "unlinked", "This carrier account has no API to book with.", retryable=False
+            )
+        elif pickup.attempts >= common.MAX_BOOKING_ATTEMPTS:
+            # Jobs that died mid-call (a crash, a killed worker) count too: stop somewhere.
+            result = GatewayError(
+                "gave_up",
+                f"No booking after {pickup.attempts} attempts; last: {pickup.last_error}",
+                retryable=False,
+                carrier_words=pickup.last_error,
+            )
+        else:
+            # Counted, and marked as started, before the call: a worker killed mid-call leaves
+            # a row the sweep will find once the grace period is over.
+            started = Pickup.objects.filter(pk=pickup.pk, status=PickupStatus.REQUESTED).update(
+                attempts=F("attempts") + 1, next_attempt_at=now
+            )
+            if not started:
+                return Pickup.objects.get(pk=pickup.pk)  # cancelled meanwhile: never call
+            result = gateway.request_pickup(pickup_order(pickup))
+    return pickup_booking_apply(pickup_id=pickup.pk, result=result, now=now)
+
+
+@transaction.atomic
+def pickup_booking_apply(
+    *, pickup_id: int, result: PickupBooked | GatewayError, now: dt.datetime
+) -> Pickup:
+    return_request, pickup = pickups_lock(pickup_id)
+    actor = carrier_actor(pickup.carrier)
+    if isinstance(result, PickupBooked):
+        if pickup.status == PickupStatus.CANCELLED:
+            # Cancelled while the booking was in flight: undo it at the carrier too.
+            pickup.carrier_reference = result.carrier_reference
+            pickup.waybill_number = result.waybill_number
+            fields = ["carrier_reference", "waybill_number", "updated_at"]
+            if pickup.cancel_state == CancelState.REQUESTED:
+                pickup.next_attempt_at = now
+                fields.append("next_attempt_at")
+                transaction.on_commit(lambda: jobs().pickup_cancel_send(pickup.pk))
+            pickup.save(update_fields=fields)
+            return pickup
+        if pickup.status != PickupStatus.REQUESTED:
+            return pickup  # already applied by a concurrent or earlier run
+        changes: dict[str, object] = {
+            "carrier_reference": result.carrier_reference,
+            "waybill_number": result.waybill_number,
+            "next_attempt_at": None,
+            "last_error": "",
+        }
+        if result.waybill_number:
+            changes["parcel"] = parcels.parcel_attach(
+                store_id=return_request.store_id,
+                carrier=pickup.carrier,
+                tracking_number=result.waybill_number,
+                sender=parcels.sender_key(return_request),
+                now=now,
+                reissued_by_carrier=True,
+            )
+        if result.fare_amount is not None:
+            changes["fare_amount"] = result.fare_amount
+        pickup = pickup_transition(
+            pickup=pickup,
+            action=PickupAction.BOOK,
+            actor=actor,
+            now=now,
+            move=PickupMove(changes=changes, data={"waybill_number": result.waybill_number}),
+        )
+        events.event_logistics(
+            return_request,
+            actor,
+            kind="pickup_booked",
+            note=f"{pickup.carrier.name_ko} 회수 접수: 송장 {result.waybill_number}",
+            data={"pickup_id": pickup.pk, "waybill_number": result.waybill_number},
+            now=now,
+        )
+        logger.info(
+            "pickup booked return=%s waybill=%s", return_request.number, result.waybill_number
+        )
+        # Events the carrier sent before this answer reached us found no waybill: fetch them.
+        transaction.on_commit(lambda: jobs().pickup_tracking_refresh(pickup.pk))
+        # The carrier's sorting code and terminal for the label, asked once it has a waybill.
+        transaction.on_commit(lambda: label_codes.pickup_label_codes_enqueue(pickup.pk))
+        return pickup
+
+    if pickup.status != PickupStatus.REQUESTED:
+        return pickup
+    last_error = f"{result.code}: {result.message}"[:2000]
+    if result.retryable and pickup.attempts < common.MAX_BOOKING_ATTEMPTS:
+        delay = common.backoff_seconds(pickup.attempts)
+        pickup.last_error = last_error
+        pickup.next_attempt_at = now + dt.timedelta(seconds=delay)
+        pickup.save(update_fields=["last_error", "next_attempt_at", "updated_at"])
+        transaction.on_commit(lambda: jobs().pickup_request_send(pickup.pk, delay=delay))
+        logger.warning(
+            "pickup booking failed, retrying return=%s attempt=%s in=%.0fs error=%s",
+            return_request.number,
+            pickup.attempts,
+            delay,
+            last_error,
+        )
+        return pickup
+    pickup = pickup_transition(
+        pickup=pickup,
+        action=PickupAction.FAIL,
+        actor=actor,
+        now=now,
+        move=PickupMove(
+            changes={
+                "last_error": last_error,
+                "exception_code": PickupException.BOOKING_FAILED,
+                "exception_message": (result.carrier_words or result.message)[:500],
+                "exception_at": now,
+                "next_attempt_at": None,
+            },
+            data={"error": result.code},
+        ),
+    )
+    events.event_logistics(
+        return_request,
+        actor,
+        kind="pickup_failed",
+        note=f"회수 접수 실패 — CS 확인 필요: {pickup.exception_message}",
+        data={"pickup_id": pickup.pk, "error": result.code, "attempts": pickup.attempts},
+        now=now,
+    )
+    logger.error(
+        "pickup booking failed for good return=%s error=%s", return_request.number, last_error
+    )
+    return pickup

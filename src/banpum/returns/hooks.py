@@ -1,0 +1,44 @@
+"""What the rest of the system does when a return moves, wired in at start-up.
+
+Returns sit below logistics: they must not import it, even inside a function. Approval needs a
+pickup arranged and a cancel needs the pickups stopped, so returns call these hooks, and the
+logistics app wires its services in when Django starts (``LogisticsConfig.ready``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from banpum.core.actors import Actor
+    from banpum.returns.models import ReturnRequest
+
+
+class PickupHooks(Protocol):
+    def arrange(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        """A carrier-pickup return was approved: book its pickup or instruct the customer."""
+
+    def cancel(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        """The return (locked by the caller) is being cancelled: stop its pickups."""
+
+
+class _NoPickups:
+    """Until logistics is wired: approved returns wait (the sweep arranges them later)."""
+
+    def arrange(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        return None
+
+    def cancel(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        return None
+
+
+_pickups: list[PickupHooks] = [_NoPickups()]
+
+
+def pickup_hooks_wire(hooks: PickupHooks) -> None:
+    _pickups[:] = [hooks]
+
+
+def pickup_hooks() -> PickupHooks:
+    return _pickups[0]
