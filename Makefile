@@ -38,6 +38,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks .ci
 	$(BIN)/ruff format --check src tests benchmarks .ci
 	$(BIN)/mypy
+	$(BIN)/mypy .ci/smoke.py .ci/check-catalogue.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format src tests benchmarks .ci
