@@ -4,44 +4,61 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
+UV_VERSION := 0.13.9
 
-.PHONY: run test lint typecheck format bench lock clean
+.PHONY: run test lint format bench lock smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall whenever the lock file or the package metadata changes.
-$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# What the app needs to run (requirements.lock), and on top what tests and linters need
+# (requirements-dev.lock). Every file pip downloads must match a hash of the lock file.
+# Reinstalled whenever a lock file or the package metadata changes.
+$(VENV)/.installed-runtime: requirements.lock pyproject.toml | $(BIN)/python
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps -e .
 	touch $@
 
-run: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed-runtime
+	$(PIP) --require-hashes -r requirements-dev.lock
+	touch $@
+
+run: $(VENV)/.installed-runtime
 	$(BIN)/banpum migrate --verbosity 0
 	$(BIN)/banpum demo
 	$(BIN)/banpum serve --no-migrate --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
-lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests benchmarks .ci
+	$(BIN)/ruff format --check src tests benchmarks .ci
 	$(BIN)/mypy
+	$(BIN)/mypy .ci/smoke.py .ci/check-catalogue.py
 
-format: $(VENV)/.installed
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format src tests benchmarks .ci
+	$(BIN)/ruff check --fix src tests benchmarks .ci
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run
 
-# Re-pin every dependency after editing pyproject.toml.
-lock: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --no-header
+# The README's API examples against a fresh `banpum serve` (CI runs it too).
+smoke: $(VENV)/.installed-runtime
+	$(BIN)/python .ci/smoke.py
+
+# Pin every dependency after editing pyproject.toml: runtime, then dev within the runtime pins.
+# Existing pins are kept; delete a lock file's line (or the file) to move a package.
+lock: | $(BIN)/python
+	$(PIP) uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml -o requirements.lock \
+		--python-version 3.11 --no-header --generate-hashes --quiet
+	$(BIN)/uv pip compile pyproject.toml --extra dev -c requirements.lock -o requirements-dev.lock \
+		--python-version 3.11 --no-header --generate-hashes --quiet
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,9 @@ from django.test import Client
 from banpum.accounts.services import api_key_create
 from tests.factories import StoreFactory, make_policy
 
+# skip_policy: in CI, a test that skips fails (see its docstring). pytester tests that policy.
+pytest_plugins = ["tests.skip_policy", "pytester"]
+
 
 @pytest.fixture
 def store(db: Any) -> Any:

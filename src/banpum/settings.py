@@ -6,11 +6,13 @@ Every variable is documented in README.md. The embedded default needs nothing: S
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -29,21 +31,76 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def secret_key_from_file(path: Path) -> str:
+    """The key kept in ``path``, generated into it on first use, readable by its owner only.
+
+    Several processes may start at once on a fresh install (the server, workers, a migrate): the
+    key is written whole into a private temporary file, then hard-linked into place, which fails
+    if another process got there first; the loser reads the winner's key. A reader never sees a
+    half-written file, and the file is never readable by others, even for a moment.
+    """
+    try:
+        return _read_secret_key(path)
+    except FileNotFoundError:
+        pass
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(50))
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileExistsError):  # another process was first: use theirs
+            os.link(temporary, path)
+    finally:
+        temporary.unlink()
+    return _read_secret_key(path)
+
+
+def _read_secret_key(path: Path) -> str:
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it to generate a new secret key")
+    return key
+
+
 def _secret_key() -> str:
     """Use BANPUM_SECRET_KEY, else a key generated once and kept in the var directory."""
     if key := os.environ.get("BANPUM_SECRET_KEY"):
         return key
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_key_from_file(VAR_DIR / "secret_key")
 
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("BANPUM_DEBUG")
 ALLOWED_HOSTS = _env_list("BANPUM_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("BANPUM_CSRF_TRUSTED_ORIGINS", "")
+
+# Production behind HTTPS (README, "Production"). BANPUM_HTTPS=1 says the site is served over
+# HTTPS only: plain HTTP is redirected and cookies are sent over HTTPS only. HSTS is a promise
+# browsers remember for its whole duration, so it is never implied: set its seconds yourself.
+_HTTPS = _env_bool("BANPUM_HTTPS")
+SECURE_SSL_REDIRECT = _env_bool("BANPUM_SSL_REDIRECT", _HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = _env_bool(
+    "BANPUM_SECURE_COOKIES", _HTTPS
+)
+SECURE_HSTS_SECONDS = int(os.environ.get("BANPUM_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("BANPUM_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("BANPUM_HSTS_PRELOAD")
+
+
+def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` -> Django's (``HTTP_X_FORWARDED_PROTO``, ``https``).
+
+    Opt-in only: trusting the header is right only when a proxy always sets it and strips what
+    clients send, otherwise anyone could claim HTTPS.
+    """
+    if not name.strip():
+        return None
+    return "HTTP_" + name.strip().upper().replace("-", "_"), "https"
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("BANPUM_PROXY_SSL_HEADER", ""))
 
 INSTALLED_APPS = [
     "banpum.accounts.admin_apps.SuperuserAdminConfig",  # django.contrib.admin, superusers only
