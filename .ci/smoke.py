@@ -2,7 +2,7 @@
 
 Starts `banpum serve` on free loopback ports with a fresh var directory and the demo data, then
 runs every curl command of the README's example block, in order, with the placeholders
-(`<number>`, `<R2611-0000123>`, …) replaced by real order and return numbers found at run time,
+(`<number>`, `<DM-2611-7K3Q9X>`, …) replaced by real order and return numbers found at run time,
 and checks each answer's HTTP status and shape. The README and this script must agree: a
 command added to or changed in the README fails here until CHECKS below knows how to check it.
 
@@ -174,9 +174,9 @@ CHECKS: list[tuple[str, str, int, dict[str, str], Check]] = [
     ("POST", "/returns", 201, {"<number>": "order_number"}, check_created),
     (
         "POST",
-        "/returns/<R2611-0000123>/approve",
+        "/returns/<DM-2611-7K3Q9X>/approve",
         200,
-        {"<R2611-0000123>": "return_number"},
+        {"<DM-2611-7K3Q9X>": "return_number"},
         check_approved,
     ),
     ("POST", "/returns/<number>/hold", 200, {"<number>": "held_number"}, check_held),
