@@ -17,8 +17,8 @@ import pytest
 from django.test import Client, RequestFactory
 
 from banpum.integrations.carriers.simulator import webhook_signature
-from banpum.logistics.webhooks import carrier_tracking_webhook_view, webhook_request_verify
 from banpum.logistics.models import CarrierAccount, TrackingEvent
+from banpum.logistics.webhooks import carrier_tracking_webhook_view, webhook_request_verify
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from tests.factories import StoreFactory

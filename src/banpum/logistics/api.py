@@ -1,8 +1,6 @@
 """/api/v1: pickups, waybills, labels and the stalled/exception queues."""
 
-from typing import Any
-
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status

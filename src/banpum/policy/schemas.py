@@ -12,7 +12,6 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from banpum.core.schemas import OutDateTime
-
 from banpum.policy.types import (
     AutoApproval,
     Condition,

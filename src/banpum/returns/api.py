@@ -19,11 +19,11 @@ from banpum.returns.schemas import (
     ActionIn,
     DecisionOut,
     HoldIn,
-    ReturnNoteIn,
     RejectIn,
     ReturnAskIn,
     ReturnCreateIn,
     ReturnDetailOut,
+    ReturnNoteIn,
     ReturnOut,
 )
 
