@@ -187,7 +187,7 @@ class OrderIn(_In):
     shipping_address1: str = Field(default="", max_length=200)
     shipping_address2: str = Field(default="", max_length=200)
     shipping_fee: Money = 0
-    free_shipping: bool = False
+    free_shipping: bool = Field(default=False, strict=True)
     discount_total: Money | None = Field(default=None, description="Default: sum of line discounts")
     payment_method: str = Field(default="", max_length=32)
     payment_reference: str = Field(default="", max_length=128)

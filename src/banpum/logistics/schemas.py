@@ -85,7 +85,9 @@ class RerequestIn(InputSchema):
     postcode: str = Field(default="", max_length=10)
     address1: str = Field(default="", max_length=200)
     address2: str = Field(default="", max_length=200)
-    box_count: int | None = Field(default=None, ge=1, le=20, description="Empty: as before")
+    box_count: int | None = Field(
+        default=None, ge=1, le=20, strict=True, description="Empty: as before"
+    )
     box_size: str = Field(default="", max_length=20)
     memo: str = Field(default="", max_length=300)
     note: str = Field(default="", max_length=2000)

@@ -25,9 +25,11 @@ from banpum.policy.types import (
 
 
 class ReturnLineIn(InputSchema):
-    order_line_id: int | None = Field(default=None, description="Order line id")
-    line_number: int | None = Field(default=None, description="Or the line number in the order")
-    quantity: int = Field(ge=1, le=100_000)
+    order_line_id: int | None = Field(default=None, strict=True, description="Order line id")
+    line_number: int | None = Field(
+        default=None, ge=1, le=32_767, strict=True, description="Or the line number in the order"
+    )
+    quantity: int = Field(ge=1, le=100_000, strict=True)
     reason_code: str | None = Field(
         default=None, description="Per-line reason; default: the request's"
     )
@@ -42,12 +44,12 @@ class ReturnLineIn(InputSchema):
 
 class FeeIn(InputSchema):
     payer: FeePayer
-    amount: int = Field(ge=0, le=10_000_000)
+    amount: int = Field(ge=0, le=10_000_000, strict=True)
     collection: FeeCollection | None = None
 
 
 class ReturnAskIn(InputSchema):
-    order_id: int | None = None
+    order_id: int | None = Field(default=None, strict=True)
     order_number: str | None = Field(default=None, max_length=64)
     channel: str | None = Field(default=None, max_length=64, description="Channel code")
     type: ReturnType = ReturnType.RETURN
@@ -56,7 +58,7 @@ class ReturnAskIn(InputSchema):
     method: Method = Method.CARRIER_PICKUP
     fee_collection: FeeCollection | None = None
     defect_noticed_at: InDateTime | None = None
-    photo_count: int = Field(default=0, ge=0, le=50)
+    photo_count: int = Field(default=0, ge=0, le=50, strict=True)
     lines: list[ReturnLineIn] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
@@ -103,13 +105,16 @@ class ReturnCreateIn(ReturnAskIn):
     fee: FeeIn | None = Field(default=None, description="Override the policy's return fee")
     allow_ineligible: bool = Field(
         default=False,
+        strict=True,
         description="Keep a request the policy refuses, on hold for a person to decide",
     )
 
 
 class ActionIn(InputSchema):
     note: str = Field(default="", max_length=5000)
-    version: int | None = Field(default=None, description="Fail with 409 if the return changed")
+    version: int | None = Field(
+        default=None, strict=True, description="Fail with 409 if the return changed"
+    )
 
 
 class HoldIn(ActionIn):
