@@ -74,5 +74,5 @@ def test_schemathesis_finds_no_failure(live_server: Any, tmp_path: Path) -> None
         env={**os.environ, "NO_COLOR": "1"},
     )
     elapsed = time.monotonic() - started
-    print(result.stdout[-6000:], f"\nschemathesis ran {elapsed:.0f} s")  # noqa: T201
+    print(result.stdout[-6000:], f"\nschemathesis ran {elapsed:.0f} s")
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-3000:]

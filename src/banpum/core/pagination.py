@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import CursorPagination
 from pydantic import ValidationError as PydanticValidationError
@@ -36,7 +36,7 @@ def _invalid_cursor() -> NinjaValidationError:
     )
 
 
-class _PageInput(Schema):
+class _PageInput(CursorPagination.Input):
     page_size: int | None = Field(
         default=None,
         ge=1,
@@ -85,11 +85,6 @@ class Pages(CursorPagination):
 
 
 T = TypeVar("T")
-
-
-class ListPage(Schema):
-    next: str | None
-    previous: str | None
 
 
 def page_of_list(
