@@ -25,7 +25,7 @@ from tests.returns.helpers import open_return
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.contract]
 
 
 def _schemathesis() -> str:
