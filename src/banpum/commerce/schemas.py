@@ -81,9 +81,22 @@ LineNumber = Annotated[
 ]
 
 
+def _numbers_as_strings(schema: dict[str, Any]) -> None:
+    """Say in the OpenAPI what ``coerce_numbers_to_str`` accepts: a text field may be a number."""
+    for prop in schema.get("properties", {}).values():
+        if prop.get("type") == "string" and "format" not in prop:
+            kept = {"title", "description", "default"}
+            string = {key: prop.pop(key) for key in list(prop) if key not in kept}
+            prop["anyOf"] = [string, {"type": "number"}]
+
+
 class _In(InputSchema):
     # Channels send order numbers, phones and postcodes as JSON numbers as often as strings.
-    model_config = ConfigDict(str_strip_whitespace=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+        json_schema_extra=_numbers_as_strings,
+    )
 
 
 class CustomerIn(_In):
