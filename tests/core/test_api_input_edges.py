@@ -182,3 +182,11 @@ def test_every_time_in_answers_carries_the_store_offset(api: Client, store: Any)
     collect(answers)
     assert len(times) >= 8
     assert all(RFC3339.match(value) for value in times), times
+
+
+def test_too_many_query_fields_is_a_json_400(api: Client) -> None:
+    """Django's TooManyFieldsSent surfaces inside the API view: a 400, not a 500."""
+    query = "&".join(f"status=requested&x{n}=1" for n in range(600))
+    response = api.get(f"/api/v1/returns?{query}")
+    assert response.status_code == 400
+    assert _json(response)["code"] == "bad_request"
