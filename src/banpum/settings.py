@@ -259,3 +259,8 @@ BANPUM_CARRIER_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_CARRIER_TIMEOUT_SE
 
 # Banpum's own knobs.
 BANPUM_API_BULK_MAX = int(os.environ.get("BANPUM_API_BULK_MAX", "500"))
+# The request body limit follows the bulk limit: a real order of 18 lines is 4.5-5.3 KB of
+# compact JSON and 7.2 KB indented (measured); 16 KiB per order leaves room for long names and
+# addresses. Larger bodies get a JSON 413 naming the limit.
+BANPUM_API_BYTES_PER_ORDER = 16 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = BANPUM_API_BULK_MAX * BANPUM_API_BYTES_PER_ORDER

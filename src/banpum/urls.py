@@ -18,3 +18,9 @@ urlpatterns = [
 
 admin.site.site_header = "Banpum 반품"
 admin.site.site_title = "Banpum"
+
+# JSON on /api/ and /hooks/, Django's pages elsewhere (a bad Host, a body too large, a crash).
+handler400 = "banpum.core.middleware.bad_request"
+handler403 = "banpum.core.middleware.permission_denied"
+handler404 = "banpum.core.middleware.page_not_found"
+handler500 = "banpum.core.middleware.server_error"

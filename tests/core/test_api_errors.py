@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -27,3 +28,23 @@ def test_pages_outside_the_api_keep_their_html_404(client: Any) -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_a_crash_outside_the_api_handlers_is_json_on_api_paths() -> None:
+    """handler500 answers JSON where clients parse JSON (a middleware failing, for instance)."""
+    from django.test import RequestFactory
+
+    from banpum.core.middleware import server_error
+
+    response = server_error(RequestFactory().get("/api/v1/returns"))
+    assert (response.status_code, response["Content-Type"]) == (500, "application/json")
+    assert json.loads(response.content)["code"] == "server_error"
+    page = server_error(RequestFactory().get("/admin/"))
+    assert not page["Content-Type"].startswith("application/json")
+
+
+def test_django_uses_the_json_handlers() -> None:
+    from banpum import urls
+
+    assert urls.handler400 == "banpum.core.middleware.bad_request"
+    assert urls.handler500 == "banpum.core.middleware.server_error"

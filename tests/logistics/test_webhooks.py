@@ -14,10 +14,11 @@ import time
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from banpum.core.signing import webhook_signature
 from banpum.logistics.models import CarrierAccount, TrackingEvent
+from banpum.logistics.webhooks import carrier_tracking_webhook_view, webhook_request_verify
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from tests.factories import StoreFactory
@@ -26,6 +27,7 @@ from tests.logistics.helpers import approve, book, linked_account, pickup_of, re
 pytestmark = pytest.mark.django_db
 
 NAIVE = "2025-07-01T09:00:00"
+NOW = 1_751_328_000  # the fixed clock of the tests that depend on the time of the request
 
 
 def url(account: CarrierAccount | int) -> str:
@@ -110,16 +112,33 @@ def test_the_simulators_signature_is_accepted(
     ("headers", "why"),
     [
         (lambda secret, body: {}, "missing signature headers"),
-        (lambda secret, body: sign("not-the-secret", body), "signature mismatch"),
-        (lambda secret, body: sign(secret, body + b" "), "signature mismatch"),
-        (lambda secret, body: sign(secret, body, int(time.time()) - 301), "stale"),
-        (lambda secret, body: sign(secret, body, int(time.time()) + 301), "stale"),
+        (lambda secret, body: sign("not-the-secret", body, NOW), "signature mismatch"),
+        (lambda secret, body: sign(secret, body + b" ", NOW), "signature mismatch"),
+        (lambda secret, body: sign(secret, body, NOW - 301), "stale timestamp"),
+        (lambda secret, body: sign(secret, body, NOW + 301), "stale timestamp"),
         (
-            lambda secret, body: {**sign(secret, body), "HTTP_X_BANPUM_TIMESTAMP": "soon"},
-            "stale or malformed timestamp",
+            lambda secret, body: {**sign(secret, body, NOW), "HTTP_X_BANPUM_TIMESTAMP": "soon"},
+            "malformed timestamp",
+        ),
+        (
+            lambda secret, body: {**sign(secret, body, NOW), "HTTP_X_BANPUM_TIMESTAMP": "²"},
+            "malformed timestamp",
+        ),
+        (
+            lambda secret, body: {**sign(secret, body, NOW), "HTTP_X_BANPUM_TIMESTAMP": "١٢"},
+            "malformed timestamp",
         ),
     ],
-    ids=["unsigned", "wrong-secret", "other-body", "stale", "future", "malformed-time"],
+    ids=[
+        "unsigned",
+        "wrong-secret",
+        "other-body",
+        "stale",
+        "future",
+        "malformed-time",
+        "superscript-digit",
+        "arabic-digits",
+    ],
 )
 def test_unauthentic_calls_are_refused_logged_and_store_nothing(
     booked: ReturnRequest,
@@ -129,16 +148,45 @@ def test_unauthentic_calls_are_refused_logged_and_store_nothing(
     why: str,
 ) -> None:
     body = batch(pickup_of(booked).waybill_number, "AT_PICKUP")
+    request = RequestFactory().post(
+        url(account), body, content_type="application/json", **headers(account.webhook_secret, body)
+    )
+    view = carrier_tracking_webhook_view(clock=lambda: NOW)
     with caplog.at_level(logging.WARNING, logger="banpum.logistics.webhooks"):
-        response = post(account, body, **headers(account.webhook_secret, body))
+        response = view(request, account.pk)
     assert response.status_code == 401
-    assert response.json()["code"] == "bad_signature"
-    assert why in response.json()["message"]
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["code"] == "bad_signature"
     [warning] = [r for r in caplog.records if r.name == "banpum.logistics.webhooks"]
     assert warning.levelno == logging.WARNING
     assert f"rejected carrier webhook account={account.pk}" in warning.getMessage()
+    assert why in warning.getMessage()
     assert not TrackingEvent.objects.exists()
     assert reload(booked).status == S.PICKUP_REQUESTED
+
+
+@pytest.mark.parametrize(
+    ("offset", "authentic"), [(-300, True), (300, True), (-301, False), (301, False)]
+)
+def test_the_timestamp_may_be_five_minutes_off_either_way(offset: int, authentic: bool) -> None:
+    body = b'{"events": []}'
+    headers = sign("secret", body, NOW + offset)
+    failure = webhook_request_verify(
+        secret="secret",
+        timestamp=headers["HTTP_X_BANPUM_TIMESTAMP"],
+        signature=headers["HTTP_X_BANPUM_SIGNATURE"],
+        body=body,
+        now=NOW,
+    )
+    assert (failure is None) == authentic
+
+
+def test_a_unicode_digit_timestamp_over_http_is_a_json_401(account: CarrierAccount) -> None:
+    body = batch("1", "AT_PICKUP")
+    response = post(
+        account, body, **{**sign(account.webhook_secret, body), "HTTP_X_BANPUM_TIMESTAMP": "²"}
+    )
+    assert (response.status_code, response["Content-Type"]) == (401, "application/json")
 
 
 def test_an_account_without_a_secret_accepts_nothing(booked: ReturnRequest, account: Any) -> None:
@@ -165,10 +213,22 @@ def test_an_account_without_a_secret_accepts_nothing(booked: ReturnRequest, acco
             {"events": [{"waybill_number": "1", "status": "AT_PICKUP", "occurred_at": NAIVE}]},
             {"events.0.occurred_at"},  # no offset: ambiguous
         ),
-        ({"event": {}}, {"events"}),
+        (
+            {
+                "events": [
+                    {
+                        "waybill_number": "1",
+                        "status": "AT_PICKUP",
+                        "occurred_at": "0001-01-01T00:00:00+14:00",
+                    }
+                ]
+            },
+            {"events.0.occurred_at"},
+        ),
+        ({"event": {}}, {"events", "event"}),
         ([], {"__all__"}),
     ],
-    ids=["empty", "no-status", "bad-time", "naive-time", "wrong-key", "not-an-object"],
+    ids=["empty", "no-status", "bad-time", "naive-time", "year-1", "wrong-key", "not-an-object"],
 )
 def test_an_invalid_body_is_refused_naming_the_fields(
     account: CarrierAccount, payload: Any, fields: set[str]
@@ -188,10 +248,36 @@ def test_a_body_that_is_not_json_is_refused(account: CarrierAccount) -> None:
     assert response.json()["extra"]["fields"] == {"__all__": ["The body is not JSON."]}
 
 
-def test_an_unknown_account_is_not_found(account: CarrierAccount) -> None:
+def test_an_unknown_account_answers_like_a_bad_signature(account: CarrierAccount) -> None:
+    """Accounts cannot be enumerated: a missing id and a wrong signature look the same."""
     body = batch("1", "AT_PICKUP")
-    response = post(account.pk + 1000, body, **sign(account.webhook_secret, body))
-    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    missing = post(account.pk + 1000, body, **sign(account.webhook_secret, body))
+    forged = post(account, body, **sign("not-the-secret", body))
+    assert missing.status_code == forged.status_code == 401
+    assert missing.json() == forged.json()
+    assert missing["Content-Type"] == forged["Content-Type"] == "application/json"
+
+
+def test_a_body_over_the_webhook_limit_is_a_json_413(account: CarrierAccount) -> None:
+    body = b'{"events": [' + b" " * 3_000_000 + b"]}"
+    response = post(account, body, **sign(account.webhook_secret, body))
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    answer = response.json()
+    assert answer["code"] == "payload_too_large"
+    assert answer["extra"] == {"limit_bytes": 1_000_000}
+    assert "1000000" in answer["message"]
+
+
+def test_a_body_over_djangos_limit_on_hooks_is_a_json_413(
+    account: CarrierAccount, settings: Any
+) -> None:
+    """Django refuses it while reading the body; the answer stays JSON (was an HTML 400)."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = b'{"events": [' + b" " * 2000 + b"]}"
+    response = post(account, body, **sign(account.webhook_secret, body))
+    assert response.status_code == 413
+    assert response.json()["extra"] == {"limit_bytes": 1000}
 
 
 def test_get_is_not_allowed(account: CarrierAccount) -> None:

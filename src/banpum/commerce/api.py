@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
 from banpum.commerce import selectors
 from banpum.commerce.models import Order
@@ -20,6 +20,8 @@ from banpum.commerce.schemas import (
 )
 from banpum.commerce.services import order_bulk_upsert
 from banpum.core.api_context import request_store
+from banpum.core.pagination import Pages
+from banpum.core.schemas import errors
 
 router = Router(tags=["orders"])
 
@@ -42,7 +44,7 @@ def bulk_upsert_orders(request: HttpRequest, payload: OrderBulkIn) -> Status[dic
 
 
 @router.get("", response=list[OrderOut], summary="Search orders, newest first")
-@paginate(CursorPagination, ordering=("-id",), page_size=50)
+@paginate(Pages, ordering=("-id",))
 def list_orders(request: HttpRequest, filters: Query[OrderSearchQuery]) -> Any:
     return selectors.order_search(
         store=request_store(request), q=filters.q, channel_code=filters.channel, phone=filters.phone
@@ -51,7 +53,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderSearchQuery]) -> Any:
 
 @router.get(
     "/{order_id}",
-    response=OrderDetailOut,
+    response={200: OrderDetailOut, **errors(404)},
     summary="One order with its lines, shipments, customer and totals",
 )
 def get_order(request: HttpRequest, order_id: int) -> Order:

@@ -9,11 +9,9 @@ reports with the same dotted field paths (``orders.3.lines.0.quantity``).
 No ``from __future__ import annotations`` here: ninja reads these annotations at runtime.
 """
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from ninja import Schema
@@ -28,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from banpum.commerce.selectors import returnable_quantity
+from banpum.core.schemas import InDateTime, InputSchema, OutDateTime
 
 # A trillion won: far above any real order, far inside a 64-bit column.
 MAX_MONEY = 10**12
@@ -82,9 +81,22 @@ LineNumber = Annotated[
 ]
 
 
-class _In(Schema):
+def _numbers_as_strings(schema: dict[str, Any]) -> None:
+    """Say in the OpenAPI what ``coerce_numbers_to_str`` accepts: a text field may be a number."""
+    for prop in schema.get("properties", {}).values():
+        if prop.get("type") == "string" and "format" not in prop:
+            kept = {"title", "description", "default"}
+            string = {key: prop.pop(key) for key in list(prop) if key not in kept}
+            prop["anyOf"] = [string, {"type": "number"}]
+
+
+class _In(InputSchema):
     # Channels send order numbers, phones and postcodes as JSON numbers as often as strings.
-    model_config = ConfigDict(str_strip_whitespace=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+        json_schema_extra=_numbers_as_strings,
+    )
 
 
 class CustomerIn(_In):
@@ -156,8 +168,8 @@ class OrderLineIn(_In):
 class ShipmentIn(_In):
     carrier_code: str = Field(default="", max_length=64, description="e.g. kr.cjlogistics")
     tracking_number: str = Field(default="", max_length=64)
-    shipped_at: dt.datetime | None = Field(default=None, description="Naive: store timezone")
-    delivered_at: dt.datetime | None = Field(
+    shipped_at: InDateTime | None = Field(default=None, description="Naive: store timezone")
+    delivered_at: InDateTime | None = Field(
         default=None, description="Starts the return window; naive: store timezone"
     )
 
@@ -180,7 +192,7 @@ class OrderIn(_In):
 
     channel: str = Field(min_length=1, max_length=64, description="Sales channel code")
     order_number: str = Field(min_length=1, max_length=64)
-    ordered_at: dt.datetime = Field(description="Naive times are in the store's timezone")
+    ordered_at: InDateTime = Field(description="Naive times are in the store's timezone")
     customer: CustomerIn | None = None
     shipping_name: str = Field(default="", max_length=100)
     shipping_phone: str = Field(default="", max_length=32)
@@ -188,7 +200,7 @@ class OrderIn(_In):
     shipping_address1: str = Field(default="", max_length=200)
     shipping_address2: str = Field(default="", max_length=200)
     shipping_fee: Money = 0
-    free_shipping: bool = False
+    free_shipping: bool = Field(default=False, strict=True)
     discount_total: Money | None = Field(default=None, description="Default: sum of line discounts")
     payment_method: str = Field(default="", max_length=32)
     payment_reference: str = Field(default="", max_length=128)
@@ -223,6 +235,8 @@ class OrderBulkIn(_In):
 
 
 class OrderSearchQuery(Schema):
+    """Query parameters: not an ``InputSchema``, ninja passes only the fields it declares."""
+
     q: str | None = Field(default=None, description="Order number, name, phone or email")
     channel: str | None = Field(default=None, description="Channel code")
     phone: str | None = Field(default=None, description="Customer or recipient phone, any format")
@@ -231,16 +245,9 @@ class OrderSearchQuery(Schema):
 # --- Output ---------------------------------------------------------------------------------
 
 
-def _store_time(value: dt.datetime | None, context: Any) -> dt.datetime | None:
-    """Times are shown in the calling store's timezone (the API key's store), with its offset."""
-    if value is None:
-        return None
-    request = (context or {}).get("request")
-    store = getattr(getattr(request, "auth", None), "store", None)
-    return value.astimezone(ZoneInfo(store.timezone)) if store is not None else value
-
-
 class OrderRefOut(Schema):
+    """An order as the bulk upsert names it back: its id and the keys it was sent with."""
+
     id: int
     channel: str
     order_number: str
@@ -278,15 +285,15 @@ class OrderOut(Schema):
     id: int
     channel: str
     order_number: str
-    ordered_at: dt.datetime
+    ordered_at: OutDateTime
     currency: str
     customer: CustomerOut | None
     shipping_name: str
     free_shipping: bool
     payment_method: str
     totals: TotalsOut
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: OutDateTime
+    updated_at: OutDateTime
 
     @staticmethod
     def resolve_channel(obj: Any) -> str:
@@ -295,18 +302,6 @@ class OrderOut(Schema):
     @staticmethod
     def resolve_order_number(obj: Any) -> str:
         return str(obj.channel_order_number)
-
-    @staticmethod
-    def resolve_ordered_at(obj: Any, context: Any) -> dt.datetime | None:
-        return _store_time(obj.ordered_at, context)
-
-    @staticmethod
-    def resolve_created_at(obj: Any, context: Any) -> dt.datetime | None:
-        return _store_time(obj.created_at, context)
-
-    @staticmethod
-    def resolve_updated_at(obj: Any, context: Any) -> dt.datetime | None:
-        return _store_time(obj.updated_at, context)
 
     @staticmethod
     def resolve_totals(obj: Any) -> dict[str, int]:
@@ -346,16 +341,8 @@ class ShipmentOut(Schema):
     id: int
     carrier_code: str
     tracking_number: str
-    shipped_at: dt.datetime | None
-    delivered_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_shipped_at(obj: Any, context: Any) -> dt.datetime | None:
-        return _store_time(obj.shipped_at, context)
-
-    @staticmethod
-    def resolve_delivered_at(obj: Any, context: Any) -> dt.datetime | None:
-        return _store_time(obj.delivered_at, context)
+    shipped_at: OutDateTime | None
+    delivered_at: OutDateTime | None
 
 
 class OrderDetailOut(OrderOut):

@@ -1,7 +1,10 @@
 """The REST API under /api/v1/: one NinjaAPI, one auth, one error shape.
 
 Every error is ``{"code", "message", "extra"}``; validation errors list the failing fields under
-``extra.fields`` by dotted path (``lines.0.quantity``).
+``extra.fields`` by dotted path (``lines.0.quantity``). The OpenAPI document declares that shape
+for every status an operation can answer: the ones each endpoint names (404, 409, business 422)
+and those every operation shares (401 without a key, 422 for bad parameters, 400 and 413 for a
+body that is not JSON or too large), added here once.
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,6 +24,8 @@ from ninja.security import HttpBearer
 from banpum.accounts.models import ApiKey
 from banpum.accounts.services import api_key_authenticate
 from banpum.core.errors import ApplicationError, NotFound
+from banpum.core.middleware import bad_request, payload_too_large
+from banpum.core.schemas import TIME_FORMAT_HELP, ErrorOut
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +64,55 @@ class BanpumAPI(NinjaAPI):
                     break
         return error
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        _document_shared_errors(schema)
+        return schema
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+_SHARED_ERRORS = {
+    400: gettext_lazy("Malformed: a body that is not JSON, or too many query fields"),
+    401: gettext_lazy("No valid API key"),
+    413: gettext_lazy("The body is larger than the server accepts"),
+    422: gettext_lazy("A parameter or a field is invalid (extra.fields), or a rule refuses it"),
+}
+
+
+def _document_shared_errors(schema: dict[str, Any]) -> None:
+    """Declare the statuses every operation shares, so clients (and schemathesis) expect them."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            statuses = []
+            if operation.get("security"):
+                statuses.append(401)
+            if operation.get("parameters") or operation.get("requestBody"):
+                statuses += [400, 422]
+            if operation.get("requestBody"):
+                statuses.append(413)
+            for status in statuses:
+                operation["responses"].setdefault(
+                    str(status),
+                    {
+                        "description": str(_SHARED_ERRORS[status]),
+                        "content": {"application/json": {"schema": _ERROR_REF}},
+                    },
+                )
+
 
 api = BanpumAPI(
     title="Banpum API",
     version="1",
     description=(
         "Orders in, returns out. Authenticate with `Authorization: Bearer <API key>`; "
-        "each key is scoped to one store."
+        "each key is scoped to one store. Every error answers "
+        '`{"code", "message", "extra"}`: 401 without a valid key, 404 for what the '
+        "store does not have, 409 when the object's state forbids the action, 422 for invalid "
+        "input or a rule that refuses it, 413 for a body over the size limit. " + TIME_FORMAT_HELP
     ),
     auth=ApiKeyAuth(),
     urls_namespace="api-v1",
@@ -88,7 +138,7 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
         request,
         401,
         "unauthorized",
-        "Send a valid API key as 'Authorization: Bearer <key>'.",
+        _("Send a valid API key as 'Authorization: Bearer <key>'."),
     )
     response["WWW-Authenticate"] = "Bearer"
     return response
@@ -138,18 +188,29 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", "Not found.")
+    return error_response(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # ninja: the body could not be parsed
+        return error_response(request, 400, "invalid_json", _("The body is not valid JSON."))
     return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """What Django raises while the view reads the request: a body too large (413), too many
+    query fields (400). Answered as Django's handler400 would, in the API's shape."""
+    if isinstance(exc, RequestDataTooBig):
+        return payload_too_large()
+    return bad_request(request, exc)
 
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled API error on %s %s", request.method, request.path)
-    return error_response(request, 500, "server_error", "Something went wrong on our side.")
+    return error_response(request, 500, "server_error", _("Something went wrong on our side."))
 
 
 @api.get("/health", auth=None, tags=["meta"], summary="Liveness check")
@@ -167,16 +228,18 @@ _fallback = Router(auth=None)
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", include_in_schema=False
 )
 def _no_such_endpoint(request: HttpRequest, path: str) -> None:
-    raise NotFound(f"No API endpoint at /{path}.", code="endpoint_not_found")
+    raise NotFound(_("No API endpoint at /%(path)s.") % {"path": path}, code="endpoint_not_found")
 
 
 def _register_routers() -> None:
     from banpum.commerce.api import router as orders_router
     from banpum.logistics.api import router as logistics_router
+    from banpum.policy.api import router as policy_router
     from banpum.returns.api import router as returns_router
 
     api.add_router("/orders", orders_router)
     api.add_router("/returns", returns_router)
+    api.add_router("/policy", policy_router)
     # Its paths span /returns/{number}/pickups, /pickups/…, /labels and /logistics/…; none is
     # a path of the returns router, so the two never answer for each other.
     api.add_router("", logistics_router)

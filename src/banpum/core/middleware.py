@@ -1,45 +1,108 @@
-"""Keep the API's one error shape for the answers Django and ninja give before our handlers."""
+"""Keep the API's one error shape for the answers Django and ninja give outside our handlers.
+
+Two pieces, because Django answers some errors before any view runs:
+
+- ``JsonApiErrorsMiddleware`` rewrites plain-text 404/405 answers on API paths (django-ninja
+  answers a wrong method with Django's bare ``HttpResponseNotAllowed``).
+- ``bad_request``, ``permission_denied``, ``page_not_found`` and ``server_error`` are the
+  project's ``handler400/403/404/500``: on API and hook paths they answer JSON (a bad ``Host``
+  header, a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, a crash in a middleware), elsewhere
+  Django's own pages.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 API_PREFIXES = ("/api/", "/hooks/")
-_MESSAGES = {
-    405: ("method_not_allowed", "This method is not allowed here."),
-    404: ("not_found", "No such endpoint."),
-}
+
+
+def is_api_path(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+def json_error(
+    status: int, code: str, message: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    body = json.dumps({"code": code, "message": message, "extra": extra or {}}, ensure_ascii=False)
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+def payload_too_large(limit: int | None = None) -> HttpResponse:
+    """413 naming the limit, for the API's handler, the webhook and ``handler400``."""
+    if limit is None:
+        limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return json_error(
+        413,
+        "payload_too_large",
+        _("The request body is larger than %(limit)s bytes; send less per call.")
+        % {"limit": limit},
+        {"limit_bytes": limit},
+    )
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        405: ("method_not_allowed", _("This method is not allowed here.")),
+        404: ("not_found", _("No such endpoint.")),
+    }
 
 
 class JsonApiErrorsMiddleware:
-    """Rewrite plain-text 404/405 answers on API paths into ``{"code", "message", "extra"}``.
-
-    django-ninja answers a wrong method with Django's bare ``HttpResponseNotAllowed`` before any
-    exception handler runs; clients of a JSON API should never have to parse HTML or text.
-    """
+    """Rewrite plain-text 404/405 answers on API paths into ``{"code", "message", "extra"}``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        messages = _messages()
         if (
-            response.status_code in _MESSAGES
-            and request.path.startswith(API_PREFIXES)
+            response.status_code in messages
+            and is_api_path(request)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            code, message = _MESSAGES[response.status_code]
+            code, message = messages[response.status_code]
             extra = {}
             if response.status_code == 405 and response.has_header("Allow"):
                 extra["allowed_methods"] = [m.strip() for m in response["Allow"].split(",")]
-            body = json.dumps({"code": code, "message": message, "extra": extra})
-            rewritten = HttpResponse(
-                body, status=response.status_code, content_type="application/json"
-            )
+            rewritten = json_error(response.status_code, code, message, extra)
             if response.has_header("Allow"):
                 rewritten["Allow"] = response["Allow"]
             return rewritten
         return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return payload_too_large()
+    # DisallowedHost and other SuspiciousOperations: say what, never echo the offending value.
+    return json_error(400, "bad_request", _("The request is malformed or its Host is not served."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.permission_denied(request, exception)
+    return json_error(403, "forbidden", _("You may not do this."))
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.page_not_found(request, exception)
+    return json_error(404, "not_found", _("No such endpoint."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.server_error(request)
+    return json_error(500, "server_error", _("Something went wrong on our side."))

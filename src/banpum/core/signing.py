@@ -26,6 +26,33 @@ def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
+def webhook_signature_problem(
+    *,
+    secret: str,
+    timestamp: str,
+    body: bytes,
+    signature: str,
+    now: float,
+    tolerance_seconds: int = 300,
+) -> str | None:
+    """None when ``signature`` is ours for this body at ``now`` (unix seconds), else why not.
+
+    The reason is for the receiver's log only: the caller answers every failure alike.
+    """
+    if not secret:
+        return "no webhook secret"
+    if not timestamp or not signature:
+        return "missing signature headers"
+    # ASCII digits only: str.isdigit() also takes "²" and "١٢", which int() then refuses.
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return "malformed timestamp"
+    if abs(now - int(timestamp)) > tolerance_seconds:
+        return "stale timestamp"
+    if not hmac.compare_digest(webhook_signature(secret, timestamp, body), signature):
+        return "signature mismatch"
+    return None
+
+
 def webhook_signature_verify(
     *,
     secret: str,
@@ -36,9 +63,14 @@ def webhook_signature_verify(
     now: float | None = None,
 ) -> bool:
     """True when ``signature`` is ours for this body and the timestamp is recent."""
-    if not secret or not timestamp.isascii() or not timestamp.isdigit():
-        return False
-    current = time.time() if now is None else now
-    if abs(current - int(timestamp)) > tolerance_seconds:
-        return False
-    return hmac.compare_digest(webhook_signature(secret, timestamp, body), signature)
+    return (
+        webhook_signature_problem(
+            secret=secret,
+            timestamp=timestamp,
+            body=body,
+            signature=signature,
+            tolerance_seconds=tolerance_seconds,
+            now=time.time() if now is None else now,
+        )
+        is None
+    )

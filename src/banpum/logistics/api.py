@@ -1,21 +1,25 @@
 """/api/v1: pickups, waybills, labels and the stalled/exception queues."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
 
 from banpum.core.api_context import request_actor, request_store
 from banpum.core.errors import NotFound
+from banpum.core.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Pages, page_of_list
+from banpum.core.schemas import ErrorOut, errors
 from banpum.logistics import selectors
 from banpum.logistics.labels_service import labels_pdf, return_labels_pdf
 from banpum.logistics.models import Pickup
 from banpum.logistics.schemas import (
     LabelBatchIn,
-    NoteIn,
     PickupOut,
     RerequestIn,
+    SelfShipIn,
     StalledListOut,
     WaybillIn,
 )
@@ -36,7 +40,11 @@ def _pickup(request: HttpRequest, pickup_id: int) -> Pickup:
     return pickup
 
 
-@router.get("/returns/{number}/pickups", response=list[PickupOut], summary="A return's pickups")
+@router.get(
+    "/returns/{number}/pickups",
+    response={200: list[PickupOut], **errors(404)},
+    summary="A return's pickups",
+)
 def list_pickups(request: HttpRequest, number: str) -> Any:
     return_request = return_request_get(store=request_store(request), number=number)
     return list(selectors.pickups_for_return(return_request=return_request))
@@ -44,7 +52,7 @@ def list_pickups(request: HttpRequest, number: str) -> Any:
 
 @router.post(
     "/returns/{number}/waybill",
-    response={201: PickupOut},
+    response={201: PickupOut, **errors(404, 409)},
     summary="Enter a waybill number by hand (unlinked carrier or self-ship)",
 )
 def enter_waybill(request: HttpRequest, number: str, payload: WaybillIn) -> Status:
@@ -61,7 +69,7 @@ def enter_waybill(request: HttpRequest, number: str, payload: WaybillIn) -> Stat
 
 @router.post(
     "/pickups/{pickup_id}/rerequest",
-    response={201: PickupOut},
+    response={201: PickupOut, **errors(404, 409)},
     summary="Book again after an exception (new date or address)",
 )
 def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn) -> Status:
@@ -79,10 +87,10 @@ def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn)
 
 @router.post(
     "/returns/{number}/switch-to-self-ship",
-    response=list[PickupOut],
+    response={200: list[PickupOut], **errors(404, 409)},
     summary="Give up the pickup: the customer sends the parcel",
 )
-def switch_to_self_ship(request: HttpRequest, number: str, payload: NoteIn) -> Any:
+def switch_to_self_ship(request: HttpRequest, number: str, payload: SelfShipIn) -> Any:
     return_request = return_request_get(store=request_store(request), number=number)
     pickup_services.return_switch_to_self_ship(
         return_request=return_request,
@@ -94,7 +102,7 @@ def switch_to_self_ship(request: HttpRequest, number: str, payload: NoteIn) -> A
 
 
 class LabelQuery(Schema):
-    layout: str = "A6"
+    layout: Literal["A6", "A4"] = "A6"
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -103,31 +111,76 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@router.get("/returns/{number}/label.pdf", summary="The return label (PDF)")
+_PDF = {
+    200: {
+        "description": "The label as a PDF",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.get(
+    "/returns/{number}/label.pdf",
+    response={200: bytes, **errors(404, 409)},
+    openapi_extra={"responses": _PDF},
+    summary="The return label (PDF)",
+)
 def return_label(request: HttpRequest, number: str, query: Query[LabelQuery]) -> HttpResponse:
     return_request = return_request_get(store=request_store(request), number=number)
     return _pdf(labels_pdf([return_request], layout=query.layout), f"{number}.pdf")
 
 
-@router.post("/labels", summary="Many labels in one PDF, for batch printing")
+@router.post(
+    "/labels",
+    response={200: bytes, **errors(404, 409)},
+    openapi_extra={"responses": _PDF},
+    summary="Many labels in one PDF, for batch printing",
+)
 def batch_labels(request: HttpRequest, payload: LabelBatchIn) -> HttpResponse:
     store = request_store(request)
     pdf = return_labels_pdf(store=store, numbers=payload.numbers, layout=payload.layout)
     return _pdf(pdf, "labels.pdf")
 
 
-@router.get("/logistics/exceptions", response=list[PickupOut], summary="CS queue: exceptions")
+@router.get(
+    "/logistics/exceptions",
+    response=list[PickupOut],
+    summary="CS queue: pickup exceptions, oldest pickup first",
+)
+@paginate(Pages, ordering=("id",))
 def exceptions_queue(request: HttpRequest) -> Any:
-    return list(selectors.pickup_exceptions(store=request_store(request)))
+    return selectors.pickup_exceptions(store=request_store(request))
 
 
-@router.get("/logistics/stalled", response=StalledListOut, summary="Returns at risk of being lost")
-def stalled(request: HttpRequest) -> dict[str, Any]:
-    items = selectors.stalled_returns(store=request_store(request), now=timezone.now())
+class StalledQuery(Schema):
+    page_size: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Items per page, 1 to {MAX_PAGE_SIZE}; default {PAGE_SIZE}",
+    )
+    cursor: str | None = Field(
+        default=None, description="The `next` or `previous` link's cursor; omit for page one"
+    )
+
+
+@router.get(
+    "/logistics/stalled",
+    response={200: StalledListOut, 422: ErrorOut},
+    summary="Returns at risk of being lost, longest stalled first",
+)
+def stalled(request: HttpRequest, query: Query[StalledQuery]) -> dict[str, Any]:
+    """``count`` and ``value_at_risk`` cover the whole queue; ``results`` is one page of it."""
+    queue = selectors.stalled_returns(store=request_store(request), now=timezone.now())
+    items, following, preceding = page_of_list(
+        queue, request, page_size=query.page_size, cursor=query.cursor
+    )
     return {
-        "count": len(items),
-        "value_at_risk": sum(item.value_at_risk for item in items),
-        "items": [
+        "count": len(queue),
+        "value_at_risk": sum(item.value_at_risk for item in queue),
+        "next": following,
+        "previous": preceding,
+        "results": [
             {
                 "number": item.return_request.number,
                 "status": item.return_request.status,

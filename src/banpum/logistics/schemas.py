@@ -6,6 +6,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from banpum.core.schemas import InDate, InputSchema, OutDateTime
 from banpum.logistics.selectors import pickup_tracking_events
 
 
@@ -15,7 +16,7 @@ class TrackingEventOut(Schema):
     description: str
     location: str
     exception_code: str
-    occurred_at: dt.datetime
+    occurred_at: OutDateTime
 
 
 class PickupOut(Schema):
@@ -44,11 +45,11 @@ class PickupOut(Schema):
     last_error: str
     exception_code: str
     exception_message: str
-    exception_at: dt.datetime | None
-    requested_at: dt.datetime
-    accepted_at: dt.datetime | None
-    picked_up_at: dt.datetime | None
-    delivered_at: dt.datetime | None
+    exception_at: OutDateTime | None
+    requested_at: OutDateTime
+    accepted_at: OutDateTime | None
+    picked_up_at: OutDateTime | None
+    delivered_at: OutDateTime | None
     cancel_state: str = Field(
         description="Whether the carrier heard about a cancel: '' (not cancelled), requested, "
         "confirmed, failed, not_needed"
@@ -78,29 +79,31 @@ class PickupOut(Schema):
         return pickup_tracking_events(obj)
 
 
-class WaybillIn(Schema):
+class WaybillIn(InputSchema):
     waybill_number: str = Field(min_length=1, max_length=40)
     carrier_code: str = Field(default="", max_length=64, description="e.g. kr.cjlogistics")
 
 
-class RerequestIn(Schema):
-    preferred_date: dt.date | None = None
+class RerequestIn(InputSchema):
+    preferred_date: InDate | None = None
     contact_name: str = Field(default="", max_length=100)
     contact_phone: str = Field(default="", max_length=32)
     postcode: str = Field(default="", max_length=10)
     address1: str = Field(default="", max_length=200)
     address2: str = Field(default="", max_length=200)
-    box_count: int | None = Field(default=None, ge=1, le=20, description="Empty: as before")
+    box_count: int | None = Field(
+        default=None, ge=1, le=20, strict=True, description="Empty: as before"
+    )
     box_size: str = Field(default="", max_length=20)
     memo: str = Field(default="", max_length=300)
     note: str = Field(default="", max_length=2000)
 
 
-class NoteIn(Schema):
+class SelfShipIn(InputSchema):
     note: str = Field(default="", max_length=2000)
 
 
-class LabelBatchIn(Schema):
+class LabelBatchIn(InputSchema):
     numbers: list[str] = Field(min_length=1, max_length=500, description="Return numbers")
     layout: Literal["A6", "A4"] = "A4"
 
@@ -109,7 +112,7 @@ class StalledOut(Schema):
     number: str
     status: str
     kind: str
-    since: dt.datetime
+    since: OutDateTime
     age_hours: float
     value_at_risk: int
     waybill_number: str
@@ -119,6 +122,8 @@ class StalledOut(Schema):
 
 
 class StalledListOut(Schema):
-    count: int
-    value_at_risk: int
-    items: list[StalledOut]
+    count: int = Field(description="Stalled returns in the whole queue, not only this page")
+    value_at_risk: int = Field(description="Won at risk over the whole queue")
+    next: str | None
+    previous: str | None
+    results: list[StalledOut]

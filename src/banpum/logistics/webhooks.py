@@ -3,7 +3,8 @@
 Signed like Stripe's and GitHub's: ``X-Banpum-Timestamp`` (unix seconds) and
 ``X-Banpum-Signature: sha256=<hex HMAC-SHA256(account.webhook_secret, "<timestamp>.<body>")>``.
 Unsigned, badly signed or stale (more than five minutes off) requests are refused with 401 and
-logged; nothing they carry is stored. The body holds a batch of one or more events:
+logged; nothing they carry is stored. An account id that does not exist gets the very same 401,
+so the ids of accounts cannot be probed. The body holds a batch of one or more events:
 ``{"events": [{"waybill_number", "status", "occurred_at", "event_id"?, "raw_status"?,
 "description"?, "location"?, "exception_code"?}]}``; ``occurred_at`` is ISO 8601 with a UTC
 offset. Events only reach the account's own store's parcels.
@@ -11,19 +12,24 @@ offset. Events only reach the account's own store's parcels.
 
 from __future__ import annotations
 
-import hmac
+import datetime as dt
 import json
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated
 
-from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from pydantic import AwareDatetime, BaseModel, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from banpum.core.middleware import json_error, payload_too_large
+from banpum.core.schemas import check_datetime_range
 
 # The signing scheme is the one the carrier simulator (and any carrier we onboard) uses.
-from banpum.core.signing import webhook_signature
+from banpum.core.signing import webhook_signature_problem
 from banpum.logistics.models import CarrierAccount
 from banpum.logistics.services.tracking import IncomingEvent, tracking_events_ingest
 
@@ -34,10 +40,15 @@ MAX_BODY_BYTES = 1_000_000
 MAX_EVENTS = 500
 
 
+Clock = Callable[[], float]
+"""Unix seconds now; the view takes one so tests decide what time it is."""
+
+
 class _EventIn(BaseModel):
     waybill_number: str = Field(min_length=1, max_length=64)
     status: str = Field(min_length=1, max_length=32)
-    occurred_at: AwareDatetime  # a time without an offset is ambiguous: refused
+    # A time without an offset is ambiguous: refused.
+    occurred_at: Annotated[AwareDatetime, AfterValidator(check_datetime_range)]
     event_id: str = Field(default="", max_length=128)
     raw_status: str = Field(default="", max_length=100)
     description: str = Field(default="", max_length=500)
@@ -46,52 +57,86 @@ class _EventIn(BaseModel):
 
 
 class _BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     events: list[_EventIn] = Field(min_length=1, max_length=MAX_EVENTS)
 
 
-def _error(
-    status: int, code: str, message: str, extra: dict[str, Any] | None = None
-) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "extra": extra or {}}, status=status)
+_error = json_error
 
 
-def _verify(request: HttpRequest, account: CarrierAccount) -> str | None:
-    """None when the request is authentic, else why not."""
-    if not account.webhook_secret:
-        return "this account has no webhook secret"
-    timestamp = request.headers.get("X-Banpum-Timestamp", "")
-    signature = request.headers.get("X-Banpum-Signature", "")
-    if not timestamp or not signature:
-        return "missing signature headers"
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_SKEW_SECONDS:
-        return "stale or malformed timestamp"
-    expected = webhook_signature(account.webhook_secret, timestamp, request.body)
-    if not hmac.compare_digest(expected, signature):
-        return "signature mismatch"
-    return None
+def webhook_request_verify(
+    *, secret: str, timestamp: str, signature: str, body: bytes, now: float
+) -> str | None:
+    """None when the request is authentic at ``now`` (unix seconds), else why not (for the log)."""
+    return webhook_signature_problem(
+        secret=secret,
+        timestamp=timestamp,
+        body=body,
+        signature=signature,
+        now=now,
+        tolerance_seconds=MAX_SKEW_SECONDS,
+    )
 
 
-@csrf_exempt
-def carrier_tracking_webhook(request: HttpRequest, account_id: int) -> JsonResponse:
-    if request.method != "POST":
-        response = _error(405, "method_not_allowed", "Send tracking events with POST.")
-        response["Allow"] = "POST"
-        return response
-    account = CarrierAccount.objects.select_related("carrier").filter(pk=account_id).first()
-    if account is None:
-        return _error(404, "not_found", "No such carrier account.")
-    if len(request.body) > MAX_BODY_BYTES:
-        return _error(413, "too_large", "Send at most 1 MB per call.")
-    if (failure := _verify(request, account)) is not None:
-        logger.warning(
-            "rejected carrier webhook account=%s from=%s: %s",
-            account_id,
-            request.META.get("REMOTE_ADDR"),
-            failure,
-        )
-        return _error(401, "bad_signature", f"Webhook refused: {failure}.")
+def _content_length(request: HttpRequest) -> int:
     try:
-        batch = _BatchIn.model_validate(json.loads(request.body))
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _unauthorized() -> HttpResponse:
+    # One answer for every failure, an unknown account included: nothing to probe.
+    return _error(401, "bad_signature", _("Webhook refused: the signature does not verify."))
+
+
+def carrier_tracking_webhook_view(clock: Clock) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The webhook view, reading the time from ``clock`` (``time.time`` in production)."""
+
+    @csrf_exempt
+    def carrier_tracking_webhook(request: HttpRequest, account_id: int) -> HttpResponse:
+        if request.method != "POST":
+            response = _error(405, "method_not_allowed", _("Send tracking events with POST."))
+            response["Allow"] = "POST"
+            return response
+        if _content_length(request) > MAX_BODY_BYTES:
+            return payload_too_large(MAX_BODY_BYTES)
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return payload_too_large()
+        if len(body) > MAX_BODY_BYTES:
+            return payload_too_large(MAX_BODY_BYTES)
+        account = CarrierAccount.objects.select_related("carrier").filter(pk=account_id).first()
+        now = clock()
+        failure = (
+            webhook_request_verify(
+                secret=account.webhook_secret,
+                timestamp=request.headers.get("X-Banpum-Timestamp", ""),
+                signature=request.headers.get("X-Banpum-Signature", ""),
+                body=body,
+                now=now,
+            )
+            if account is not None
+            else "no such account"
+        )
+        if account is None or failure is not None:
+            logger.warning(
+                "rejected carrier webhook account=%s from=%s: %s",
+                account_id,
+                request.META.get("REMOTE_ADDR"),
+                failure,
+            )
+            return _unauthorized()
+        return _ingest(account, body, now=dt.datetime.fromtimestamp(now, tz=dt.UTC))
+
+    return carrier_tracking_webhook
+
+
+def _ingest(account: CarrierAccount, body: bytes, *, now: dt.datetime) -> HttpResponse:
+    try:
+        batch = _BatchIn.model_validate(json.loads(body))
     except (ValueError, ValidationError) as error:
         fields: dict[str, list[str]] = {}
         if isinstance(error, ValidationError):
@@ -101,13 +146,13 @@ def carrier_tracking_webhook(request: HttpRequest, account_id: int) -> JsonRespo
         return _error(
             422,
             "validation_error",
-            "The webhook body is not a valid event batch.",
-            {"fields": fields or {"__all__": ["The body is not JSON."]}},
+            _("The webhook body is not a valid event batch."),
+            {"fields": fields or {"__all__": [_("The body is not JSON.")]}},
         )
     result = tracking_events_ingest(
         carrier_code=account.carrier.code,
         store_id=account.store_id,
-        now=timezone.now(),
+        now=now,
         events_in=[
             IncomingEvent(
                 tracking_number=event.waybill_number,
@@ -129,3 +174,6 @@ def carrier_tracking_webhook(request: HttpRequest, account_id: int) -> JsonRespo
             "unmatched": sorted(set(result.unmatched)),
         }
     )
+
+
+carrier_tracking_webhook = carrier_tracking_webhook_view(time.time)

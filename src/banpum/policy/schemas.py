@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from banpum.core.schemas import OutDateTime
 from banpum.policy.types import (
     AutoApproval,
     Condition,
@@ -133,3 +135,49 @@ class PolicyRulesSchema(BaseModel):
 
 def default_rules_document() -> dict[str, Any]:
     return PolicyRulesSchema().model_dump(mode="json")
+
+
+# --- The API's read-only view of the active policy --------------------------------------------
+
+
+class ReasonOut(Schema):
+    code: str = Field(description="What clients send as reason_code")
+    label_ko: str
+    label_en: str
+    kind: ReasonKind
+    fault: FaultSide = Field(
+        description="Whose fault: buyer → the buyer pays the return shipping; seller or carrier "
+        "→ the seller does"
+    )
+    photos_required: bool
+
+
+class AutoApprovalOut(Schema):
+    enabled: bool
+    max_refund: int | None
+    reason_kinds: list[ReasonKind]
+    methods: list[Method]
+
+
+class PolicyOut(Schema):
+    """The store's active return policy version, as the engine applies it to new returns."""
+
+    version: int
+    created_at: OutDateTime
+    currency: str = Field(description="Money is in this currency's minor units (KRW: won)")
+    reasons: list[ReasonOut]
+    change_of_mind_days: int = Field(description="Days after delivery to change one's mind")
+    defect_months: int = Field(description="Months after delivery to return a defect")
+    defect_known_days: int = Field(description="Days after the buyer noticed a defect")
+    non_returnable_categories: list[str]
+    non_returnable_skus: list[str]
+    blocked_conditions: list[Condition]
+    return_shipping_fee: int
+    outbound_shipping_fee: int
+    exchange_fee: int | None
+    free_shipping_threshold: int | None
+    allowed_resolutions: list[Resolution]
+    allowed_methods: list[Method]
+    default_fee_collection: FeeCollection
+    refund_business_days: int = Field(description="Business days to refund after receipt")
+    auto_approval: AutoApprovalOut

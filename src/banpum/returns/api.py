@@ -1,19 +1,18 @@
 """/api/v1/returns: create, preview, list, get, and the CS actions."""
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
-from pydantic import ValidationError as PydanticValidationError
 
 from banpum.commerce.models import Order, Store
 from banpum.commerce.selectors import order_get
 from banpum.core.api_context import request_actor, request_store
+from banpum.core.pagination import Pages
+from banpum.core.schemas import InDateTime, errors
 from banpum.policy.types import Decision, ReturnAsk, ReturnType, as_json
 from banpum.returns import selectors, services
 from banpum.returns.models import Origin, ReturnRequest, ReturnStatus
@@ -21,11 +20,11 @@ from banpum.returns.schemas import (
     ActionIn,
     DecisionOut,
     HoldIn,
-    NoteIn,
     RejectIn,
     ReturnAskIn,
     ReturnCreateIn,
     ReturnDetailOut,
+    ReturnNoteIn,
     ReturnOut,
 )
 
@@ -53,14 +52,18 @@ def _detail(store: Store, number: str) -> ReturnRequest:
     return selectors.return_request_get(store=store, number=number)
 
 
-@router.post("/preview", response=DecisionOut, summary="Preview the policy's decision")
+@router.post(
+    "/preview",
+    response={200: DecisionOut, **errors(404)},
+    summary="Preview the policy's decision",
+)
 def preview_return(request: HttpRequest, payload: ReturnAskIn) -> dict[str, Any]:
     """Runs the policy on a would-be return and creates nothing."""
     order, ask = _order_and_ask(request_store(request), payload)
     return _decision_out(services.return_request_preview(order=order, ask=ask, now=timezone.now()))
 
 
-@router.post("", response={201: ReturnDetailOut}, summary="Open a return")
+@router.post("", response={201: ReturnDetailOut, **errors(404)}, summary="Open a return")
 def create_return(request: HttpRequest, payload: ReturnCreateIn) -> Status:
     store = request_store(request)
     order, ask = _order_and_ask(store, payload)
@@ -91,33 +94,13 @@ class ReturnListQuery(Schema):
     reason_code: str | None = None
     origin: Origin | None = None
     order_number: str | None = None
-    created_from: dt.datetime | None = None
-    created_to: dt.datetime | None = None
+    created_from: InDateTime | None = Field(default=None, description="Inclusive")
+    created_to: InDateTime | None = Field(default=None, description="Exclusive")
     q: str | None = Field(default=None, description="Return number, order number, name, phone")
 
 
-class _IdCursor(CursorPagination.Cursor):
-    """Ninja's cursor, refusing a tampered one with a 422 instead of failing with a 500."""
-
-    @classmethod
-    def from_encoded_param(cls, encoded_param: str | None, context: Any = None) -> Any:
-        try:
-            cursor = super().from_encoded_param(encoded_param, context)
-            if cursor.p is not None:
-                int(cursor.p)  # the position is an id: ordering=("-id",)
-        except (NinjaValidationError, PydanticValidationError, ValueError):
-            raise NinjaValidationError(
-                [{"loc": ("query", "cursor"), "msg": "Invalid cursor; start again without it."}]
-            ) from None
-        return cursor
-
-
-class IdCursorPagination(CursorPagination):
-    Cursor = _IdCursor
-
-
 @router.get("", response=list[ReturnOut], summary="List returns, newest first")
-@paginate(IdCursorPagination, ordering=("-id",), page_size=50)
+@paginate(Pages, ordering=("-id",))
 def list_returns(request: HttpRequest, filters: Query[ReturnListQuery]) -> Any:
     queryset = selectors.return_request_list(
         store=request_store(request), filters=selectors.ReturnFilters(**filters.dict())
@@ -125,7 +108,11 @@ def list_returns(request: HttpRequest, filters: Query[ReturnListQuery]) -> Any:
     return queryset
 
 
-@router.get("/{number}", response=ReturnDetailOut, summary="One return with lines and events")
+@router.get(
+    "/{number}",
+    response={200: ReturnDetailOut, **errors(404)},
+    summary="One return with lines and events",
+)
 def get_return(request: HttpRequest, number: str) -> ReturnRequest:
     return _detail(request_store(request), number)
 
@@ -134,7 +121,10 @@ def _get(request: HttpRequest, number: str) -> ReturnRequest:
     return selectors.return_request_get(store=request_store(request), number=number)
 
 
-@router.post("/{number}/approve", response=ReturnDetailOut)
+_ACTION = {200: ReturnDetailOut, **errors(404, 409)}
+
+
+@router.post("/{number}/approve", response=_ACTION)
 def approve_return(request: HttpRequest, number: str, payload: ActionIn) -> ReturnRequest:
     services.return_request_approve(
         return_request=_get(request, number),
@@ -146,7 +136,7 @@ def approve_return(request: HttpRequest, number: str, payload: ActionIn) -> Retu
     return _detail(request_store(request), number)
 
 
-@router.post("/{number}/hold", response=ReturnDetailOut, summary="Hold (보류) with a reason")
+@router.post("/{number}/hold", response=_ACTION, summary="Hold (보류) with a reason")
 def hold_return(request: HttpRequest, number: str, payload: HoldIn) -> ReturnRequest:
     services.return_request_hold(
         return_request=_get(request, number),
@@ -159,7 +149,7 @@ def hold_return(request: HttpRequest, number: str, payload: HoldIn) -> ReturnReq
     return _detail(request_store(request), number)
 
 
-@router.post("/{number}/reject", response=ReturnDetailOut)
+@router.post("/{number}/reject", response=_ACTION)
 def reject_return(request: HttpRequest, number: str, payload: RejectIn) -> ReturnRequest:
     services.return_request_reject(
         return_request=_get(request, number),
@@ -171,7 +161,7 @@ def reject_return(request: HttpRequest, number: str, payload: RejectIn) -> Retur
     return _detail(request_store(request), number)
 
 
-@router.post("/{number}/cancel", response=ReturnDetailOut)
+@router.post("/{number}/cancel", response=_ACTION)
 def cancel_return(request: HttpRequest, number: str, payload: ActionIn) -> ReturnRequest:
     services.return_request_cancel(
         return_request=_get(request, number),
@@ -183,8 +173,10 @@ def cancel_return(request: HttpRequest, number: str, payload: ActionIn) -> Retur
     return _detail(request_store(request), number)
 
 
-@router.post("/{number}/notes", response={201: ReturnDetailOut}, summary="Add a CS note")
-def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Status:
+@router.post(
+    "/{number}/notes", response={201: ReturnDetailOut, **errors(404)}, summary="Add a CS note"
+)
+def add_note(request: HttpRequest, number: str, payload: ReturnNoteIn) -> Status:
     services.return_note_add(
         return_request=_get(request, number),
         actor=request_actor(request),

@@ -1,6 +1,7 @@
-"""API input and output shapes for returns."""
+"""API input and output shapes for returns.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: pydantic resolves the shared annotated types at runtime.
+"""
 
 import datetime as dt
 from typing import Any, Literal
@@ -9,6 +10,7 @@ from ninja import Schema
 from pydantic import Field, model_validator
 
 from banpum.core.errors import ValidationFailed
+from banpum.core.schemas import InDateTime, InputSchema, OutDateTime
 from banpum.policy.types import (
     Condition,
     FeeCollection,
@@ -22,30 +24,32 @@ from banpum.policy.types import (
 )
 
 
-class ReturnLineIn(Schema):
-    order_line_id: int | None = Field(default=None, description="Order line id")
-    line_number: int | None = Field(default=None, description="Or the line number in the order")
-    quantity: int = Field(ge=1, le=100_000)
+class ReturnLineIn(InputSchema):
+    order_line_id: int | None = Field(default=None, strict=True, description="Order line id")
+    line_number: int | None = Field(
+        default=None, ge=1, le=32_767, strict=True, description="Or the line number in the order"
+    )
+    quantity: int = Field(ge=1, le=100_000, strict=True)
     reason_code: str | None = Field(
         default=None, description="Per-line reason; default: the request's"
     )
     condition: Condition = Condition.UNOPENED
 
     @model_validator(mode="after")
-    def _one_line_reference(self) -> ReturnLineIn:
+    def _one_line_reference(self) -> "ReturnLineIn":
         if self.order_line_id is None and self.line_number is None:
             raise ValueError("give order_line_id or line_number")
         return self
 
 
-class FeeIn(Schema):
+class FeeIn(InputSchema):
     payer: FeePayer
-    amount: int = Field(ge=0, le=10_000_000)
+    amount: int = Field(ge=0, le=10_000_000, strict=True)
     collection: FeeCollection | None = None
 
 
-class ReturnAskIn(Schema):
-    order_id: int | None = None
+class ReturnAskIn(InputSchema):
+    order_id: int | None = Field(default=None, strict=True)
     order_number: str | None = Field(default=None, max_length=64)
     channel: str | None = Field(default=None, max_length=64, description="Channel code")
     type: ReturnType = ReturnType.RETURN
@@ -53,12 +57,12 @@ class ReturnAskIn(Schema):
     resolution: Resolution = Resolution.REFUND
     method: Method = Method.CARRIER_PICKUP
     fee_collection: FeeCollection | None = None
-    defect_noticed_at: dt.datetime | None = None
-    photo_count: int = Field(default=0, ge=0, le=50)
+    defect_noticed_at: InDateTime | None = None
+    photo_count: int = Field(default=0, ge=0, le=50, strict=True)
     lines: list[ReturnLineIn] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
-    def _order_reference(self) -> ReturnAskIn:
+    def _order_reference(self) -> "ReturnAskIn":
         if self.order_id is None and not self.order_number:
             raise ValueError("give order_id or order_number")
         return self
@@ -101,13 +105,16 @@ class ReturnCreateIn(ReturnAskIn):
     fee: FeeIn | None = Field(default=None, description="Override the policy's return fee")
     allow_ineligible: bool = Field(
         default=False,
+        strict=True,
         description="Keep a request the policy refuses, on hold for a person to decide",
     )
 
 
-class ActionIn(Schema):
+class ActionIn(InputSchema):
     note: str = Field(default="", max_length=5000)
-    version: int | None = Field(default=None, description="Fail with 409 if the return changed")
+    version: int | None = Field(
+        default=None, strict=True, description="Fail with 409 if the return changed"
+    )
 
 
 class HoldIn(ActionIn):
@@ -118,7 +125,7 @@ class RejectIn(ActionIn):
     note: str = Field(min_length=1, max_length=5000)
 
 
-class NoteIn(Schema):
+class ReturnNoteIn(InputSchema):
     note: str = Field(min_length=1, max_length=5000)
 
 
@@ -175,7 +182,9 @@ class DecisionOut(Schema):
     explanation: list[str]
 
 
-class OrderRefOut(Schema):
+class ReturnOrderOut(Schema):
+    """The order a return belongs to, as the return shows it."""
+
     id: int
     number: str
     channel: str
@@ -215,7 +224,7 @@ class EventOut(Schema):
     actor: str
     note: str
     data: dict[str, Any]
-    at: dt.datetime
+    at: OutDateTime
 
     @staticmethod
     def resolve_actor(obj: Any) -> str:
@@ -238,12 +247,12 @@ class ReturnOut(Schema):
     refund_business_days: int
     refund_due_on: dt.date | None
     policy_version: int
-    order: OrderRefOut
+    order: ReturnOrderOut
     customer_name: str | None
     version: int
     allowed_actions: list[str]
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: OutDateTime
+    updated_at: OutDateTime
 
     @staticmethod
     def resolve_fee(obj: Any) -> dict[str, Any]:

@@ -110,7 +110,10 @@ def test_another_stores_returns_and_pickups_are_not_found(
 
 def test_another_stores_queues_are_empty(booked: ReturnRequest, other_client: JsonClient) -> None:
     excepted(booked)
-    assert other_client.get(f"{V1}/logistics/exceptions") == (200, [])
+    assert other_client.get(f"{V1}/logistics/exceptions") == (
+        200,
+        {"next": None, "previous": None, "results": []},
+    )
     status, stalled = other_client.get(f"{V1}/logistics/stalled")
     assert (status, stalled["count"], stalled["value_at_risk"]) == (200, 0, 0)
     status, answer = other_client.post(f"{V1}/labels", {"numbers": [booked.number]})
@@ -306,12 +309,19 @@ def test_the_exception_queue(
     for return_request in [booked, *others]:
         excepted(return_request)
     with django_assert_max_num_queries(4):  # whatever the queue's length: no query per pickup
-        status, queue = client_json.get(f"{V1}/logistics/exceptions")
+        status, page = client_json.get(f"{V1}/logistics/exceptions")
     assert status == 200
+    queue = page["results"]
     assert [p["return_number"] for p in queue] == [
-        r.number for r in sorted([booked, *others], key=lambda r: pickup_of(r).exception_at)
+        r.number for r in sorted([booked, *others], key=lambda r: pickup_of(r).pk)
     ]
     assert queue[0]["exception_code"] == "customer_absent"
+
+    status, first = client_json.get(f"{V1}/logistics/exceptions", {"page_size": 3})
+    assert [p["return_number"] for p in first["results"]] == [p["return_number"] for p in queue[:3]]
+    status, second = client_json.get(first["next"])
+    assert [p["return_number"] for p in second["results"]] == [queue[3]["return_number"]]
+    assert client_json.get(f"{V1}/logistics/exceptions", {"page_size": 0})[0] == 422
 
 
 def test_stalled_returns_with_the_value_at_risk(
@@ -336,16 +346,29 @@ def test_stalled_returns_with_the_value_at_risk(
 
     assert status == 200
     assert stalled["count"] == 2
-    by_number = {item["number"]: item for item in stalled["items"]}
+    by_number = {item["number"]: item for item in stalled["results"]}
     assert by_number[stuck.number]["kind"] == "not_booked"
     assert by_number[stuck.number]["age_hours"] == pytest.approx(24, abs=0.2)
     assert by_number[unbooked.number]["age_hours"] == pytest.approx(48, abs=0.2)
     assert by_number[stuck.number]["order_number"] == order.channel_order_number
     assert by_number[stuck.number]["carrier"] == "kr.cjlogistics"
-    values = [item["value_at_risk"] for item in stalled["items"]]
+    values = [item["value_at_risk"] for item in stalled["results"]]
     assert all(value > 0 for value in values)
     assert stalled["value_at_risk"] == sum(values)
-    assert [item["number"] for item in stalled["items"]] == [unbooked.number, stuck.number]
+    assert [item["number"] for item in stalled["results"]] == [unbooked.number, stuck.number]
+    assert (stalled["next"], stalled["previous"]) == (None, None)
+
+    # One a page: the totals still cover the whole queue.
+    status, first = client_json.get(f"{V1}/logistics/stalled", {"page_size": 1})
+    assert [item["number"] for item in first["results"]] == [unbooked.number]
+    assert (first["count"], first["value_at_risk"]) == (2, stalled["value_at_risk"])
+    status, second = client_json.get(first["next"])
+    assert [item["number"] for item in second["results"]] == [stuck.number]
+    assert (second["next"], second["value_at_risk"]) == (None, stalled["value_at_risk"])
+    status, back = client_json.get(second["previous"])
+    assert [item["number"] for item in back["results"]] == [unbooked.number]
+    for bad in ({"page_size": 0}, {"page_size": 201}, {"cursor": "cD1hYmM="}):
+        assert client_json.get(f"{V1}/logistics/stalled", bad)[0] == 422
 
 
 def test_cancel_through_the_api_after_the_carrier_collected_is_a_409(

@@ -101,7 +101,9 @@ def test_cancel_in_transit_is_409_with_allowed_actions(client_json: JsonClient, 
 def test_stale_version_is_409(client_json: JsonClient, order: Any, action: str) -> None:
     return_request = open_return(order)
     client_json.post(_url(return_request, "approve"), {"version": 1})
-    payload = {"version": 1, "note": "늦은 요청", "reason": "other"}
+    payload: dict[str, Any] = {"version": 1, "note": "늦은 요청"}
+    if action == "hold":
+        payload["reason"] = "other"
     status, body = client_json.post(_url(return_request, action), payload)
     assert status == 409
     assert (body["code"], body["extra"]) == ("stale_version", {"version": 2})
@@ -137,7 +139,23 @@ def test_actions_on_another_stores_return_are_404(
     other_client: JsonClient, order: Any, action: str
 ) -> None:
     return_request = open_return(order)
-    status, body = other_client.post(_url(return_request, action), {"note": "x", "reason": "other"})
+    payload = {"note": "x", "reason": "other"} if action == "hold" else {"note": "x"}
+    status, body = other_client.post(_url(return_request, action), payload)
     assert (status, body["code"]) == (404, "return_not_found")
     stored = ReturnRequest.objects.get(pk=return_request.pk)
     assert (stored.status, stored.version, stored.events.count()) == (S.REQUESTED, 1, 1)
+
+
+@pytest.mark.parametrize("action", ["approve", "hold", "reject", "cancel", "notes"])
+def test_an_unknown_field_is_refused_not_skipped(
+    client_json: JsonClient, order: Any, action: str
+) -> None:
+    """``{"versoin": 1}`` once skipped the version check silently."""
+    return_request = open_return(order)
+    payload = {"note": "x", "versoin": 99}
+    if action == "hold":
+        payload["reason"] = "other"
+    status, body = client_json.post(_url(return_request, action), payload)
+    assert (status, body["code"]) == (422, "validation_error")
+    assert "versoin" in body["extra"]["fields"]
+    assert ReturnRequest.objects.get(pk=return_request.pk).version == 1

@@ -117,8 +117,8 @@ def test_unparseable_body_is_400_json(api: Client) -> None:
     response = api.post("/api/v1/returns", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {
-        "code": "http_error",
-        "message": "Cannot parse request body",
+        "code": "invalid_json",
+        "message": "The body is not valid JSON.",
         "extra": {},
     }
 
