@@ -94,11 +94,7 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
 
     def run_in_write_turn(self, sql: str, run: Callable[[], T]) -> T:
         """Run one statement, queueing first if it is a write outside a transaction."""
-        if (
-            self._write_turn is None
-            and takes_write_lock(sql)
-            and not self._in_sqlite_transaction()
-        ):
+        if self._write_turn is None and takes_write_lock(sql) and not self._in_sqlite_transaction():
             self._take_write_turn()
         if self._write_turn is None:
             return run()
