@@ -7,6 +7,7 @@ never with sleeps: each test knows who waits where before it lets the first writ
 from __future__ import annotations
 
 import gc
+import signal
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -64,6 +65,40 @@ def test_a_waiter_that_gives_up_leaves_the_queue() -> None:
     queue.release(first)
     assert not queue.held
     assert queue.acquire(timeout=0) is not None
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGUSR1"),
+    reason="signals reach the main thread of a POSIX process only",
+)
+def test_a_waiter_interrupted_while_queued_leaves_the_queue() -> None:
+    queue = WriteQueue()
+    first = queue.acquire()
+    assert first is not None
+
+    def interrupt_once_queued() -> None:
+        assert queue.wait_for_waiting(1, WAIT)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR1)
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGUSR1, handler)
+    interrupter = threading.Thread(target=interrupt_once_queued)
+    interrupter.start()
+    try:
+        with pytest.raises(Interrupted):
+            queue.acquire(WAIT)
+    finally:
+        interrupter.join(WAIT)
+        signal.signal(signal.SIGUSR1, previous)
+    assert queue.waiting == 0
+    queue.release(first)
+    assert not queue.held
 
 
 def test_releasing_a_turn_that_is_not_held_changes_nothing() -> None:

@@ -57,7 +57,8 @@ class WriteQueue:
         except BaseException:
             # Interrupted while queued (KeyboardInterrupt, SystemExit from a signal handler):
             # leave the queue, or pass the turn on if it came meanwhile; never strand it.
-            self._withdraw(turn)
+            if not self._withdraw(turn):
+                self.release(turn)
             raise
         if granted:
             return turn
