@@ -380,3 +380,11 @@ def test_a_connection_dropped_while_holding_the_turn_gives_it_back(store: Store)
     del dropped
     gc.collect()
     assert not write_queue().held
+
+
+def test_two_spellings_of_one_file_share_its_queue(tmp_path: Any) -> None:
+    (tmp_path / "db").mkdir()
+    direct = str(tmp_path / "db" / "x.sqlite3")
+    roundabout = str(tmp_path / "db" / ".." / "db" / "x.sqlite3")
+    assert write_queue_for(direct) is write_queue_for(roundabout)
+    assert write_queue_for(direct) is not write_queue_for(str(tmp_path / "other.sqlite3"))

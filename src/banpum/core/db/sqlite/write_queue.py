@@ -106,10 +106,15 @@ _queues_mutex = threading.Lock()
 
 def write_queue_for(database: str) -> WriteQueue:
     """The process's one queue for the database file ``database`` (a path or an SQLite URI)."""
+    queue = _queues.get(database)
+    if queue is not None:
+        return queue
     memory_or_uri = database in ("", ":memory:") or database.startswith("file:")
     key = database if memory_or_uri else os.path.realpath(database)
     with _queues_mutex:
+        # Two spellings of one file share its queue; both are remembered for the next call.
         queue = _queues.get(key)
         if queue is None:
             queue = _queues[key] = WriteQueue()
+        _queues[database] = queue
         return queue
