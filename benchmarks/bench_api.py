@@ -488,6 +488,7 @@ def run(
     return {
         "engine": bench.engine,
         "engine_version": bench.engine_version,
+        "backend": bench.seed.get("backend"),
         "concurrency": concurrency,
         "server": f"banpum serve (Waitress, {server_threads or 'default 4'} threads)",
         "client": f"httpx {httpx.__version__}, {concurrency} threads, keep-alive",

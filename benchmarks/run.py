@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"api benchmark failed: {error}")
             return 1
         results["machine"]["db_engine"] = results["api"]["engine_version"]
+        results["machine"]["db_backend"] = results["api"]["backend"]
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["noise"] = noise.report()
 

@@ -162,6 +162,9 @@ _TEST_DB_SUFFIX = os.environ.get("BANPUM_TEST_DB_SUFFIX", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take SQLite's write lock at BEGIN, so two writers queue instead of
     # both reading a row and one failing on upgrade; WAL lets readers run beside the writer.
+    # Banpum's backend queues the writers of a process in arrival order before that lock
+    # (SQLite's busy handler polls, letting newcomers overtake long waiters).
+    DATABASES["default"]["ENGINE"] = "banpum.core.db.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -50,7 +50,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def database_url() -> str:
     """The test database as DATABASE_URL, for processes started by the test."""
     settings = connection.settings_dict
-    if settings["ENGINE"] == "django.db.backends.sqlite3":
+    if connection.vendor == "sqlite":
         return f"sqlite:///{Path(settings['NAME']).resolve()}"
     return (
         f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}"

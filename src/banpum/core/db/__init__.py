@@ -1,0 +1,1 @@
+"""Database plumbing shared by every app: backends and their helpers."""

@@ -1,0 +1,1 @@
+"""SQLite backend whose writers queue in arrival order (``ENGINE = "banpum.core.db.sqlite"``)."""
