@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     # Serves Swagger UI from its own static files, not a CDN: the docs work offline.
     "ninja",
     "banpum.core",
+    "banpum.server",  # the composition: `serve`, `demo`, `worker`, `simulate-carrier`
     "banpum.accounts",
     "banpum.commerce",
     "banpum.policy",

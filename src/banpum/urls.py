@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
-from banpum.core.api import api
 from banpum.logistics.webhooks import carrier_tracking_webhook
+from banpum.server.api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

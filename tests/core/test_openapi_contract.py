@@ -9,7 +9,7 @@ from django.test import Client
 from ninja import Schema
 from pydantic import BaseModel
 
-import banpum.core.api  # noqa: F401 - registers every router and its schemas
+import banpum.server.api  # noqa: F401 - registers every router and its schemas
 
 pytestmark = pytest.mark.django_db
 

@@ -24,13 +24,14 @@ from huey.contrib.djhuey import HUEY
 from huey.storage import SqliteStorage
 
 from banpum.accounts.services import api_key_create
-from banpum.core import runtime
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
+from banpum.logistics.gateways import simulator_accounts_connect
 from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus, TrackingEvent
 from banpum.logistics.services import tracking as tracking_services
 from banpum.logistics.services.pickups import common as pickup_services
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
+from banpum.server import runtime
 from tests.factories import StoreFactory, make_policy
 from tests.logistics.helpers import (
     address_order,
@@ -76,7 +77,7 @@ def simulator() -> Iterator[CarrierSimulator]:
 @pytest.fixture
 def account(store: Any, simulator: CarrierSimulator, live_server: Any) -> CarrierAccount:
     account = linked_account(store, simulator)
-    assert runtime.simulator_accounts_connect(public_url=live_server.url) == 1
+    assert simulator_accounts_connect(public_url=live_server.url) == 1
     return account
 
 

@@ -1,4 +1,4 @@
-"""``runtime.simulator_accounts_connect``: point simulator-linked accounts' webhooks at us."""
+"""``simulator_accounts_connect``: point simulator-linked accounts' webhooks at us."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from banpum.core import runtime
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
+from banpum.logistics.gateways import simulator_accounts_connect
 from banpum.logistics.models import CarrierAccount
 from tests.logistics.helpers import linked_account
 
@@ -35,8 +35,8 @@ def test_each_active_simulator_account_gets_its_own_webhook(
     CarrierAccount.objects.filter(pk=inactive.pk).update(is_active=False)
     unreachable = linked_account(store, "http://127.0.0.1:9", name="꺼짐", is_default=False)
 
-    with caplog.at_level(logging.WARNING, logger="banpum.core.runtime"):
-        assert runtime.simulator_accounts_connect(public_url="http://shop.test/") == 2
+    with caplog.at_level(logging.WARNING, logger="banpum.logistics.gateways"):
+        assert simulator_accounts_connect(public_url="http://shop.test/") == 2
 
     for account in (first, second):
         assert registered(account) == {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banpum.accounts.capabilities import Role
 from banpum.commerce.models import Store
+from banpum.core.actors import Actor
 
 ROLE_LABELS = {
     Role.CS_AGENT: _("CS agent"),
@@ -89,3 +90,17 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.store})"
+
+    def actor(self) -> Actor:
+        """The key's caller as recorded on events and checked by the services
+        (``core.api_context.ApiCaller``).
+
+        A key acting for a staff member is that person (their name and user on events, their
+        role's rights); any other key is an integration of its store, named by prefix and name.
+        """
+        client = f"api:{self.prefix}{' ' + self.name if self.name else ''}"
+        membership = self.acts_for
+        if membership is None:
+            return Actor.api(client, store_id=self.store_id)
+        user = membership.user
+        return Actor.api_for(f"{user.get_username()} ({client})", user=user, membership=membership)

@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from banpum.commerce import selectors
+from banpum.commerce.api_context import request_store
 from banpum.commerce.models import Order
 from banpum.commerce.schemas import (
     OrderBulkIn,
@@ -19,7 +20,6 @@ from banpum.commerce.schemas import (
     OrderSearchQuery,
 )
 from banpum.commerce.services import order_bulk_upsert
-from banpum.core.api_context import request_store
 from banpum.core.pagination import Pages
 from banpum.core.schemas import errors
 

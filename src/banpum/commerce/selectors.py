@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from banpum.commerce.hooks import claimed_units
 from banpum.commerce.models import Order, OrderLine, SalesChannel, Shipment, Store
 from banpum.core.errors import NotFound, ValidationFailed
-from banpum.returns.models import CLAIMING_STATUSES
 
 
 def phone_digits(phone: str) -> str:
@@ -80,13 +79,7 @@ def order_detail_get(*, store: Store, order_id: int) -> Order:
     query per line.
     """
     lines = OrderLine.objects.annotate(
-        claimed_quantity=Coalesce(
-            Sum(
-                "return_lines__quantity",
-                filter=Q(return_lines__return_request__status__in=CLAIMING_STATUSES),
-            ),
-            Value(0),
-        ),
+        claimed_quantity=claimed_units(),
         order_delivered=Exists(
             Shipment.objects.filter(order=OuterRef("order_id"), delivered_at__isnull=False)
         ),

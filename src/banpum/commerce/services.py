@@ -15,9 +15,9 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
+from banpum.commerce.hooks import claimed_units
 from banpum.commerce.models import (
     Customer,
     Order,
@@ -30,7 +30,6 @@ from banpum.commerce.models import (
 from banpum.commerce.schemas import CustomerIn, OrderIn, OrderLineIn, ShipmentIn
 from banpum.commerce.selectors import phone_digits, phone_variants
 from banpum.core.errors import ValidationFailed
-from banpum.returns.models import CLAIMING_STATUSES, ReturnLine
 
 logger = logging.getLogger(__name__)
 
@@ -326,16 +325,10 @@ def _existing_orders(store: Store, items: list[_Item]) -> dict[tuple[int, str], 
 def _load_order_children(order_ids: list[int]) -> _Loaded:
     loaded = _Loaded()
     for chunk in _chunks(order_ids):
-        for line in OrderLine.objects.filter(order_id__in=chunk):
+        lines = OrderLine.objects.filter(order_id__in=chunk).annotate(claimed=claimed_units())
+        for line in lines:
             loaded.lines.setdefault(line.order_id, {})[line.line_number] = line
-        claims = (
-            ReturnLine.objects.filter(
-                order_line__order_id__in=chunk, return_request__status__in=CLAIMING_STATUSES
-            )
-            .values("order_line_id")
-            .annotate(total=Sum("quantity"))
-        )
-        loaded.claimed.update({row["order_line_id"]: row["total"] for row in claims})
+            loaded.claimed[line.pk] = line.claimed
         for shipment in Shipment.objects.filter(order_id__in=chunk).order_by("id"):
             loaded.shipments.setdefault(shipment.order_id, []).append(shipment)
     return loaded

@@ -1,34 +1,34 @@
-"""Who is calling the API: the store and the actor behind the request's API key."""
+"""Who is calling the API: what the API's authentication leaves on the request.
+
+The composition authenticates every request (``banpum.server.api``, with ``accounts``' API
+keys) and ninja puts the caller on ``request.auth``. Edges read it through this protocol, so no
+app needs to know how a caller authenticated, and ``core`` names no domain model: the store is
+typed by its owner, ``commerce.api_context.request_store``.
+"""
 
 from __future__ import annotations
 
+from typing import Protocol, cast
+
 from django.http import HttpRequest
 
-from banpum.accounts.models import ApiKey
-from banpum.commerce.models import Store
 from banpum.core.actors import Actor
 
 
-def request_api_key(request: HttpRequest) -> ApiKey:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
-    return key
+class ApiCaller(Protocol):
+    """An authenticated API caller (``accounts.ApiKey``)."""
+
+    @property
+    def store(self) -> object:
+        """The only store the caller may see (a ``commerce.Store``)."""
+
+    def actor(self) -> Actor:
+        """The caller as recorded on events and checked by the services."""
 
 
-def request_store(request: HttpRequest) -> Store:
-    """The only store this request may see: its API key's."""
-    return request_api_key(request).store
+def request_caller(request: HttpRequest) -> ApiCaller:
+    return cast(ApiCaller, request.auth)  # type: ignore[attr-defined]
 
 
 def request_actor(request: HttpRequest) -> Actor:
-    """The caller as recorded on events and checked by the services.
-
-    A key acting for a staff member is that person (their name and user on events, their
-    role's rights); any other key is an integration of its store, named by prefix and name.
-    """
-    key = request_api_key(request)
-    client = f"api:{key.prefix}{' ' + key.name if key.name else ''}"
-    membership = key.acts_for
-    if membership is None:
-        return Actor.api(client, store_id=key.store_id)
-    user = membership.user
-    return Actor.api_for(f"{user.get_username()} ({client})", user=user, membership=membership)
+    return request_caller(request).actor()

@@ -364,7 +364,7 @@ def _simulator_report(summary: DemoSummary, session: CarrierSession, public_url:
             "no app address given: the demo account's tracking webhook is not registered"
         )
         return
-    from banpum.core.runtime import simulator_accounts_connect
+    from banpum.logistics.gateways import simulator_accounts_connect
 
     connected = simulator_accounts_connect(public_url=public_url)
     summary.simulator_notes.append(

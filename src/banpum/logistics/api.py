@@ -8,7 +8,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from banpum.core.api_context import request_actor, request_store
+from banpum.commerce.api_context import request_store
+from banpum.core.api_context import request_actor
 from banpum.core.errors import NotFound
 from banpum.core.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Pages, page_of_list
 from banpum.core.schemas import ErrorOut, errors

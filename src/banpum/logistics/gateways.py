@@ -6,6 +6,7 @@ adapters and know no domain model.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,6 +16,8 @@ from django.conf import settings
 
 from banpum.integrations.carriers.base import CarrierGateway
 from banpum.logistics.models import CarrierAccount, Gateway
+
+logger = logging.getLogger(__name__)
 
 #: Seconds a carrier call may take before it counts as a (retryable) timeout. A job holds a
 #: worker thread for that long, so keep it short; ``BANPUM_CARRIER_TIMEOUT_SECONDS`` overrides.
@@ -73,3 +76,26 @@ def _cj_api(base_url: str) -> Any:
     from banpum.integrations.carriers.cj_api import CjApi
 
     return CjApi(base_url) if base_url else CjApi()
+
+
+def simulator_accounts_connect(*, public_url: str) -> int:
+    """Point every simulator-linked account's tracking webhook at this server.
+
+    ``banpum serve`` calls it on start, and ``banpum demo`` when a simulator already runs.
+    """
+    from banpum.integrations.carriers.simulator import SimulatorGateway
+
+    connected = 0
+    for account in CarrierAccount.objects.filter(gateway=Gateway.SIMULATOR, is_active=True):
+        if not account.webhook_secret or not account.api_base_url:
+            continue
+        url = f"{public_url.rstrip('/')}/hooks/carriers/{account.pk}/tracking"
+        with SimulatorGateway(
+            account.api_base_url, str((account.credentials or {}).get("api_key", ""))
+        ) as gateway:
+            error = gateway.register_webhook(url, account.webhook_secret)
+        if error is None:
+            connected += 1
+        else:
+            logger.warning("could not register the webhook of %s: %s", account, error.message)
+    return connected

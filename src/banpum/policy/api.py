@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from banpum.core.api_context import request_store
+from banpum.commerce.api_context import request_store
 from banpum.core.schemas import errors
 from banpum.policy.schemas import PolicyOut, PolicyRulesSchema
 from banpum.policy.selectors import policy_current

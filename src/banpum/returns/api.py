@@ -8,9 +8,10 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from banpum.commerce.api_context import request_store
 from banpum.commerce.models import Order, Store
 from banpum.commerce.selectors import order_get
-from banpum.core.api_context import request_actor, request_store
+from banpum.core.api_context import request_actor
 from banpum.core.pagination import Pages
 from banpum.core.schemas import InDateTime, errors
 from banpum.policy.types import Decision, ReturnAsk, ReturnType, as_json

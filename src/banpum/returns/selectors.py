@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Expression, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from banpum.commerce.models import Store
 from banpum.commerce.selectors import phone_digits, phone_variants
 from banpum.core.errors import NotFound
-from banpum.returns.models import ReturnEvent, ReturnLine, ReturnRequest
+from banpum.returns.models import CLAIMING_STATUSES, ReturnEvent, ReturnLine, ReturnRequest
 from banpum.returns.numbers import return_number_normalize
 
 
@@ -33,6 +34,18 @@ def _aware(moment: dt.datetime, store: Store) -> dt.datetime:
     if timezone.is_aware(moment):
         return moment
     return timezone.make_aware(moment, ZoneInfo(store.timezone))
+
+
+def order_line_claimed_units() -> Expression | Value:
+    """Over ``OrderLine`` rows: units in open or completed returns, which no new return may
+    claim again and no order update may take away (``commerce.hooks``, wired at start-up)."""
+    return Coalesce(
+        Sum(
+            "return_lines__quantity",
+            filter=Q(return_lines__return_request__status__in=CLAIMING_STATUSES),
+        ),
+        Value(0),
+    )
 
 
 def return_request_list(

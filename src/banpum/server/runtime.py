@@ -80,24 +80,3 @@ def simulator_start(*, port: int | None = None, speed: float | None = None) -> A
     simulator.start()
     logger.info("carrier simulator at %s", simulator.base_url)
     return simulator
-
-
-def simulator_accounts_connect(*, public_url: str) -> int:
-    """Point every simulator-linked account's tracking webhook at this server."""
-    from banpum.integrations.carriers.simulator import SimulatorGateway
-    from banpum.logistics.models import CarrierAccount, Gateway
-
-    connected = 0
-    for account in CarrierAccount.objects.filter(gateway=Gateway.SIMULATOR, is_active=True):
-        if not account.webhook_secret or not account.api_base_url:
-            continue
-        url = f"{public_url.rstrip('/')}/hooks/carriers/{account.pk}/tracking"
-        with SimulatorGateway(
-            account.api_base_url, str((account.credentials or {}).get("api_key", ""))
-        ) as gateway:
-            error = gateway.register_webhook(url, account.webhook_secret)
-        if error is None:
-            connected += 1
-        else:
-            logger.warning("could not register the webhook of %s: %s", account, error.message)
-    return connected

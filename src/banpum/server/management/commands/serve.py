@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from banpum.core import runtime
+from banpum.logistics.gateways import simulator_accounts_connect
+from banpum.server import runtime
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         simulator = None
         if settings.BANPUM_SIMULATOR and not options["no_simulator"]:
             simulator = runtime.simulator_start()
-            runtime.simulator_accounts_connect(public_url=public_url)
+            simulator_accounts_connect(public_url=public_url)
         consumer = None if options["no_worker"] else runtime.worker_start()
         self.stdout.write(
             f"Banpum at http://{host}:{port}/  (admin /admin/, API docs /api/v1/docs)"
