@@ -80,6 +80,7 @@ def test_changelist_and_change_pages_render(staff: Client, model: Any, language:
         assert page.status_code == 200
 
 
+@pytest.mark.usefixtures("korean")
 def test_admin_index_is_korean_by_default(staff: Client) -> None:
     response = staff.get(reverse("admin:index"))
     assert "반품" in response.content.decode()
