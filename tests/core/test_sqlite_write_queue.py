@@ -162,7 +162,7 @@ class Worker:
     def _run(self, job: Callable[[], Any]) -> None:
         try:
             self.value = job()
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - handed to the test's thread
             self.error = error
         finally:
             connection.close()

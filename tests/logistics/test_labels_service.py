@@ -183,7 +183,7 @@ def test_the_date_is_the_booking_date_in_the_stores_time_zone(
     text = label_text(returned, tmp_path)
 
     assert "2025-07-02" in text
-    assert dt.date.today().isoformat() not in text
+    assert timezone.localdate().isoformat() not in text
 
 
 # --- who may have a label -------------------------------------------------------------------

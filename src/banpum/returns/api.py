@@ -44,7 +44,8 @@ def _order_and_ask(store: Store, payload: ReturnAskIn) -> tuple[Order, ReturnAsk
 
 def _decision_out(decision: Decision) -> dict[str, Any]:
     data = as_json(decision)
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):
+        raise TypeError("a decision is a dataclass, so its JSON is an object")
     return data
 
 

@@ -36,7 +36,7 @@ from tests.logistics.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-NEXT_WEEK = dt.date.today() + dt.timedelta(days=7)
+NEXT_WEEK = timezone.localdate() + dt.timedelta(days=7)
 
 
 def customer_absent(pickup: Pickup) -> None:
