@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import factory
+from django.db import models
 from django.utils import timezone
+from factory.declarations import LazyAttribute, LazyFunction, SelfAttribute, Sequence, SubFactory
+from factory.django import DjangoModelFactory
+from factory.faker import Faker
 
 from banpum.commerce.models import (
     Customer,
@@ -20,78 +23,91 @@ from banpum.commerce.models import (
 from banpum.policy.schemas import default_rules_document
 from banpum.policy.services import policy_version_create
 
+M = TypeVar("M", bound=models.Model)
 
-class StoreFactory(factory.django.DjangoModelFactory):
+
+class ModelFactory(DjangoModelFactory[M]):
+    """A factory whose call mypy knows returns the model (factory_boy leaves it untyped)."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # Calling a factory creates its model, which Python's typing can only say this way.
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]
+
+
+class StoreFactory(ModelFactory[Store]):
     class Meta:
         model = Store
         django_get_or_create = ("slug",)
 
-    slug = factory.Sequence(lambda n: f"store-{n}")
-    code = factory.Sequence(lambda n: f"T{n:03d}" if n < 1000 else f"{n:04d}"[-4:])
-    name = factory.Sequence(lambda n: f"Store {n}")
+    slug = Sequence(lambda n: f"store-{n}")
+    code = Sequence(lambda n: f"T{n:03d}" if n < 1000 else f"{n:04d}"[-4:])
+    name = Sequence(lambda n: f"Store {n}")
     country = "KR"
     timezone = "Asia/Seoul"
     currency = "KRW"
 
 
-class ChannelFactory(factory.django.DjangoModelFactory):
+class ChannelFactory(ModelFactory[SalesChannel]):
     class Meta:
         model = SalesChannel
 
-    store = factory.SubFactory(StoreFactory)
+    store = SubFactory(StoreFactory)
     kind = SalesChannel.Kind.OWN_MALL
-    code = factory.Sequence(lambda n: f"mall-{n}")
-    name = factory.LazyAttribute(lambda o: o.code)
+    code = Sequence(lambda n: f"mall-{n}")
+    name = LazyAttribute(lambda o: o.code)
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(ModelFactory[Customer]):
     class Meta:
         model = Customer
 
-    store = factory.SubFactory(StoreFactory)
-    name = factory.Faker("name", locale="ko_KR")
-    phone = factory.Sequence(lambda n: f"010{n:08d}")
-    email = factory.Sequence(lambda n: f"buyer{n}@example.com")
+    store = SubFactory(StoreFactory)
+    name = Faker("name", locale="ko_KR")
+    phone = Sequence(lambda n: f"010{n:08d}")
+    email = Sequence(lambda n: f"buyer{n}@example.com")
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(ModelFactory[Product]):
     class Meta:
         model = Product
 
-    store = factory.SubFactory(StoreFactory)
-    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
-    name = factory.Sequence(lambda n: f"상품 {n}")
+    store = SubFactory(StoreFactory)
+    sku = Sequence(lambda n: f"SKU-{n:05d}")
+    name = Sequence(lambda n: f"상품 {n}")
     category = "apparel"
     price = 20000
 
 
-class OrderFactory(factory.django.DjangoModelFactory):
+class OrderFactory(ModelFactory[Order]):
     class Meta:
         model = Order
 
-    store = factory.SubFactory(StoreFactory)
-    channel = factory.SubFactory(ChannelFactory, store=factory.SelfAttribute("..store"))
-    customer = factory.SubFactory(CustomerFactory, store=factory.SelfAttribute("..store"))
-    channel_order_number = factory.Sequence(lambda n: f"ORD-{n:07d}")
-    ordered_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=5))
+    store = SubFactory(StoreFactory)
+    channel = SubFactory(ChannelFactory, store=SelfAttribute("..store"))
+    customer = SubFactory(CustomerFactory, store=SelfAttribute("..store"))
+    channel_order_number = Sequence(lambda n: f"ORD-{n:07d}")
+    ordered_at = LazyFunction(lambda: timezone.now() - dt.timedelta(days=5))
     shipping_fee = 3000
     paid_total = 0
 
 
-class OrderLineFactory(factory.django.DjangoModelFactory):
+class OrderLineFactory(ModelFactory[OrderLine]):
     class Meta:
         model = OrderLine
 
-    order = factory.SubFactory(OrderFactory)
-    line_number = factory.Sequence(lambda n: n + 1)
-    product = factory.SubFactory(ProductFactory, store=factory.SelfAttribute("..order.store"))
-    sku = factory.LazyAttribute(lambda o: o.product.sku if o.product else "SKU")
-    name = factory.LazyAttribute(lambda o: o.product.name if o.product else "item")
-    category = factory.LazyAttribute(lambda o: o.product.category if o.product else "")
+    order = SubFactory(OrderFactory)
+    line_number = Sequence(lambda n: n + 1)
+    product = SubFactory(ProductFactory, store=SelfAttribute("..order.store"))
+    sku = LazyAttribute(lambda o: o.product.sku if o.product else "SKU")
+    name = LazyAttribute(lambda o: o.product.name if o.product else "item")
+    category = LazyAttribute(lambda o: o.product.category if o.product else "")
     quantity = 1
     unit_price = 20000
     discount = 0
-    paid_amount = factory.LazyAttribute(lambda o: o.unit_price * o.quantity - o.discount)
+    paid_amount = LazyAttribute(lambda o: o.unit_price * o.quantity - o.discount)
 
 
 def make_order(

@@ -220,7 +220,7 @@ def test_a_rerequest_for_a_day_past_in_the_stores_time_zone_is_refused(
     excepted: ReturnRequest, committed: Any, day: dt.date | None, accepted: bool
 ) -> None:
     pickup = pickup_of(excepted)
-    ask = {
+    ask: dict[str, Any] = {
         "pickup": pickup,
         "actor": CS,
         "details": PickupDetails(preferred_date=day),

@@ -11,7 +11,7 @@ from banpum.returns.models import Origin, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.selectors import ReturnFilters, return_request_list
 from tests.factories import CustomerFactory, StoreFactory, make_order, make_policy
-from tests.returns.helpers import open_return, walk_to
+from tests.returns.helpers import number_of, open_return, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,9 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def _numbers(store: Any, **filters: Any) -> list[str]:
-    return [r.number for r in return_request_list(store=store, filters=ReturnFilters(**filters))]
+    return [
+        number_of(r) for r in return_request_list(store=store, filters=ReturnFilters(**filters))
+    ]
 
 
 def _at(return_request: ReturnRequest, moment: dt.datetime) -> ReturnRequest:
