@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import factory
 from django.db import models
 from django.utils import timezone
-from factory.declarations import LazyAttribute, LazyFunction, SelfAttribute, Sequence, SubFactory
-from factory.django import DjangoModelFactory
-from factory.faker import Faker
 
 from banpum.commerce.models import (
     Customer,
@@ -26,7 +24,7 @@ from banpum.policy.services import policy_version_create
 M = TypeVar("M", bound=models.Model)
 
 
-class ModelFactory(DjangoModelFactory[M]):
+class ModelFactory(factory.django.DjangoModelFactory[M]):
     """A factory whose call mypy knows returns the model (factory_boy leaves it untyped)."""
 
     class Meta:
@@ -42,9 +40,9 @@ class StoreFactory(ModelFactory[Store]):
         model = Store
         django_get_or_create = ("slug",)
 
-    slug = Sequence(lambda n: f"store-{n}")
-    code = Sequence(lambda n: f"T{n:03d}" if n < 1000 else f"{n:04d}"[-4:])
-    name = Sequence(lambda n: f"Store {n}")
+    slug = factory.Sequence(lambda n: f"store-{n}")
+    code = factory.Sequence(lambda n: f"T{n:03d}" if n < 1000 else f"{n:04d}"[-4:])
+    name = factory.Sequence(lambda n: f"Store {n}")
     country = "KR"
     timezone = "Asia/Seoul"
     currency = "KRW"
@@ -54,29 +52,29 @@ class ChannelFactory(ModelFactory[SalesChannel]):
     class Meta:
         model = SalesChannel
 
-    store = SubFactory(StoreFactory)
+    store = factory.SubFactory(StoreFactory)
     kind = SalesChannel.Kind.OWN_MALL
-    code = Sequence(lambda n: f"mall-{n}")
-    name = LazyAttribute(lambda o: o.code)
+    code = factory.Sequence(lambda n: f"mall-{n}")
+    name = factory.LazyAttribute(lambda o: o.code)
 
 
 class CustomerFactory(ModelFactory[Customer]):
     class Meta:
         model = Customer
 
-    store = SubFactory(StoreFactory)
-    name = Faker("name", locale="ko_KR")
-    phone = Sequence(lambda n: f"010{n:08d}")
-    email = Sequence(lambda n: f"buyer{n}@example.com")
+    store = factory.SubFactory(StoreFactory)
+    name = factory.Faker("name", locale="ko_KR")
+    phone = factory.Sequence(lambda n: f"010{n:08d}")
+    email = factory.Sequence(lambda n: f"buyer{n}@example.com")
 
 
 class ProductFactory(ModelFactory[Product]):
     class Meta:
         model = Product
 
-    store = SubFactory(StoreFactory)
-    sku = Sequence(lambda n: f"SKU-{n:05d}")
-    name = Sequence(lambda n: f"상품 {n}")
+    store = factory.SubFactory(StoreFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    name = factory.Sequence(lambda n: f"상품 {n}")
     category = "apparel"
     price = 20000
 
@@ -85,11 +83,11 @@ class OrderFactory(ModelFactory[Order]):
     class Meta:
         model = Order
 
-    store = SubFactory(StoreFactory)
-    channel = SubFactory(ChannelFactory, store=SelfAttribute("..store"))
-    customer = SubFactory(CustomerFactory, store=SelfAttribute("..store"))
-    channel_order_number = Sequence(lambda n: f"ORD-{n:07d}")
-    ordered_at = LazyFunction(lambda: timezone.now() - dt.timedelta(days=5))
+    store = factory.SubFactory(StoreFactory)
+    channel = factory.SubFactory(ChannelFactory, store=factory.SelfAttribute("..store"))
+    customer = factory.SubFactory(CustomerFactory, store=factory.SelfAttribute("..store"))
+    channel_order_number = factory.Sequence(lambda n: f"ORD-{n:07d}")
+    ordered_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=5))
     shipping_fee = 3000
     paid_total = 0
 
@@ -98,16 +96,16 @@ class OrderLineFactory(ModelFactory[OrderLine]):
     class Meta:
         model = OrderLine
 
-    order = SubFactory(OrderFactory)
-    line_number = Sequence(lambda n: n + 1)
-    product = SubFactory(ProductFactory, store=SelfAttribute("..order.store"))
-    sku = LazyAttribute(lambda o: o.product.sku if o.product else "SKU")
-    name = LazyAttribute(lambda o: o.product.name if o.product else "item")
-    category = LazyAttribute(lambda o: o.product.category if o.product else "")
+    order = factory.SubFactory(OrderFactory)
+    line_number = factory.Sequence(lambda n: n + 1)
+    product = factory.SubFactory(ProductFactory, store=factory.SelfAttribute("..order.store"))
+    sku = factory.LazyAttribute(lambda o: o.product.sku if o.product else "SKU")
+    name = factory.LazyAttribute(lambda o: o.product.name if o.product else "item")
+    category = factory.LazyAttribute(lambda o: o.product.category if o.product else "")
     quantity = 1
     unit_price = 20000
     discount = 0
-    paid_amount = LazyAttribute(lambda o: o.unit_price * o.quantity - o.discount)
+    paid_amount = factory.LazyAttribute(lambda o: o.unit_price * o.quantity - o.discount)
 
 
 def make_order(

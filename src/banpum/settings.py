@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Django's generic classes take their type arguments at run time too (ModelAdmin[Store]).
 django_stubs_ext.monkeypatch()
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("BANPUM_VAR_DIR", "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
