@@ -67,8 +67,8 @@ def readme_commands() -> tuple[dict[str, str], list[list[str]]]:
     expect(SECTION in text, f"README.md has no {SECTION!r} section")
     section = text.split(SECTION, 1)[1]
     block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
-    expect(block is not None, f"no ```sh block under {SECTION!r}")
-    assert block is not None
+    if block is None:
+        raise SmokeFailure(f"no ```sh block under {SECTION!r}")
     variables: dict[str, str] = {}
     commands: list[list[str]] = []
     for line in block.group(1).replace("\\\n", " ").splitlines():

@@ -99,7 +99,7 @@ def test_xlsx(store: Any, channel: Any, coupang: Any, tmp_path: Path) -> None:
     sheet.append([column.upper() for column in HEADER])  # headers are case-insensitive
     sheet.append(
         row(
-            ordered_at=dt.datetime(2025, 3, 2, 10, 15),
+            ordered_at=dt.datetime(2025, 3, 2, 10, 15),  # noqa: DTZ001 - cells have no zone
             shipping_fee=3000,
             quantity=2,
             unit_price=15000,
@@ -110,7 +110,7 @@ def test_xlsx(store: Any, channel: Any, coupang: Any, tmp_path: Path) -> None:
             order_number=20250302001,
         )
     )
-    sheet.append(row(ordered_at=dt.datetime(2025, 3, 2, 10, 15), shipping_fee=3000,
+    sheet.append(row(ordered_at=dt.datetime(2025, 3, 2, 10, 15), shipping_fee=3000,  # noqa: DTZ001
                      order_number=20250302001, sku="CAP-01", product_name="모자",
                      quantity=1, unit_price=12000.0, free_shipping=True,
                      customer_phone=1012345678, shipping_postcode=6234))  # fmt: skip

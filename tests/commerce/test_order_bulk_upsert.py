@@ -364,7 +364,7 @@ def test_concurrent_upserts_of_one_new_order_do_not_collide() -> None:
         try:
             barrier.wait(timeout=10)
             results.append(order_bulk_upsert(store=store, orders=[order_in()]))
-        except BaseException as error:  # reported by the assertion below
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             failures.append(error)
         finally:
             connection.close()

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _subclasses(cls: type) -> set[type]:
-    found = set()
-    for sub in cls.__subclasses__():
+    found: set[type] = set()
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
         found |= {sub, *_subclasses(sub)}
     return found
 

@@ -11,10 +11,12 @@ import signal
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any, cast
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from banpum.commerce.models import Store
 from banpum.core.actors import Actor
@@ -162,7 +164,7 @@ class Worker:
     def _run(self, job: Callable[[], Any]) -> None:
         try:
             self.value = job()
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - handed to the test's thread
             self.error = error
         finally:
             connection.close()
@@ -225,7 +227,7 @@ def test_transactions_take_turns_in_arrival_order(store: Store, hold: Callable[[
 
     workers = []
     for index in range(6):
-        workers.append(Worker(lambda index=index: write(index)))
+        workers.append(Worker(partial(write, index)))
         assert write_queue().wait_for_waiting(index + 1, WAIT)
     assert served == []  # all queued behind the holder, none in SQLite's busy loop
 
@@ -343,7 +345,10 @@ def test_a_locking_service_queues_behind_a_locking_transaction(
     holder = hold()
     approve = Worker(
         lambda: return_request_approve(
-            return_request=return_request, actor=Actor.api("api:kim"), note="승인"
+            return_request=return_request,
+            actor=Actor.api("api:kim"),
+            note="승인",
+            now=timezone.now(),
         )
     )
     assert write_queue().wait_for_waiting(1, WAIT)

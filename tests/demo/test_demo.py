@@ -53,6 +53,7 @@ from banpum.returns.models import (
     ReturnStatus,
 )
 from tests.demo.helpers import NOW, ORDERS, RETURNS, Seeded, row_counts
+from tests.returns.helpers import number_of
 
 SEOUL = ZoneInfo("Asia/Seoul")
 HANGUL_NAME = re.compile(r"^[가-힣]{2,5}$")
@@ -146,12 +147,14 @@ def test_orders_add_up_and_look_like_their_channels(demo: DemoSummary) -> None:
         assert order.items_total == line_sums[order.pk]
         assert order.free_shipping == (order.shipping_fee == 0)
         assert order.free_shipping == (line_sums[order.pk] >= 50_000)
-        assert ORDER_NUMBERS[order.channel.kind].match(order.channel_order_number)
+        assert ORDER_NUMBERS[SalesChannel.Kind(order.channel.kind)].match(
+            order.channel_order_number
+        )
         assert earliest <= order.ordered_at <= NOW
         assert order.payment_method
         assert order.payment_reference
         assert HANGUL_NAME.match(order.shipping_name)
-    discounts = Counter()
+    discounts: Counter[int] = Counter()
     for line in OrderLine.objects.filter(order__in=orders):
         assert line.paid_amount == line.unit_price * line.quantity - line.discount
         assert line.discount % 100 == 0
@@ -218,6 +221,7 @@ def test_returns_stay_within_what_was_delivered_and_paid(demo: DemoSummary) -> N
         order = return_request.order
         delivered = order.shipments.filter(delivered_at__isnull=False).first()
         assert delivered is not None
+        assert delivered.delivered_at is not None
         assert return_request.created_at > delivered.delivered_at
         assert return_request.refund_estimate <= order.paid_total
     claimed = (
@@ -243,7 +247,7 @@ def test_timelines_are_written_in_order(demo: DemoSummary) -> None:
         assert times[0] == return_request.created_at
         assert times[-1] <= NOW
         month = return_request.created_at.astimezone(SEOUL).strftime("%y%m")
-        assert re.fullmatch(rf"DM-{month}-[0-9A-HJKMNP-TV-Z]{{6}}", return_request.number)
+        assert re.fullmatch(rf"DM-{month}-[0-9A-HJKMNP-TV-Z]{{6}}", number_of(return_request))
         if return_request.status in (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED):
             assert return_request.refund_due_on is not None
 

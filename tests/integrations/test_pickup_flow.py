@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import httpx
@@ -100,6 +101,10 @@ def approve_via_api(api: httpx.Client, return_request: ReturnRequest) -> dict[st
     return dict(response.json())
 
 
+def arrived(return_request: ReturnRequest) -> bool:
+    return status_of(return_request) == S.ARRIVED
+
+
 def status_of(return_request: ReturnRequest) -> str:
     return ReturnRequest.objects.values_list("status", flat=True).get(pk=return_request.pk)
 
@@ -166,7 +171,7 @@ def test_with_a_faulty_carrier_each_return_is_still_booked_once_and_arrives(
 
     for return_request in returns:
         wait_until(
-            lambda r=return_request: status_of(r) == S.ARRIVED,
+            partial(arrived, return_request),
             timeout=60,
             what=f"{return_request.number} to arrive",
         )

@@ -339,10 +339,9 @@ def test_register_webhook_errors(
 
 
 def test_register_webhook_refuses_a_naive_time(client: TrackerDeliveryClient) -> None:
+    naive = dt.datetime(2025, 6, 3, 10, 0)  # noqa: DTZ001 - the point of the test
     with pytest.raises(ValueError, match="timezone-aware"):
-        client.register_track_webhook(
-            CARRIER, WAYBILL, "https://banpum.example/cb", dt.datetime(2025, 6, 3, 10, 0)
-        )
+        client.register_track_webhook(CARRIER, WAYBILL, "https://banpum.example/cb", naive)
 
 
 # -- the gateway ----------------------------------------------------------------------------------

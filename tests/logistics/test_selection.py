@@ -62,8 +62,9 @@ def test_the_first_matching_rule_by_priority_wins_whatever_the_list_order() -> N
 
 def test_every_condition_of_a_rule_must_hold() -> None:
     both = RuleOption(50, priority=1, account_id=3, postcode_prefixes=("63",), box_sizes=("xl",))
-    assert choose(rules=(both,), postcode="63100", box="small")[0] == 1  # default, not the rule
-    assert choose(rules=(both,), postcode="06236", box="xl")[0] == 1
+    default = (1, "the store's default carrier → CJ 반품")
+    assert choose(rules=(both,), postcode="63100", box="small") == default  # not the rule
+    assert choose(rules=(both,), postcode="06236", box="xl") == default
     assert choose(rules=(both,), postcode="63100", box="xl") == (
         3,
         "rule 1: postcode starts with 63, box size xl → 한진 대형",

@@ -54,7 +54,7 @@ def batch(waybill: str, *statuses: str) -> bytes:
     return json.dumps({"events": events}, ensure_ascii=False).encode()
 
 
-def post(account: CarrierAccount | int, body: bytes, **headers: str) -> Any:
+def post(account: CarrierAccount | int, body: bytes, **headers: Any) -> Any:
     return Client().post(url(account), body, content_type="application/json", **headers)
 
 

@@ -33,7 +33,7 @@ class TestLocalDate:
 
     def test_naive_datetimes_are_refused(self) -> None:
         with pytest.raises(ValueError, match="aware"):
-            local_date(dt.datetime(2026, 9, 21, 12, 0), "Asia/Seoul")
+            local_date(dt.datetime(2026, 9, 21, 12, 0), "Asia/Seoul")  # noqa: DTZ001 - the point
 
 
 def test_korean_law_applies_to_korean_stores_only() -> None:

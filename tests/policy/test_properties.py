@@ -356,9 +356,9 @@ REASON_CODES = [
 ]
 STORES = [("KR", "Asia/Seoul"), ("US", "America/New_York")]
 WAIVABLE = {"window_expired", "non_returnable", "condition_not_accepted"}  # policy exceptions
-MOMENTS = st.datetimes(
-    min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 6, 30), timezones=st.just(dt.UTC)
-)
+# Hypothesis takes naive bounds and adds the zone itself.
+FIRST, LAST = dt.datetime(2025, 1, 1), dt.datetime(2027, 6, 30)  # noqa: DTZ001
+MOMENTS = st.datetimes(min_value=FIRST, max_value=LAST, timezones=st.just(dt.UTC))
 
 
 @st.composite

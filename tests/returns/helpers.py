@@ -59,6 +59,12 @@ def ask_for(
     )
 
 
+def number_of(return_request: ReturnRequest) -> str:
+    """A created return's number (the column is nullable only until the return is created)."""
+    assert return_request.number is not None, "a created return has its number"
+    return return_request.number
+
+
 def open_return(
     order: Order,
     lines: Sequence[tuple[int, int]] = ((1, 1),),

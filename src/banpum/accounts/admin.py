@@ -12,7 +12,7 @@ from banpum.accounts.models import ApiKey, StoreMembership
 from banpum.accounts.services import api_key_create, api_key_revoke, store_membership_set
 
 
-class ApiKeyForm(forms.ModelForm):
+class ApiKeyForm(forms.ModelForm[ApiKey]):
     class Meta:
         model = ApiKey
         fields = ["store", "acts_for", "name"]
@@ -26,7 +26,7 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     form = ApiKeyForm
     list_display = [
         "prefix",
@@ -67,7 +67,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoreMembership)
-class StoreMembershipAdmin(admin.ModelAdmin):
+class StoreMembershipAdmin(admin.ModelAdmin[StoreMembership]):
     list_display = ["user", "store", "role", "created_at"]
     list_filter = ["role", "store"]
     list_select_related = ["user", "store"]

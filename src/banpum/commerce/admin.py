@@ -22,13 +22,13 @@ from banpum.commerce.models import (
 )
 
 
-class SalesChannelInline(admin.TabularInline):
+class SalesChannelInline(admin.TabularInline[SalesChannel, Store]):
     model = SalesChannel
     extra = 0
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(admin.ModelAdmin[Store]):
     list_display = ["name", "slug", "country", "timezone", "currency", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -51,14 +51,14 @@ class StoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(SalesChannel)
-class SalesChannelAdmin(admin.ModelAdmin):
+class SalesChannelAdmin(admin.ModelAdmin[SalesChannel]):
     list_display = ["name", "code", "kind", "store", "is_active"]
     list_filter = ["kind", "is_active", "store"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(admin.ModelAdmin[Customer]):
     list_display = ["name", "phone", "email", "store", "is_flagged", "created_at"]
     list_filter = ["is_flagged", "store"]
     search_fields = ["name", "phone", "email"]
@@ -66,7 +66,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(admin.ModelAdmin[Product]):
     list_display = ["sku", "name", "category", "price", "returnable", "store"]
     list_filter = ["returnable", "category", "store"]
     search_fields = ["sku", "name", "barcode"]
@@ -81,7 +81,7 @@ def _order_has_returns(order: Any) -> bool:
     return order is not None and order.pk is not None and order.returns.exists()
 
 
-class OrderPartAdmin(admin.ModelAdmin):
+class OrderPartAdmin(admin.ModelAdmin[OrderLine | Shipment]):
     """A line or shipment: read-only once its order has a return, and never bulk-deleted."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -100,7 +100,7 @@ class OrderPartAdmin(admin.ModelAdmin):
         return actions
 
 
-class FrozenUnderReturnInline(admin.TabularInline):
+class FrozenUnderReturnInline(admin.TabularInline[OrderLine | Shipment, Order]):
     """Rows of an order: read-only, never added or deleted, once the order has a return."""
 
     extra = 0
@@ -127,7 +127,7 @@ class ShipmentInline(FrozenUnderReturnInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(admin.ModelAdmin[Order]):
     list_display = [
         "channel_order_number",
         "channel",

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
@@ -133,6 +133,10 @@ def _chunks(values: Iterable[T], size: int = _CHUNK) -> Iterator[list[T]]:
         yield batch
 
 
+@overload
+def _aware(value: dt.datetime, tz: ZoneInfo) -> dt.datetime: ...
+@overload
+def _aware(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None: ...
 def _aware(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
     """Naive times from a channel or a spreadsheet are the store's local time."""
     if value is None or timezone.is_aware(value):
@@ -293,7 +297,6 @@ def _prepare(
             numbers.setdefault(number, position)
             lines.append(_Line(index=position, number=number, data=line))
         ordered_at = _aware(data.ordered_at, tz)
-        assert ordered_at is not None
         item = _Item(index=index, data=data, channel=channel, ordered_at=ordered_at, lines=lines)
         if data.shipment is not None:
             item.shipped_at = _aware(data.shipment.shipped_at, tz)
@@ -565,7 +568,8 @@ def _line_writes(items: list[_Item], loaded: _Loaded, products: _Products) -> _W
     writes = _Writes(OrderLine)
     for item in items:
         order = item.order
-        assert order is not None
+        if order is None:
+            raise RuntimeError("an order's lines are written after the order itself")
         stored = loaded.lines.get(order.pk, {})
         for line in item.lines:
             data = line.data

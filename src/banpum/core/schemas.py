@@ -16,8 +16,9 @@ from pydantic_core import PydanticCustomError
 # Every time a client sends must lie in this range of wall-clock times. It keeps conversions to
 # and from UTC (offsets up to ±24 h) and date arithmetic (windows of months) far from Python's
 # year 1 and year 9999 limits, and no order, return or parcel of this system is outside it.
-EARLIEST = dt.datetime(2000, 1, 1)
-LATEST = dt.datetime(2100, 12, 31, 23, 59, 59, 999999)
+# Naive on purpose: a wall-clock range, compared with a value's wall clock (its offset dropped).
+EARLIEST = dt.datetime(2000, 1, 1)  # noqa: DTZ001
+LATEST = dt.datetime(2100, 12, 31, 23, 59, 59, 999999)  # noqa: DTZ001
 
 TIME_FORMAT_HELP = (
     "Times are RFC 3339. In requests, a time without an offset is read in the store's time "

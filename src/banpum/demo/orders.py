@@ -430,8 +430,8 @@ def orders_seed(
 
 def _info(draft: _Draft) -> OrderInfo:
     order, customer = draft.order, draft.buyer.customer
-    assert customer is not None
-    assert order.pk is not None
+    if customer is None or order.pk is None:
+        raise RuntimeError("an order is described once it and its customer are saved")
     return OrderInfo(
         id=order.pk,
         channel_kind=order.channel.kind,

@@ -266,7 +266,8 @@ class Planner:
 
     def _window(self, order: OrderInfo, kind: Kind) -> tuple[dt.datetime, dt.datetime]:
         delivered = order.delivered_at
-        assert delivered is not None
+        if delivered is None:
+            raise RuntimeError("a return window is drawn for delivered orders only")
         if kind is Kind.LATE:
             last_day = withdrawal_until(
                 delivered.astimezone(self.tz).date(),

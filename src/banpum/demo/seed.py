@@ -66,7 +66,7 @@ DEMO2_STORE_CODE = "DM2"
 DEMO2_STORE_NAME = "반품마켓 부산점"
 DEMO2_ORDERS = 30
 DEMO2_PRODUCTS = 20
-DEMO_PASSWORD = "banpum-demo"  # documented; for the demo only
+DEMO_PASSWORD = "banpum-demo"  # noqa: S105 - documented; for the demo only
 DEMO_API_KEY = "bp_demo_banpumdemokey0000000000"  # documented; prefix "demo"
 DEMO_API_KEY_PREFIX = "demo"
 DEFAULT_ORDERS = 2200
@@ -384,7 +384,7 @@ def _populate(
     now: dt.datetime,
     session: CarrierSession,
 ) -> list[str]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded demo data, no secret
     fake = Faker("ko_KR")
     fake.seed_instance(seed)
 
@@ -462,7 +462,7 @@ def _second_store(*, admin: User, seed: int, now: dt.datetime) -> Store:
         return_address_line1="부산광역시 해운대구 센텀중앙로 79",
         return_address_line2="3층 반품 입고",
     )
-    rng = random.Random(seed + 2)
+    rng = random.Random(seed + 2)  # noqa: S311 - seeded demo data, no secret
     fake = Faker("ko_KR")
     fake.seed_instance(seed + 2)
     channels = {

@@ -23,13 +23,13 @@ from banpum.logistics.services.pickups import pickup_rerequest
 
 
 @admin.register(Carrier)
-class CarrierAdmin(admin.ModelAdmin):
+class CarrierAdmin(admin.ModelAdmin[Carrier]):
     list_display = ["code", "name_ko", "name_en", "country", "phone"]
     list_filter = ["country"]
     search_fields = ["code", "name_ko", "name_en"]
 
 
-class CarrierAccountForm(forms.ModelForm):
+class CarrierAccountForm(forms.ModelForm[CarrierAccount]):
     """Secrets are write-only: never rendered back; empty keeps the saved value."""
 
     api_base_url = forms.URLField(
@@ -94,7 +94,7 @@ class CarrierAccountForm(forms.ModelForm):
 
 
 @admin.register(CarrierAccount)
-class CarrierAccountAdmin(admin.ModelAdmin):
+class CarrierAccountAdmin(admin.ModelAdmin[CarrierAccount]):
     form = CarrierAccountForm
     list_display = ["name", "carrier", "store", "gateway", "fare_type", "is_default", "is_active"]
     list_filter = ["gateway", "is_active", "store", "carrier"]
@@ -143,7 +143,7 @@ class CarrierAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(CarrierRule)
-class CarrierRuleAdmin(admin.ModelAdmin):
+class CarrierRuleAdmin(admin.ModelAdmin[CarrierRule]):
     list_display = ["store", "priority", "account", "postcode_prefixes", "reason_codes", "note"]
     list_filter = ["store"]
 
@@ -151,7 +151,7 @@ class CarrierRuleAdmin(admin.ModelAdmin):
 EVENT_FIELDS = ("occurred_at", "status", "raw_status", "description", "location", "exception_code")
 
 
-class TrackingEventInline(admin.TabularInline):
+class TrackingEventInline(admin.TabularInline[TrackingEvent, Pickup]):
     model = TrackingEvent
     fk_name = "pickup"
     extra = 0
@@ -164,7 +164,7 @@ class TrackingEventInline(admin.TabularInline):
 
 
 @admin.register(Pickup)
-class PickupAdmin(admin.ModelAdmin):
+class PickupAdmin(admin.ModelAdmin[Pickup]):
     list_display = [
         "return_request",
         "status",
@@ -212,7 +212,7 @@ class PickupAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrackingEvent)
-class TrackingEventAdmin(admin.ModelAdmin):
+class TrackingEventAdmin(admin.ModelAdmin[TrackingEvent]):
     list_display = ["tracking_number", "carrier_code", "status", "raw_status", "occurred_at"]
     list_filter = ["status", "carrier_code"]
     search_fields = ["tracking_number"]
@@ -228,7 +228,7 @@ class TrackingEventAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(admin.ModelAdmin[Parcel | PickupStatusChange]):
     """Written by the services only: shown, never edited here."""
 
     show_full_result_count = False

@@ -56,7 +56,7 @@ def list_pickups(request: HttpRequest, number: str) -> Any:
     response={201: PickupOut, **errors(404, 409)},
     summary="Enter a waybill number by hand (unlinked carrier or self-ship)",
 )
-def enter_waybill(request: HttpRequest, number: str, payload: WaybillIn) -> Status:
+def enter_waybill(request: HttpRequest, number: str, payload: WaybillIn) -> Status[Pickup]:
     return_request = return_request_get(store=request_store(request), number=number)
     pickup = pickup_services.pickup_register_manual(
         return_request=return_request,
@@ -73,7 +73,7 @@ def enter_waybill(request: HttpRequest, number: str, payload: WaybillIn) -> Stat
     response={201: PickupOut, **errors(404, 409)},
     summary="Book again after an exception (new date or address)",
 )
-def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn) -> Status:
+def rerequest_pickup(request: HttpRequest, pickup_id: int, payload: RerequestIn) -> Status[Pickup]:
     fields = payload.dict(exclude={"note", "box_count"})
     details = pickup_services.PickupDetails(**fields, box_count=payload.box_count or 0)
     pickup = pickup_services.pickup_rerequest(

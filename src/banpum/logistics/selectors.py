@@ -58,7 +58,7 @@ def value_at_risk(return_request: ReturnRequest) -> int:
     return int(refund.get("items", return_request.refund_estimate) or 0)
 
 
-def _with_events() -> Prefetch:
+def _with_events() -> Prefetch[str, QuerySet[TrackingEvent], str]:
     """A pickup's events are its parcel's (``pickup_tracking_events``), shared by the box."""
     return Prefetch(
         "parcel__tracking_events", queryset=TrackingEvent.objects.order_by("occurred_at", "id")

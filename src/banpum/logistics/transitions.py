@@ -121,7 +121,8 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 TABLE: dict[tuple[S, PickupAction], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
-assert len(TABLE) == len(TRANSITIONS), "duplicate (status, action) in TRANSITIONS"
+if len(TABLE) != len(TRANSITIONS):
+    raise RuntimeError("duplicate (status, action) in TRANSITIONS")
 
 # When an action happened, for the pickup's own timestamp fields.
 _STAMPS = {

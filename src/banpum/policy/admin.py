@@ -15,7 +15,7 @@ from banpum.policy.schemas import default_rules_document
 from banpum.policy.services import policy_rules_validate, policy_version_create
 
 
-class NewPolicyVersionForm(forms.ModelForm):
+class NewPolicyVersionForm(forms.ModelForm[ReturnPolicy]):
     rules = forms.JSONField(
         label=_("rules"),
         widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "style": "font-family: monospace"}),
@@ -40,7 +40,7 @@ class NewPolicyVersionForm(forms.ModelForm):
 
 
 @admin.register(ReturnPolicy)
-class ReturnPolicyAdmin(admin.ModelAdmin):
+class ReturnPolicyAdmin(admin.ModelAdmin[ReturnPolicy]):
     list_display = ["store", "version", "note", "created_at", "created_by"]
     list_filter = ["store"]
     form = NewPolicyVersionForm

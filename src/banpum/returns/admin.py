@@ -15,7 +15,7 @@ from banpum.returns import services
 from banpum.returns.models import ReturnEvent, ReturnLine, ReturnRequest
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[ReturnLine | ReturnEvent, ReturnRequest]):
     extra = 0
     can_delete = False
 
@@ -38,7 +38,7 @@ class ReturnEventInline(ReadOnlyInline):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
+class ReturnRequestAdmin(admin.ModelAdmin[ReturnRequest]):
     list_display = [
         "number",
         "status",
@@ -96,7 +96,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReturnEvent)
-class ReturnEventAdmin(admin.ModelAdmin):
+class ReturnEventAdmin(admin.ModelAdmin[ReturnEvent]):
     list_display = ["return_request", "type", "from_status", "to_status", "actor_label", "at"]
     list_filter = ["type", "actor_type"]
     list_select_related = ["return_request"]
@@ -114,7 +114,7 @@ class ReturnEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReturnLine)
-class ReturnLineAdmin(admin.ModelAdmin):
+class ReturnLineAdmin(admin.ModelAdmin[ReturnLine]):
     list_display = ["return_request", "order_line", "quantity", "reason_code", "condition"]
     list_select_related = ["return_request", "order_line"]
     search_fields = ["return_request__number", "order_line__sku"]

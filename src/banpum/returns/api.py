@@ -45,7 +45,8 @@ def _order_and_ask(store: Store, payload: ReturnAskIn) -> tuple[Order, ReturnAsk
 
 def _decision_out(decision: Decision) -> dict[str, Any]:
     data = as_json(decision)
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):
+        raise TypeError("a decision is a dataclass, so its JSON is an object")
     return data
 
 
@@ -65,7 +66,7 @@ def preview_return(request: HttpRequest, payload: ReturnAskIn) -> dict[str, Any]
 
 
 @router.post("", response={201: ReturnDetailOut, **errors(404)}, summary="Open a return")
-def create_return(request: HttpRequest, payload: ReturnCreateIn) -> Status:
+def create_return(request: HttpRequest, payload: ReturnCreateIn) -> Status[ReturnRequest]:
     store = request_store(request)
     order, ask = _order_and_ask(store, payload)
     fee = (
@@ -177,7 +178,7 @@ def cancel_return(request: HttpRequest, number: str, payload: ActionIn) -> Retur
 @router.post(
     "/{number}/notes", response={201: ReturnDetailOut, **errors(404)}, summary="Add a CS note"
 )
-def add_note(request: HttpRequest, number: str, payload: ReturnNoteIn) -> Status:
+def add_note(request: HttpRequest, number: str, payload: ReturnNoteIn) -> Status[ReturnRequest]:
     services.return_note_add(
         return_request=_get(request, number),
         actor=request_actor(request),

@@ -225,7 +225,8 @@ def return_request_create(
         decision = _apply_fee_override(decision, fee, decided, ask)
 
     decision_json = as_json(decision)
-    assert isinstance(decision_json, dict)
+    if not isinstance(decision_json, dict):
+        raise TypeError("a decision is a dataclass, so its JSON is an object")
     return_request = ReturnRequest(
         store=order.store,
         order=order,

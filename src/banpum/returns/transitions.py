@@ -121,7 +121,8 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 TABLE: dict[tuple[S, Action], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
-assert len(TABLE) == len(TRANSITIONS), "duplicate (status, action) in TRANSITIONS"
+if len(TABLE) != len(TRANSITIONS):
+    raise RuntimeError("duplicate (status, action) in TRANSITIONS")
 
 # Named groups of statuses, for the checks other modules make; derived from the table where
 # the table says it, so a new row cannot leave a copy behind.
@@ -136,7 +137,8 @@ GOODS_BACK: frozenset[S] = frozenset({S.RECEIVED, S.INSPECTED, S.COMPLETED})
 FINAL: frozenset[S] = frozenset(S) - frozenset(t.source for t in TRANSITIONS)
 # ``models.OPEN_STATUSES`` (the queries' filter, kept there for the apps below returns) is the
 # table's open statuses: the statuses some action leaves.
-assert frozenset(S) - FINAL == OPEN_STATUSES, "OPEN_STATUSES disagrees with TRANSITIONS"
+if frozenset(S) - FINAL != OPEN_STATUSES:
+    raise RuntimeError("OPEN_STATUSES disagrees with TRANSITIONS")
 
 
 def return_transition_allowed(status: str, action: Action) -> bool:

@@ -210,6 +210,7 @@ def test_an_exception_stamped_in_the_future_is_stalled_from_when_it_arrived(
     pickup = pickup_of(booked)
     assert (pickup.status, pickup.exception_at) == (PickupStatus.EXCEPTION, received)
     # The row keeps the carrier's own stamp.
+    assert pickup.parcel is not None
     stamped = pickup.parcel.tracking_events.get(status="ATTEMPT_FAIL")
     assert stamped.occurred_at == received + dt.timedelta(hours=3)
 

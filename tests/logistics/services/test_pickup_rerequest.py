@@ -36,7 +36,7 @@ from tests.logistics.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-NEXT_WEEK = dt.date.today() + dt.timedelta(days=7)
+NEXT_WEEK = timezone.localdate() + dt.timedelta(days=7)
 
 
 def customer_absent(pickup: Pickup) -> None:
@@ -220,7 +220,7 @@ def test_a_rerequest_for_a_day_past_in_the_stores_time_zone_is_refused(
     excepted: ReturnRequest, committed: Any, day: dt.date | None, accepted: bool
 ) -> None:
     pickup = pickup_of(excepted)
-    ask = {
+    ask: dict[str, Any] = {
         "pickup": pickup,
         "actor": CS,
         "details": PickupDetails(preferred_date=day),

@@ -31,7 +31,7 @@ from tests.logistics.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-ABSENT = {
+ABSENT: dict[str, Any] = {
     "raw_status": "고객부재",
     "description": "고객 부재로 반품 상품을 회수하지 못했습니다",
     "exception_code": "customer_absent",
@@ -147,7 +147,10 @@ def test_a_second_failed_attempt_updates_the_exception_and_tells_again(
 ) -> None:
     number = waybill(booked)
     ingest(incoming(number, "ATTEMPT_FAIL", 3, **ABSENT))
-    refused = {"raw_status": "회수거부", "description": "고객이 인계를 거부했습니다"}
+    refused: dict[str, Any] = {
+        "raw_status": "회수거부",
+        "description": "고객이 인계를 거부했습니다",
+    }
     ingest(incoming(number, "ATTEMPT_FAIL", 27, exception_code="refused", **refused))
     pickup = pickup_of(booked)
     assert (pickup.exception_code, pickup.exception_message) == (

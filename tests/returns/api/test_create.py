@@ -43,6 +43,7 @@ def test_create_by_order_id_and_line_number(client_json: JsonClient, order: Any)
         "collection": "deduct_from_refund",
     }
     assert (body["refund_estimate"], body["refund_business_days"]) == (7000, 3)
+    assert stored.request_deadline is not None
     assert body["request_deadline"] == stored.request_deadline.isoformat()
     assert body["policy_version"] == 1
     assert body["reason_detail"] == "색상"

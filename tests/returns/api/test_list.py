@@ -184,7 +184,8 @@ def test_list_query_count_is_the_same_for_5_and_25(api: Client, store: Any) -> N
         _many(store, total)
         api.get(URL)
         with CaptureQueriesContext(connection) as captured:
-            response = api.get(URL, {"status": ["requested", "approved"], "q": "", "page_size": 50})
+            query: dict[str, Any] = {"status": ["requested", "approved"], "q": "", "page_size": 50}
+            response = api.get(URL, query)
         assert len(response.json()["results"]) == total
         return len(captured.captured_queries)
 

@@ -7,7 +7,7 @@ import pytest
 from banpum.core.errors import NotFound
 from banpum.returns.selectors import return_request_get
 from tests.factories import StoreFactory, make_order, make_policy
-from tests.returns.helpers import open_return
+from tests.returns.helpers import number_of, open_return
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_get_by_number_with_lines_and_events(
     store: Any, order: Any, django_assert_num_queries: Any
 ) -> None:
-    number = open_return(order, create_kwargs={"note": "메모"}).number
+    number = number_of(open_return(order, create_kwargs={"note": "메모"}))
     with django_assert_num_queries(3):  # the return with its joins, lines, events
         got = return_request_get(store=store, number=number)
         lines = [(line.order_line.sku, line.quantity) for line in got.lines.all()]
@@ -27,7 +27,7 @@ def test_get_by_number_with_lines_and_events(
 
 
 def test_another_stores_return_is_not_found(store: Any, order: Any) -> None:
-    number = open_return(order).number
+    number = number_of(open_return(order))
     other = StoreFactory(slug="other")
     make_policy(other)
     open_return(make_order(store=other))

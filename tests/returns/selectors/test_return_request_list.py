@@ -11,7 +11,7 @@ from banpum.returns.models import Origin, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.selectors import ReturnFilters, return_request_list
 from tests.factories import CustomerFactory, StoreFactory, make_order, make_policy
-from tests.returns.helpers import open_return, walk_to
+from tests.returns.helpers import number_of, open_return, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,9 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def _numbers(store: Any, **filters: Any) -> list[str]:
-    return [r.number for r in return_request_list(store=store, filters=ReturnFilters(**filters))]
+    return [
+        number_of(r) for r in return_request_list(store=store, filters=ReturnFilters(**filters))
+    ]
 
 
 def _at(return_request: ReturnRequest, moment: dt.datetime) -> ReturnRequest:
@@ -95,9 +97,8 @@ def test_naive_bounds_are_the_stores_wall_clock(store: Any, three: Any) -> None:
     _at(first, dt.datetime(2025, 3, 1, 0, 30, tzinfo=SEOUL))
     _at(second, dt.datetime(2025, 2, 28, 23, 30, tzinfo=SEOUL))
     _at(third, dt.datetime(2025, 3, 2, 0, 0, tzinfo=SEOUL))
-    assert _numbers(
-        store, created_from=dt.datetime(2025, 3, 1), created_to=dt.datetime(2025, 3, 2)
-    ) == [first.number]
+    naive_from, naive_to = dt.datetime(2025, 3, 1), dt.datetime(2025, 3, 2)  # noqa: DTZ001
+    assert _numbers(store, created_from=naive_from, created_to=naive_to) == [first.number]
 
 
 def test_search(store: Any, three: Any) -> None:

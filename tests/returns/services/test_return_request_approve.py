@@ -75,9 +75,9 @@ def test_approve_and_follow_up_are_one_transaction(
     order: Any, cs_agent: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If the second step fails, the approval is rolled back with it."""
-    from banpum.returns import services
+    from banpum.returns import services, transitions
 
-    real = services.return_transition
+    real = transitions.return_transition
 
     def failing_second_step(**kwargs: Any) -> Any:
         if kwargs["action"] == "await_shipment":

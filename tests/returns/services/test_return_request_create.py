@@ -17,7 +17,7 @@ from banpum.returns.models import EventType, Origin, ReturnLine, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import return_request_create
 from tests.factories import make_order, make_policy
-from tests.returns.helpers import API_ACTOR, ask_for, open_return
+from tests.returns.helpers import API_ACTOR, ask_for, number_of, open_return
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_number_is_store_code_month_and_a_random_part(order: Any) -> None:
     saw the install's volume; now the store's code, the month and 6 random characters."""
     return_request = open_return(order)
     store_code = order.store.code
-    assert re.fullmatch(rf"{store_code}-\d{{4}}-[0-9A-HJKMNP-TV-Z]{{6}}", return_request.number)
+    assert re.fullmatch(rf"{store_code}-\d{{4}}-[0-9A-HJKMNP-TV-Z]{{6}}", number_of(return_request))
     assert ReturnRequest.objects.get(pk=return_request.pk).number == return_request.number
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from banpum.commerce.models import Customer
 from banpum.policy.types import Condition, HoldReason, LineRequest, Method, ReturnAsk
 from banpum.returns.errors import NotEligible
-from banpum.returns.models import EventType, ReturnEvent, ReturnLine, ReturnRequest
+from banpum.returns.models import EventType, Origin, ReturnEvent, ReturnLine, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import return_request_create
 from tests.factories import make_order, make_policy
@@ -175,7 +175,7 @@ def test_hard_problems_are_never_overridable(order: Any, build: Any, code: str, 
             now=timezone.now(),
             order=order,
             ask=build(order),
-            origin="cs",
+            origin=Origin.CS,
             actor=API_ACTOR,
             allow_ineligible=True,
         )

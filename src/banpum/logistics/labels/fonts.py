@@ -138,7 +138,7 @@ def _fc_list_korean() -> Iterator[tuple[Path, Path | None]]:
     if fc_list is None:
         return
     try:
-        out = subprocess.run(
+        out = subprocess.run(  # noqa: S603 - fc-list found by which, fixed arguments
             [fc_list, "--format", "%{file}\t%{style[0]}\t%{family[0]}\n", ":lang=ko"],
             capture_output=True,
             text=True,

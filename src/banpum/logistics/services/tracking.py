@@ -147,8 +147,7 @@ def tracking_events_ingest(
             in_box = pickups_of.get(parcel.pk, []) if parcel is not None else []
             if parcel is not None:
                 result.pickups.update(in_box)
-            else:
-                assert shipment is not None
+            elif shipment is not None:
                 result.shipments.add(shipment.pk)
             key = _key(event)
             if (event.tracking_number, key) in existing:

@@ -58,7 +58,7 @@ class _Endpoints(_Journeys):
         if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
             fields["url"] = "an http(s) URL is required"
         if not isinstance(secret, str) or not secret:
-            fields["secret"] = "a non-empty secret is required"
+            fields["secret"] = "a non-empty secret is required"  # noqa: S105 - a message
         if fields:
             return _error(400, "invalid", "invalid webhook settings", fields=fields)
         with self._lock:
@@ -139,7 +139,8 @@ class _Endpoints(_Journeys):
             if not already:
                 booking.cancelled_at = now
                 self._save()
-            assert booking.cancelled_at is not None
+            if booking.cancelled_at is None:
+                raise RuntimeError("a cancelled booking has its cancel time")
             body = {
                 "reference": booking.reference,
                 "waybill_number": booking.waybill_number,

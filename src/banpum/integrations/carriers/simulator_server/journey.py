@@ -97,9 +97,8 @@ class _Journeys(_WebhookSender):
         self._counter += 1
         number = self._counter
         config = self.config
-        rng = (
-            random.Random(f"{config.seed}:{number}") if config.seed is not None else random.Random()
-        )
+        seed = f"{config.seed}:{number}" if config.seed is not None else None
+        rng = random.Random(seed)  # noqa: S311 - a simulated journey, no secret; replayable
         reference = f"PK{now:%Y%m%d}{number:06d}"
         # CJ-style waybill: 11 digits and a check digit (the 11 digits mod 7).
         body = 60_000_000_000 + (self._salt + number * 7919) % 10_000_000_000

@@ -47,7 +47,8 @@ class CarrierSimulator(_Endpoints):
         self._spawn_workers()
         logger.info("carrier simulator listening on %s", self.base_url)
         try:
-            assert self._httpd is not None
+            if self._httpd is None:
+                raise RuntimeError("the server is bound before it serves")
             self._httpd.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             pass
@@ -85,7 +86,8 @@ class CarrierSimulator(_Endpoints):
         self._spawn("webhooks", self._delivery_loop)
 
     def _serve_http(self) -> None:
-        assert self._httpd is not None
+        if self._httpd is None:
+            raise RuntimeError("the server is bound before it serves")
         self._httpd.serve_forever(poll_interval=0.1)
 
     # --- HTTP dispatch ----------------------------------------------------------------------

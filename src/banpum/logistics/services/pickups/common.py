@@ -120,7 +120,8 @@ def pickup_new(
 def pickup_order(pickup: Pickup) -> PickupOrder:
     """The booking as the carrier gateway takes it."""
     account = pickup.account
-    assert account is not None, "only a pickup with a carrier account is booked"
+    if account is None:
+        raise RuntimeError("only a pickup with a carrier account is booked")
     return_request = pickup.return_request
     shipment = return_request.order.shipments.order_by("id").first()
     return PickupOrder(

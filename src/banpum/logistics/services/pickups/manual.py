@@ -160,5 +160,6 @@ def pickup_register_manual(
         ),
         now=now,
     )
-    assert pickup.status == PickupStatus.ACCEPTED
+    if pickup.status != PickupStatus.ACCEPTED:
+        raise RuntimeError(f"a pickup with a waybill is accepted, not {pickup.status}")
     return pickup
