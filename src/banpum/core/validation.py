@@ -77,6 +77,7 @@ MESSAGES: dict[str, ErrorCode] = {
     "datetime_out_of_range": field_message(_("must lie between 2000-01-01 and 2100-12-31")),
     "date_out_of_range": field_message(_("must lie between 2000-01-01 and 2100-12-31")),
     "order_reference": field_message(_("give order_id or order_number")),
+    "invalid_cursor": field_message(_("Invalid cursor; start again without it.")),
     "line_reference": field_message(_("give order_line_id or line_number")),
 }
 
