@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.utils import translation
 
 from banpum.cli import main
 from banpum.commerce.models import Order
@@ -19,6 +21,13 @@ from tests.commerce.helpers import HEADER, row, sample_rows, write_csv
 from tests.factories import ChannelFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the messages' words: in English, not the Korean default."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -82,7 +82,8 @@ def test_the_catalogues_cover_every_app_and_pydantic() -> None:
 def test_every_error_renders_in_english(key: str) -> None:
     message = _render(ENTRIES[key], "en")
     assert message.strip()
-    assert "%(" not in message and "{" not in message
+    assert "%(" not in message
+    assert "{" not in message
     for name in ENTRIES[key].placeholders():
         assert f"<{name}>" in message or "3" in message
 
@@ -106,4 +107,5 @@ def test_every_action_verb_is_translated(action: str) -> None:
         korean = str(ACTION_VERBS[action])  # type: ignore[index]
     with translation.override("en"):
         english = str(ACTION_VERBS[action])  # type: ignore[index]
-    assert HANGUL.search(korean) and korean != english
+    assert HANGUL.search(korean)
+    assert korean != english

@@ -113,7 +113,9 @@ api = BanpumAPI(
         "each key is scoped to one store. Every error answers "
         '`{"code", "message", "extra"}`: 401 without a valid key, 404 for what the '
         "store does not have, 409 when the object's state forbids the action, 422 for invalid "
-        "input or a rule that refuses it, 413 for a body over the size limit. " + TIME_FORMAT_HELP
+        "input or a rule that refuses it, 413 for a body over the size limit. Messages follow "
+        "`Accept-Language` (Korean by default, `en` for English); codes never change. "
+        + TIME_FORMAT_HELP
     ),
     auth=ApiKeyAuth(),
     urls_namespace="api-v1",
