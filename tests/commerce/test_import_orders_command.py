@@ -122,7 +122,8 @@ def test_missing_file(demo: Any, tmp_path: Path) -> None:
 
 def test_banpum_entry_point_exits_1_for_a_missing_file(tmp_path: Path) -> None:
     """The installed ``banpum`` script, end to end (the file is checked before the database)."""
-    env = {**os.environ, "BANPUM_VAR_DIR": str(tmp_path / "var")}
+    # English: the test reads the words (the CLI speaks BANPUM_LANGUAGE, Korean by default).
+    env = {**os.environ, "BANPUM_VAR_DIR": str(tmp_path / "var"), "BANPUM_LANGUAGE": "en"}
     env.pop("DATABASE_URL", None)
     completed = subprocess.run(
         [str(Path(sys.executable).with_name("banpum")), "import-orders", str(tmp_path / "x.csv")],
