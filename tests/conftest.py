@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,6 +30,22 @@ def api_key(store: Any) -> str:
 def api(api_key: str) -> Client:
     """A Django test client that sends the store's API key on every request."""
     return Client(HTTP_AUTHORIZATION=f"Bearer {api_key}")
+
+
+@pytest.fixture
+def api_en(api_key: str) -> Client:
+    """``api`` asking for English: for tests that read a message's words (Korean is the default)."""
+    return Client(HTTP_AUTHORIZATION=f"Bearer {api_key}", HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """For tests that read a message's words outside a request: English, not the Korean
+    default (a request picks its own language from Accept-Language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -40,6 +40,7 @@ def test_create_api_key_prints_the_key_alone(store: Any) -> None:
     assert len(stored.digest) == 64
 
 
+@pytest.mark.usefixtures("english")
 def test_create_api_key_for_an_unknown_store_names_the_known_ones(store: Any) -> None:
     with pytest.raises(CommandError, match=r"No store with slug 'nope'.*test-store"):
         call_command("create_api_key", "nope")
@@ -78,6 +79,7 @@ def _member(store: Any, username: str, role: Role) -> StoreMembership:
     return store_membership_set(user=user, store=store, role=role)
 
 
+@pytest.mark.usefixtures("english")
 def test_create_api_key_as_a_staff_member(store: Any) -> None:
     member = _member(store, "cs-kim", Role.CS_AGENT)
     out = io.StringIO()
@@ -92,6 +94,7 @@ def test_create_api_key_as_a_staff_member(store: Any) -> None:
         call_command("create_api_key", store.slug, "--as", "cs-lee")
 
 
+@pytest.mark.usefixtures("english")
 def test_a_key_acts_only_for_a_member_of_its_own_store(store: Any) -> None:
     stranger = _member(StoreFactory(slug="other"), "cs-lee", Role.CS_AGENT)
     with pytest.raises(ValidationFailed, match="own store"):

@@ -88,6 +88,7 @@ def test_role_table(role: Role, capability: Capability, allowed: bool) -> None:
     assert actor_can(staff(role), 1, capability) is allowed
 
 
+@pytest.mark.usefixtures("english")
 def test_a_role_counts_only_in_its_own_store() -> None:
     assert actor_can(staff(Role.ADMIN, store_id=1), 1, C.RETURN_APPROVE)
     assert not actor_can(staff(Role.ADMIN, store_id=1), 2, C.RETURN_APPROVE)

@@ -41,11 +41,11 @@ def test_bulk_creates_then_updates(api: Client, store: Any, channel: Any) -> Non
     assert [order["id"] for order in response.json()["orders"]] == ids
 
 
-def test_bulk_schema_errors_use_dotted_paths(api: Client, store: Any, channel: Any) -> None:
+def test_bulk_schema_errors_use_dotted_paths(api_en: Client, store: Any, channel: Any) -> None:
     bad = order_data()
     bad["lines"][0]["quantity"] = 0
     bad["lines"][1]["unit_price"] = 12000.5
-    response = post(api, BULK, {"orders": [order_data(order_number="ok"), bad]})
+    response = post(api_en, BULK, {"orders": [order_data(order_number="ok"), bad]})
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "validation_error"
@@ -70,10 +70,10 @@ def test_bulk_service_errors_use_dotted_paths(api: Client, store: Any, channel: 
     assert Order.objects.count() == 0
 
 
-def test_bulk_limit(api: Client, store: Any, channel: Any, settings: Any) -> None:
+def test_bulk_limit(api: Client, api_en: Client, store: Any, channel: Any, settings: Any) -> None:
     settings.BANPUM_API_BULK_MAX = 2
     orders = [order_data(order_number=f"A-{n}") for n in range(3)]
-    response = post(api, BULK, {"orders": orders})
+    response = post(api_en, BULK, {"orders": orders})
     assert response.status_code == 422
     assert response.json()["extra"]["fields"] == {
         "orders": ["at most 2 orders per request; split the batch (got 3)"]
@@ -87,9 +87,9 @@ def test_bulk_needs_at_least_one_order(api: Client, store: Any) -> None:
     assert "orders" in response.json()["extra"]["fields"]
 
 
-def test_default_bulk_limit_is_500(api: Client, store: Any, channel: Any) -> None:
+def test_default_bulk_limit_is_500(api_en: Client, store: Any, channel: Any) -> None:
     orders = [order_data(order_number=f"A-{n}") for n in range(501)]
-    response = post(api, BULK, {"orders": orders})
+    response = post(api_en, BULK, {"orders": orders})
     assert response.status_code == 422
     assert "at most 500 orders" in response.json()["extra"]["fields"]["orders"][0]
 
@@ -107,9 +107,9 @@ def test_requires_an_api_key(store: Any, method: str, url: str) -> None:
     assert getattr(bad, method)(url, {}, content_type="application/json").status_code == 401
 
 
-def test_another_stores_order_is_404(api: Client, store: Any) -> None:
+def test_another_stores_order_is_404(api: Client, api_en: Client, store: Any) -> None:
     other = make_order(store=StoreFactory())
-    response = api.get(f"/api/v1/orders/{other.pk}")
+    response = api_en.get(f"/api/v1/orders/{other.pk}")
     assert response.status_code == 404
     assert response.json() == {
         "code": "order_not_found",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.utils import translation
 
 from banpum.cli import main
 from banpum.commerce.models import Order
@@ -19,6 +21,13 @@ from tests.commerce.helpers import HEADER, row, sample_rows, write_csv
 from tests.factories import ChannelFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the messages' words: in English, not the Korean default."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -113,7 +122,8 @@ def test_missing_file(demo: Any, tmp_path: Path) -> None:
 
 def test_banpum_entry_point_exits_1_for_a_missing_file(tmp_path: Path) -> None:
     """The installed ``banpum`` script, end to end (the file is checked before the database)."""
-    env = {**os.environ, "BANPUM_VAR_DIR": str(tmp_path / "var")}
+    # English: the test reads the words (the CLI speaks BANPUM_LANGUAGE, Korean by default).
+    env = {**os.environ, "BANPUM_VAR_DIR": str(tmp_path / "var"), "BANPUM_LANGUAGE": "en"}
     env.pop("DATABASE_URL", None)
     completed = subprocess.run(
         [str(Path(sys.executable).with_name("banpum")), "import-orders", str(tmp_path / "x.csv")],

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from banpum.commerce.importers import ImportFailed, orders_import, orders_read
 from banpum.commerce.models import Order, OrderLine, Product
 from tests.commerce.helpers import HEADER, open_return, row, sample_rows, write_csv
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the messages' words: in English, not the Korean default."""
+    with translation.override("en"):
+        yield
+
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -220,6 +220,7 @@ def test_paid_total_given_and_correct_is_accepted(store: Any, channel: Any) -> N
     assert (order.paid_total, order.discount_total) == (44000, 5000)
 
 
+@pytest.mark.usefixtures("english")
 def test_quantity_cannot_drop_below_claimed_units(store: Any, channel: Any) -> None:
     lines = [{"sku": "TS", "name": "티셔츠", "quantity": 3, "unit_price": 10000}]
     order_bulk_upsert(store=store, orders=[order_in(lines=lines)])

@@ -99,6 +99,7 @@ def test_no_simulator_no_demo(settings: Any) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("foreign", ["store", "user"])
+@pytest.mark.usefixtures("english")
 def test_a_database_with_real_data_gets_no_demo(foreign: str) -> None:
     """The published password and key never go beside a real store or user; exit 0 all the same."""
     if foreign == "store":

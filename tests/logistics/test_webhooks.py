@@ -243,7 +243,7 @@ def test_an_invalid_body_is_refused_naming_the_fields(
 
 def test_a_body_that_is_not_json_is_refused(account: CarrierAccount) -> None:
     body = b"events=1"
-    response = post(account, body, **sign(account.webhook_secret, body))
+    response = post(account, body, HTTP_ACCEPT_LANGUAGE="en", **sign(account.webhook_secret, body))
     assert response.status_code == 422
     assert response.json()["extra"]["fields"] == {"__all__": ["The body is not JSON."]}
 

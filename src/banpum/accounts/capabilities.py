@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.utils.translation import gettext
-
+from banpum.accounts import errors
 from banpum.core.actors import Actor
-from banpum.core.errors import PermissionDenied
 
 
 class Role(StrEnum):
@@ -111,15 +109,7 @@ def actor_require(actor: Actor, store_id: int, capability: Capability) -> None:
     """Raise ``PermissionDenied`` (403) unless ``actor`` may do ``capability`` in the store."""
     if actor_can(actor, store_id, capability):
         return
+    extra = {"capability": capability.value, "role": actor.role or actor.type}
     if actor.role and actor.store_id != store_id:
-        message = gettext("%(actor)s has no role in this store.") % {"actor": actor.label}
-    else:
-        message = gettext("%(actor)s may not do this (%(capability)s).") % {
-            "actor": actor.label,
-            "capability": capability.value,
-        }
-    raise PermissionDenied(
-        message,
-        code="forbidden",
-        extra={"capability": capability.value, "role": actor.role or actor.type},
-    )
+        raise errors.NO_ROLE_IN_STORE(actor=actor.label, extra=extra)
+    raise errors.NOT_ALLOWED(actor=actor.label, capability=capability.value, extra=extra)

@@ -9,12 +9,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
+from banpum.accounts import errors
 from banpum.accounts.capabilities import Role
 from banpum.accounts.models import ApiKey, StoreMembership
 from banpum.commerce.models import Store
-from banpum.core.errors import ValidationFailed
 
 KEY_PREFIX = "bp"
 
@@ -33,9 +32,7 @@ def store_membership_set(*, user: Any, store: Store, role: Role | str) -> StoreM
     try:
         role = Role(role)
     except ValueError:
-        raise ValidationFailed.for_fields(
-            {"role": [gettext("Choose one of: %s.") % ", ".join(Role)]}
-        ) from None
+        raise errors.ROLE_UNKNOWN.field("role", roles=", ".join(Role)) from None
     membership, _ = StoreMembership.objects.select_for_update().update_or_create(
         user=user, store=store, defaults={"role": role.value}
     )
@@ -55,9 +52,7 @@ def api_key_create(
     install a documented key; anything else should let it be generated.
     """
     if acts_for is not None and acts_for.store_id != store.pk:
-        raise ValidationFailed.for_fields(
-            {"acts_for": [gettext("A key can only act for a member of its own store.")]}
-        )
+        raise errors.KEY_ACTS_FOR_OTHER_STORE.field("acts_for")
     if raw is None:
         raw = f"{KEY_PREFIX}_{secrets.token_hex(6)}_{secrets.token_urlsafe(32)}"
     parts = raw.split("_", 2)

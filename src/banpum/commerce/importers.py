@@ -33,11 +33,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from banpum.commerce import errors as catalogue
 from banpum.commerce.models import Store
 from banpum.commerce.schemas import OrderIn
 from banpum.commerce.selectors import sales_channel_codes
 from banpum.commerce.services import UpsertResult, order_bulk_upsert, unknown_channel_message
 from banpum.core.errors import ValidationFailed
+from banpum.core.validation import validation_message
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +175,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}, " if self.row else ""
-        return f"{where}{self.column}: {self.message}"
+        if not self.row:
+            return f"{self.column}: {self.message}"
+        return catalogue.IMPORT_ROW_PROBLEM.render(
+            row=self.row, column=self.column, message=self.message
+        )
 
 
 class ImportFailed(ValidationFailed):
@@ -196,7 +201,7 @@ class ImportFailed(ValidationFailed):
         fields: dict[str, list[str]] = {}
         for error in unique:
             fields.setdefault(f"rows.{error.row or 0}.{error.column}", []).append(error.message)
-        message = f"{len(unique)} problem(s) in {source}; nothing was imported."
+        message = catalogue.IMPORT_FAILED.render(count=len(unique), source=source)
         return cls(message, extra={"errors": [str(error) for error in unique], "fields": fields})
 
 
@@ -233,9 +238,7 @@ def _decode(raw: bytes, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFailed.file_error(
-        f"{name} is not UTF-8 or CP949 (EUC-KR) text; save it as 'CSV UTF-8' and try again."
-    )
+    raise ImportFailed.file_error(catalogue.IMPORT_NOT_TEXT.render(name=name))
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -253,7 +256,7 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ImportFailed.file_error(
-            f"{path.name} is not a readable .xlsx file ({error})."
+            catalogue.IMPORT_NOT_XLSX.render(name=path.name, error=error)
         ) from error
     try:
         sheet = workbook.worksheets[0]
@@ -271,12 +274,8 @@ def _read_table(path: Path) -> list[list[Any]]:
     if suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path)
     if suffix == ".xls":
-        raise ImportFailed.file_error(
-            f"{path.name} is an old-style Excel file (.xls); save it as .xlsx or CSV."
-        )
-    raise ImportFailed.file_error(
-        f"Cannot import '{suffix or path.name}' files; use .csv or .xlsx."
-    )
+        raise ImportFailed.file_error(catalogue.IMPORT_OLD_XLS.render(name=path.name))
+    raise ImportFailed.file_error(catalogue.IMPORT_UNKNOWN_TYPE.render(kind=suffix or path.name))
 
 
 def _blank(value: Any) -> bool:
@@ -298,19 +297,23 @@ def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
                 continue  # other columns of the export are ignored
             if name in positions:
                 other = cells[positions[name]]
-                problems.append(f"columns '{other}' and '{cell}' both mean {name}")
+                problems.append(
+                    catalogue.IMPORT_COLUMNS_SAME.render(first=other, second=cell, name=name)
+                )
             positions.setdefault(name, position)
         missing = [name for name in REQUIRED if name not in positions]
         if missing:
             found = ", ".join(str(cell) for cell in cells if not _blank(cell))
             problems.insert(
                 0,
-                f"missing required column(s): {', '.join(missing)} (the header row has: {found})",
+                catalogue.IMPORT_COLUMNS_MISSING.render(missing=", ".join(missing), found=found),
             )
         if problems:
-            raise ImportFailed.file_error("The header row is not usable: " + "; ".join(problems))
+            raise ImportFailed.file_error(
+                catalogue.IMPORT_HEADER_UNUSABLE.render(problems="; ".join(problems))
+            )
         return number, positions
-    raise ImportFailed.file_error("The file is empty: it needs a header row and one row per line.")
+    raise ImportFailed.file_error(catalogue.IMPORT_EMPTY.render())
 
 
 # --- Reading cells --------------------------------------------------------------------------
@@ -330,10 +333,10 @@ def _text(value: Any) -> str:
 
 def _integer(value: Any, minimum: int) -> int:
     if isinstance(value, bool):
-        raise _CellError("must be a whole number")
+        raise _CellError(catalogue.IMPORT_WHOLE_NUMBER.render())
     if isinstance(value, float):
         if not value.is_integer():
-            raise _CellError(f"must be a whole number (no decimals), not {value}")
+            raise _CellError(catalogue.IMPORT_NO_DECIMALS.render(value=value))
         number = int(value)
     elif isinstance(value, int):
         number = value
@@ -341,11 +344,13 @@ def _integer(value: Any, minimum: int) -> int:
         text = str(value).strip().replace(" ", "").removesuffix("원").lstrip("₩")
         if not _INTEGER.match(text):
             if re.match(r"^-?\d+[.,]\d+$", text):
-                raise _CellError(f"must be a whole number (no decimals), not {value}")
-            raise _CellError(f"must be a whole number, not '{value}'")
+                raise _CellError(catalogue.IMPORT_NO_DECIMALS.render(value=value))
+            raise _CellError(catalogue.IMPORT_NOT_A_NUMBER.render(value=value))
         number = int(text.replace(",", ""))
     if number < minimum:
-        raise _CellError("must not be negative" if minimum == 0 else f"must be at least {minimum}")
+        if minimum == 0:
+            raise _CellError(catalogue.IMPORT_NEGATIVE.render())
+        raise _CellError(catalogue.IMPORT_TOO_SMALL.render(minimum=minimum))
     return number
 
 
@@ -363,9 +368,7 @@ def _datetime(value: Any) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise _CellError(
-            f"is not a date and time (write 2024-05-01 13:45), not '{value}'"
-        ) from None
+        raise _CellError(catalogue.IMPORT_NOT_DATETIME.render(value=value)) from None
 
 
 def _bool(value: Any) -> bool:
@@ -376,7 +379,7 @@ def _bool(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise _CellError(f"must be yes or no (Y/N, true/false, 1/0), not '{value}'")
+    raise _CellError(catalogue.IMPORT_NOT_BOOL.render(value=value))
 
 
 def _phone(value: Any) -> str:
@@ -462,10 +465,10 @@ class _Group:
 
 
 _FRIENDLY = {
-    "missing": "is required",
-    "string_too_short": "is required",
-    "datetime_parsing": "is not a date and time",
-    "datetime_from_date_parsing": "is not a date and time",
+    "missing": catalogue.IMPORT_REQUIRED,
+    "string_too_short": catalogue.IMPORT_REQUIRED,
+    "datetime_parsing": catalogue.IMPORT_NOT_DATETIME_BARE,
+    "datetime_from_date_parsing": catalogue.IMPORT_NOT_DATETIME_BARE,
 }
 
 
@@ -474,12 +477,12 @@ def _friendly(error: Any) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind in _FRIENDLY:
-        return _FRIENDLY[kind]
+        return _FRIENDLY[kind].render()
     if kind == "string_too_long":
-        return f"must be at most {ctx.get('max_length')} characters"
+        return catalogue.IMPORT_TOO_LONG.render(max_length=ctx.get("max_length"))
     if kind == "too_long":
-        return f"an order can have at most {ctx.get('max_length')} lines"
-    return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        return catalogue.IMPORT_TOO_MANY_LINES.render(max_length=ctx.get("max_length"))
+    return validation_message(error)
 
 
 @dataclass
@@ -529,7 +532,7 @@ def orders_read(path: Path | str) -> ParsedFile:
             groups[(channel, order_number)] = group
         _add_row(group, number, parsed, positions, failed={e.column for e in row_errors})
     if rows == 0:
-        raise ImportFailed.file_error(f"{path.name} has a header row but no order lines.")
+        raise ImportFailed.file_error(catalogue.IMPORT_NO_LINES.render(name=path.name))
 
     parsed_file = ParsedFile(source=path.name, orders=[], groups=[], errors=errors, rows=rows)
     bad_rows = {error.row for error in errors}
@@ -565,7 +568,7 @@ def _parse_row(
             errors.append(RowError(number, column, str(error)))
     for column in ("channel", "order_number", "sku", "product_name", "quantity", "unit_price"):
         if column not in parsed and not any(e.column == column for e in errors):
-            errors.append(RowError(number, column, "is required"))
+            errors.append(RowError(number, column, catalogue.IMPORT_REQUIRED.render()))
     return parsed, errors
 
 
@@ -595,8 +598,9 @@ def _add_row(
                 RowError(
                     number,
                     column,
-                    f"'{value}' differs from row {group.source[column]} of the same order "
-                    f"('{current}'); repeat the order's value or leave the cell blank",
+                    catalogue.IMPORT_ORDER_VALUE_DIFFERS.render(
+                        value=value, row=group.source[column], current=current
+                    ),
                 )
             )
     line = {_LINE[column]: parsed[column] for column in _LINE if column in parsed}

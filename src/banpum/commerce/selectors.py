@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from banpum.commerce import errors
 from banpum.commerce.hooks import claimed_units
 from banpum.commerce.models import Order, OrderLine, SalesChannel, Shipment, Store
-from banpum.core.errors import NotFound, ValidationFailed
+from banpum.core.errors import ValidationFailed
 
 
 def phone_digits(phone: str) -> str:
@@ -59,15 +60,13 @@ def order_get(
         if channel_code:
             queryset = queryset.filter(channel__code=channel_code)
     else:
-        raise ValidationFailed.for_fields({"order_id": ["Give order_id or order_number."]})
+        raise errors.ORDER_REFERENCE_MISSING.field("order_id")
     orders = list(queryset[:2])
     if not orders:
-        raise NotFound("No such order in this store.", code="order_not_found")
+        raise errors.ORDER_NOT_FOUND()
     if len(orders) > 1:
-        raise ValidationFailed.for_fields(
-            {"channel": ["Several channels have this order number; name the channel."]},
-            message="Several channels have this order number; name the channel.",
-        )
+        message = errors.ORDER_NUMBER_AMBIGUOUS.render()
+        raise ValidationFailed.for_fields({"channel": [message]}, message=message)
     return orders[0]
 
 
@@ -91,7 +90,7 @@ def order_detail_get(*, store: Store, order_id: int) -> Order:
     )
     order = queryset.first()
     if order is None:
-        raise NotFound("No such order in this store.", code="order_not_found")
+        raise errors.ORDER_NOT_FOUND()
     return order
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db import models, transaction
 from django.utils import timezone
 
+from banpum.commerce import errors as catalogue
 from banpum.commerce.hooks import claimed_units
 from banpum.commerce.models import (
     Customer,
@@ -118,8 +119,10 @@ class _Errors:
 
 def unknown_channel_message(code: str, known: Iterable[str]) -> str:
     """One wording for an unknown channel, whether the service or the file importer finds it."""
-    codes = ", ".join(sorted(known)) or "none; create a sales channel first"
-    return f"Unknown channel '{code}'; this store's channel codes: {codes}."
+    codes = ", ".join(sorted(known))
+    if not codes:
+        return catalogue.UNKNOWN_CHANNEL_NONE.render(code=code)
+    return catalogue.UNKNOWN_CHANNEL.render(code=code, codes=codes)
 
 
 def _chunks(values: Iterable[T], size: int = _CHUNK) -> Iterator[list[T]]:
@@ -279,8 +282,9 @@ def _prepare(
         if key in seen:
             errors.add(
                 f"{prefix}.order_number",
-                f"Order {data.order_number} of channel {channel.code} is already in this "
-                f"batch as orders.{seen[key]}.",
+                catalogue.ORDER_TWICE_IN_BATCH.render(
+                    number=data.order_number, channel=channel.code, index=seen[key]
+                ),
             )
             continue
         seen[key] = index
@@ -291,8 +295,7 @@ def _prepare(
             if number in numbers:
                 errors.add(
                     f"{prefix}.lines.{position}.line_number",
-                    f"Line number {number} is used twice in this order "
-                    f"(also by lines.{numbers[number]}).",
+                    catalogue.LINE_NUMBER_TWICE.render(number=number, index=numbers[number]),
                 )
             numbers.setdefault(number, position)
             lines.append(_Line(index=position, number=number, data=line))
@@ -353,13 +356,13 @@ def _check_against_stored(item: _Item, loaded: _Loaded, errors: _Errors) -> None
         claimed = loaded.claimed.get(current.pk, 0)
         minimum = claimed + current.cancelled_quantity
         if line.data.quantity < minimum:
-            held = f"{claimed} unit(s) are claimed by returns"
             if current.cancelled_quantity:
-                held += f" and {current.cancelled_quantity} cancelled"
-            errors.add(
-                f"{item.prefix}.lines.{line.index}.quantity",
-                f"{held}; the quantity cannot drop below {minimum}.",
-            )
+                message = catalogue.QUANTITY_BELOW_CLAIMED_AND_CANCELLED.render(
+                    claimed=claimed, cancelled=current.cancelled_quantity, minimum=minimum
+                )
+            else:
+                message = catalogue.QUANTITY_BELOW_CLAIMED.render(claimed=claimed, minimum=minimum)
+            errors.add(f"{item.prefix}.lines.{line.index}.quantity", message)
     item.items_total = sum(paid for paid, _ in merged.values())
     if order is not None and "shipping_fee" not in data.model_fields_set:
         item.shipping_fee = order.shipping_fee
@@ -369,8 +372,12 @@ def _check_against_stored(item: _Item, loaded: _Loaded, errors: _Errors) -> None
     if data.paid_total is not None and data.paid_total != expected:
         errors.add(
             f"{item.prefix}.paid_total",
-            f"{data.paid_total} does not add up: the lines' paid amounts ({item.items_total}) "
-            f"plus the shipping fee ({item.shipping_fee}) make {expected}.",
+            catalogue.PAID_TOTAL_MISMATCH.render(
+                paid_total=data.paid_total,
+                items_total=item.items_total,
+                shipping_fee=item.shipping_fee,
+                expected=expected,
+            ),
         )
     item.paid_total = expected
     item.discount_total = (
@@ -385,8 +392,9 @@ def _check_against_stored(item: _Item, loaded: _Loaded, errors: _Errors) -> None
         if shipped and delivered and delivered < shipped:
             errors.add(
                 f"{item.prefix}.shipment.delivered_at",
-                f"The delivery ({delivered.isoformat()}) is before the shipment "
-                f"({shipped.isoformat()}).",
+                catalogue.DELIVERED_BEFORE_SHIPPED.render(
+                    delivered=delivered.isoformat(), shipped=shipped.isoformat()
+                ),
             )
 
 

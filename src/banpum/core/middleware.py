@@ -19,8 +19,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
+from django.utils import translation
 from django.views import defaults
+
+from banpum.core import errors
 
 API_PREFIXES = ("/api/", "/hooks/")
 
@@ -40,20 +42,15 @@ def payload_too_large(limit: int | None = None) -> HttpResponse:
     """413 naming the limit, for the API's handler, the webhook and ``handler400``."""
     if limit is None:
         limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-    return json_error(
-        413,
-        "payload_too_large",
-        _("The request body is larger than %(limit)s bytes; send less per call.")
-        % {"limit": limit},
-        {"limit_bytes": limit},
-    )
+    return error_json(errors.PAYLOAD_TOO_LARGE(limit=limit, extra={"limit_bytes": limit}))
 
 
-def _messages() -> dict[int, tuple[str, str]]:
-    return {
-        405: ("method_not_allowed", _("This method is not allowed here.")),
-        404: ("not_found", _("No such endpoint.")),
-    }
+def error_json(error: errors.ApplicationError) -> HttpResponse:
+    return json_error(error.status_code, error.code, error.message, error.extra)
+
+
+# Rendered per response: the message follows the request's language.
+_REWRITTEN = {405: errors.METHOD_NOT_ALLOWED, 404: errors.NO_SUCH_ENDPOINT}
 
 
 class JsonApiErrorsMiddleware:
@@ -64,45 +61,50 @@ class JsonApiErrorsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        messages = _messages()
         if (
-            response.status_code in messages
+            response.status_code in _REWRITTEN
             and is_api_path(request)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            code, message = messages[response.status_code]
             extra = {}
             if response.status_code == 405 and response.has_header("Allow"):
                 extra["allowed_methods"] = [m.strip() for m in response["Allow"].split(",")]
-            rewritten = json_error(response.status_code, code, message, extra)
+            rewritten = error_json(_REWRITTEN[response.status_code](extra=extra))
             if response.has_header("Allow"):
                 rewritten["Allow"] = response["Allow"]
             return rewritten
         return response
 
 
+def _in_request_language(request: HttpRequest, answer: Callable[[], HttpResponse]) -> HttpResponse:
+    """Django may call a handler before ``LocaleMiddleware`` ran (or after another request's
+    language was left active on this thread): answer in the language this request asks for."""
+    with translation.override(translation.get_language_from_request(request)):
+        return answer()
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api_path(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
-        return payload_too_large()
+        return _in_request_language(request, payload_too_large)
     # DisallowedHost and other SuspiciousOperations: say what, never echo the offending value.
-    return json_error(400, "bad_request", _("The request is malformed or its Host is not served."))
+    return _in_request_language(request, lambda: error_json(errors.BAD_REQUEST()))
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api_path(request):
         return defaults.permission_denied(request, exception)
-    return json_error(403, "forbidden", _("You may not do this."))
+    return _in_request_language(request, lambda: error_json(errors.FORBIDDEN()))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api_path(request):
         return defaults.page_not_found(request, exception)
-    return json_error(404, "not_found", _("No such endpoint."))
+    return _in_request_language(request, lambda: error_json(errors.NO_SUCH_ENDPOINT()))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if not is_api_path(request):
         return defaults.server_error(request)
-    return json_error(500, "server_error", _("Something went wrong on our side."))
+    return _in_request_language(request, lambda: error_json(errors.SERVER_ERROR()))

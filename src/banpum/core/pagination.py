@@ -17,7 +17,6 @@ from urllib import parse
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import CursorPagination
@@ -32,7 +31,7 @@ _INT64 = 2**63
 
 def _invalid_cursor() -> NinjaValidationError:
     return NinjaValidationError(
-        [{"loc": ("query", "cursor"), "msg": _("Invalid cursor; start again without it.")}]
+        [{"loc": ("query", "cursor"), "type": "invalid_cursor", "msg": "invalid cursor"}]
     )
 
 

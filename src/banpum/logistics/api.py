@@ -10,10 +10,10 @@ from pydantic import Field
 
 from banpum.commerce.api_context import request_store
 from banpum.core.api_context import request_actor
-from banpum.core.errors import NotFound
 from banpum.core.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Pages, page_of_list
 from banpum.core.schemas import ErrorOut, errors
 from banpum.logistics import selectors
+from banpum.logistics.errors import PICKUP_NOT_FOUND
 from banpum.logistics.labels_service import labels_pdf, return_labels_pdf
 from banpum.logistics.models import Pickup
 from banpum.logistics.schemas import (
@@ -37,7 +37,7 @@ def _pickup(request: HttpRequest, pickup_id: int) -> Pickup:
         .first()
     )
     if pickup is None:
-        raise NotFound("No such pickup in this store.", code="pickup_not_found")
+        raise PICKUP_NOT_FOUND()
     return pickup
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
-
 from banpum.commerce.models import Store
-from banpum.core.errors import Conflict, NotFound, ValidationFailed
+from banpum.core.errors import Conflict
+from banpum.logistics import errors
 from banpum.logistics.addresses import return_address
 from banpum.logistics.labels import (
     BOX_SIZE_LABELS,
@@ -53,24 +52,15 @@ def label_pickup(return_request: ReturnRequest) -> Pickup:
     """
     number = return_request.number or ""
     if return_request.status not in LABEL_RETURN_STATUSES:
-        raise Conflict(
-            _(
-                "Return %(number)s is %(status)s: a label is issued only while the parcel is "
-                "to be sent back under a live pickup or waybill."
-            )
-            % {"number": number, "status": return_request.get_status_display()},
-            code="label_not_available",
+        raise errors.LABEL_NOT_AVAILABLE(
+            number=number,
+            status=return_request.get_status_display(),
             extra={"number": number, "status": return_request.status},
         )
     pickups: list[Pickup] = getattr(return_request, "label_pickups", [])
     if not pickups:
-        raise Conflict(
-            _(
-                "Return %(number)s has no live pickup or waybill yet: book a pickup or enter "
-                "the waybill, then print its label."
-            )
-            % {"number": number},
-            code="label_no_pickup",
+        raise errors.LABEL_NO_PICKUP(
+            number=number,
             extra={"number": number, "status": return_request.status},
         )
     return pickups[0]
@@ -130,7 +120,7 @@ def _label_for(return_request: ReturnRequest) -> ReturnLabel:
 
 def _check_layout(layout: str) -> None:
     if layout not in LAYOUTS:
-        raise ValidationFailed.for_fields({"layout": [_("Choose A6 or A4.")]})
+        raise errors.LABEL_LAYOUT_INVALID.field("layout")
 
 
 def _render(returns: Sequence[ReturnRequest], layout: str) -> bytes:
@@ -145,11 +135,10 @@ def _render(returns: Sequence[ReturnRequest], layout: str) -> bytes:
         raise refused[0]
     if refused:
         raise Conflict(
-            _("%(count)d of the returns may have no label: %(numbers)s.")
-            % {
-                "count": len(refused),
-                "numbers": ", ".join(str(error.extra["number"]) for error in refused),
-            },
+            errors.LABELS_REFUSED.render(
+                count=len(refused),
+                numbers=", ".join(str(error.extra["number"]) for error in refused),
+            ),
             code=refused[0].code,
             extra={"refused": [error.extra for error in refused]},
         )
@@ -160,15 +149,11 @@ def return_labels_pdf(*, store: Store, numbers: Sequence[str], layout: str = "A6
     """One PDF of the labels of the store's returns ``numbers`` (batch printing)."""
     _check_layout(layout)
     if not numbers:
-        raise ValidationFailed.for_fields({"numbers": [_("Choose at least one return.")]})
+        raise errors.LABEL_NUMBERS_EMPTY.field("numbers")
     returns = returns_for_labels(store=store, numbers=numbers)
     missing = sorted(set(numbers) - {rr.number for rr in returns})
     if missing:
-        raise NotFound(
-            _("No return %(numbers)s in this store.") % {"numbers": ", ".join(missing)},
-            code="return_not_found",
-            extra={"numbers": missing},
-        )
+        raise errors.RETURNS_NOT_FOUND(numbers=", ".join(missing), extra={"numbers": missing})
     return _render(returns, layout)
 
 
@@ -176,5 +161,5 @@ def labels_pdf(returns: Sequence[ReturnRequest], *, layout: str = "A6") -> bytes
     """The labels of ``returns`` (already scoped to the caller's store) as one PDF."""
     _check_layout(layout)
     if not returns:
-        raise ValidationFailed.for_fields({"numbers": [_("Choose at least one return.")]})
+        raise errors.LABEL_NUMBERS_EMPTY.field("numbers")
     return _render(returns_for_labels(ids=[rr.pk for rr in returns]), layout)

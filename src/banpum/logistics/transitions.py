@@ -16,10 +16,10 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext
 
 from banpum.core.actors import Actor
 from banpum.core.errors import Conflict
+from banpum.logistics import errors
 from banpum.logistics.models import CancelState, Pickup, PickupStatusChange
 from banpum.logistics.models import PickupStatus as S
 from banpum.returns.models import ReturnRequest
@@ -61,7 +61,7 @@ def _cancel_sent_or_not(_: Pickup, move: PickupMove) -> str:
 def _cancel_awaits_carrier(pickup: Pickup, _: PickupMove) -> str | None:
     if pickup.cancel_state == CancelState.REQUESTED:
         return None
-    return gettext("The carrier has already answered this cancel.")
+    return errors.CANCEL_ALREADY_ANSWERED.render()
 
 
 @dataclass(frozen=True)
@@ -170,10 +170,9 @@ def pickup_transition(
         _, locked = pickups_lock(pickup.pk)
         transition = TABLE.get((S(locked.status), action))
         if transition is None:
-            raise Conflict(
-                gettext("Cannot %(action)s a pickup that is %(status)s.")
-                % {"action": action.value.replace("_", " "), "status": locked.get_status_display()},
-                code="illegal_transition",
+            raise errors.PICKUP_ILLEGAL_TRANSITION(
+                action=action.value.replace("_", " "),
+                status=locked.get_status_display(),
                 extra={
                     "status": locked.status,
                     "action": action.value,

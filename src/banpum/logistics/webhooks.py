@@ -21,15 +21,16 @@ from typing import Annotated
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from banpum.core.middleware import json_error, payload_too_large
+from banpum.core.middleware import error_json, payload_too_large
 from banpum.core.schemas import check_datetime_range
 
 # The signing scheme is the one the carrier simulator (and any carrier we onboard) uses.
 from banpum.core.signing import webhook_signature_problem
+from banpum.core.validation import validation_message
+from banpum.logistics import errors
 from banpum.logistics.models import CarrierAccount
 from banpum.logistics.services.tracking import IncomingEvent, tracking_events_ingest
 
@@ -62,9 +63,6 @@ class _BatchIn(BaseModel):
     events: list[_EventIn] = Field(min_length=1, max_length=MAX_EVENTS)
 
 
-_error = json_error
-
-
 def webhook_request_verify(
     *, secret: str, timestamp: str, signature: str, body: bytes, now: float
 ) -> str | None:
@@ -88,7 +86,7 @@ def _content_length(request: HttpRequest) -> int:
 
 def _unauthorized() -> HttpResponse:
     # One answer for every failure, an unknown account included: nothing to probe.
-    return _error(401, "bad_signature", _("Webhook refused: the signature does not verify."))
+    return error_json(errors.WEBHOOK_BAD_SIGNATURE())
 
 
 def carrier_tracking_webhook_view(clock: Clock) -> Callable[[HttpRequest, int], HttpResponse]:
@@ -97,7 +95,7 @@ def carrier_tracking_webhook_view(clock: Clock) -> Callable[[HttpRequest, int], 
     @csrf_exempt
     def carrier_tracking_webhook(request: HttpRequest, account_id: int) -> HttpResponse:
         if request.method != "POST":
-            response = _error(405, "method_not_allowed", _("Send tracking events with POST."))
+            response = error_json(errors.WEBHOOK_POST_ONLY())
             response["Allow"] = "POST"
             return response
         if _content_length(request) > MAX_BODY_BYTES:
@@ -142,13 +140,9 @@ def _ingest(account: CarrierAccount, body: bytes, *, now: dt.datetime) -> HttpRe
         if isinstance(error, ValidationError):
             for item in error.errors():
                 path = ".".join(str(part) for part in item["loc"]) or "__all__"
-                fields.setdefault(path, []).append(item["msg"])
-        return _error(
-            422,
-            "validation_error",
-            _("The webhook body is not a valid event batch."),
-            {"fields": fields or {"__all__": [_("The body is not JSON.")]}},
-        )
+                fields.setdefault(path, []).append(validation_message(item))
+        fields = fields or {"__all__": [errors.WEBHOOK_NOT_JSON.render()]}
+        return error_json(errors.WEBHOOK_INVALID_BATCH(extra={"fields": fields}))
     result = tracking_events_ingest(
         carrier_code=account.carrier.code,
         store_id=account.store_id,

@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 
 from banpum.commerce.models import Store
-from banpum.core.errors import NotFound
+from banpum.policy.errors import POLICY_MISSING
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.schemas import PolicyRulesSchema
 from banpum.policy.types import PolicyRules
@@ -15,10 +15,7 @@ from banpum.policy.types import PolicyRules
 def policy_current(*, store: Store) -> ReturnPolicy:
     policy = ReturnPolicy.objects.filter(store=store).order_by("-version").first()
     if policy is None:
-        raise NotFound(
-            f"Store '{store.slug}' has no return policy yet; create one in the admin.",
-            code="policy_missing",
-        )
+        raise POLICY_MISSING(store=store.slug)
     return policy
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from banpum.commerce.models import Store
 from banpum.core.errors import ValidationFailed
+from banpum.core.validation import validation_message
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.schemas import PolicyRulesSchema, default_rules_document
 
@@ -21,7 +22,7 @@ def pydantic_field_errors(error: ValidationError, prefix: str = "") -> dict[str,
     fields: dict[str, list[str]] = {}
     for item in error.errors():
         path = ".".join(str(part) for part in (prefix, *item["loc"]) if part != "")
-        fields.setdefault(path or "__all__", []).append(item["msg"])
+        fields.setdefault(path or "__all__", []).append(validation_message(item))
     return fields
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from banpum.core.errors import ValidationFailed
+from django.utils.translation import gettext_lazy as _
+
+from banpum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from banpum.policy.types import Problem, as_json
 
 # Problems no one may override: they would claim units that are not there.
@@ -31,8 +33,53 @@ class NotEligible(ValidationFailed):
         fields: dict[str, list[str]] = {}
         for problem in problems:
             fields.setdefault(problem.field or "__all__", []).append(problem.message)
-        message = problems[0].message if problems else "The return is not eligible."
+        message = problems[0].message if problems else NOT_ELIGIBLE.render()
         return cls(
             message,
             extra={"fields": fields, "problems": [as_json(p) for p in problems]},
         )
+
+
+NOT_ELIGIBLE = ErrorCode(NotEligible, "not_eligible", _("The return is not eligible."))
+RETURN_NOT_FOUND = ErrorCode(NotFound, "return_not_found", _("No return %(number)s in this store."))
+STALE_VERSION = ErrorCode(
+    Conflict,
+    "stale_version",
+    _(
+        "Return %(number)s changed meanwhile (version %(version)s, you had %(expected)s); "
+        "reload it and try again."
+    ),
+)
+ILLEGAL_TRANSITION = ErrorCode(
+    Conflict,
+    "illegal_transition",
+    _("Cannot %(action)s return %(number)s while it is “%(status)s”."),
+)
+# Field messages (code validation_error, or guard_failed from a transition guard).
+HOLD_REASON_MISSING = ErrorCode(
+    ValidationFailed, "guard_failed", _("A hold needs a reason (hold_reason).")
+)
+NOTE_MISSING = ErrorCode(
+    ValidationFailed, "guard_failed", _("Say why in a note; the customer will be told.")
+)
+NOTE_EMPTY = ErrorCode(ValidationFailed, "validation_error", _("Write the note before saving it."))
+NOTE_TOO_LONG = ErrorCode(
+    ValidationFailed, "validation_error", _("Keep a note under 5,000 characters.")
+)
+FEE_NEGATIVE = ErrorCode(ValidationFailed, "validation_error", _("The fee cannot be negative."))
+FEE_OVER_CAP = ErrorCode(
+    ValidationFailed,
+    "validation_error",
+    _(
+        "The buyer can be charged at most %(cap)s for the return shipping "
+        "(the policy's round trip, and never more than was paid)."
+    ),
+)
+INELIGIBLE_NOT_FOR_CUSTOMERS = ErrorCode(
+    ValidationFailed,
+    "validation_error",
+    _("Only CS agents and API clients may keep a refused request."),
+)
+UNKNOWN_LINE_NUMBER = ErrorCode(
+    ValidationFailed, "validation_error", _("The order has no line %(number)s.")
+)

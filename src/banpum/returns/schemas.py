@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from banpum.core.errors import ValidationFailed
 from banpum.core.schemas import InDateTime, InputSchema, OutDateTime
@@ -22,6 +23,7 @@ from banpum.policy.types import (
     ReturnAsk,
     ReturnType,
 )
+from banpum.returns.errors import UNKNOWN_LINE_NUMBER
 
 
 class ReturnLineIn(InputSchema):
@@ -38,7 +40,7 @@ class ReturnLineIn(InputSchema):
     @model_validator(mode="after")
     def _one_line_reference(self) -> "ReturnLineIn":
         if self.order_line_id is None and self.line_number is None:
-            raise ValueError("give order_line_id or line_number")
+            raise PydanticCustomError("line_reference", "give order_line_id or line_number")
         return self
 
 
@@ -64,13 +66,13 @@ class ReturnAskIn(InputSchema):
     @model_validator(mode="after")
     def _order_reference(self) -> "ReturnAskIn":
         if self.order_id is None and not self.order_number:
-            raise ValueError("give order_id or order_number")
+            raise PydanticCustomError("order_reference", "give order_id or order_number")
         return self
 
     def to_ask(self, line_ids: dict[int, int]) -> ReturnAsk:
         """``line_ids`` maps the order's line numbers to line ids."""
         unknown = {
-            f"lines.{index}.line_number": [f"The order has no line {line.line_number}."]
+            f"lines.{index}.line_number": [UNKNOWN_LINE_NUMBER.render(number=line.line_number)]
             for index, line in enumerate(self.lines)
             if line.order_line_id is None and line.line_number not in line_ids
         }

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from banpum.commerce.models import Store
 from banpum.commerce.selectors import phone_digits, phone_variants
-from banpum.core.errors import NotFound
+from banpum.returns.errors import RETURN_NOT_FOUND
 from banpum.returns.models import CLAIMING_STATUSES, ReturnEvent, ReturnLine, ReturnRequest
 from banpum.returns.numbers import return_number_normalize
 
@@ -105,4 +105,4 @@ def return_request_get(*, store: Store, number: str) -> ReturnRequest:
         # numbers from before store codes).
         return queryset.get(Q(number=wanted) | Q(number__iexact=number.strip()), store=store)
     except ReturnRequest.DoesNotExist:
-        raise NotFound(f"No return {number} in this store.", code="return_not_found") from None
+        raise RETURN_NOT_FOUND(number=number) from None

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from banpum.accounts.capabilities import Capability, actor_require
 from banpum.commerce.models import Order
@@ -36,7 +35,7 @@ from banpum.policy.types import (
     ReturnType,
     as_json,
 )
-from banpum.returns import events
+from banpum.returns import errors, events
 from banpum.returns.errors import HARD_PROBLEMS, NotEligible
 from banpum.returns.facts import committed_refunds, line_facts, order_facts
 from banpum.returns.hooks import pickup_hooks
@@ -109,14 +108,11 @@ def _apply_fee_override(
 ) -> Decision:
     facts = decided.facts
     if fee.amount < 0:
-        raise ValidationFailed.for_fields({"fee.amount": [gettext("The fee cannot be negative.")]})
+        raise errors.FEE_NEGATIVE.field("fee.amount")
     payer = FeePayer(fee.payer)
     cap = fee_cap(rules=decided.rules, order=facts, return_type=ask.type)
     if payer is FeePayer.BUYER and fee.amount > cap:
-        message = gettext(
-            "The buyer can be charged at most {cap:,} for the return shipping "
-            "(the policy's round trip, and never more than was paid)."
-        ).format(cap=cap)
+        message = errors.FEE_OVER_CAP.render(cap=f"{cap:,}")
         raise ValidationFailed(
             f"fee.amount: {message}",
             extra={"fields": {"fee.amount": [message]}, "max_amount": cap},
@@ -202,9 +198,7 @@ def return_request_create(
     """
     actor_require(actor, order.store_id, Capability.RETURN_CREATE)
     if allow_ineligible and origin == Origin.CUSTOMER:
-        raise ValidationFailed.for_fields(
-            {"allow_ineligible": ["Only CS agents and API clients may keep a refused request."]}
-        )
+        raise errors.INELIGIBLE_NOT_FOR_CUSTOMERS.field("allow_ineligible")
     if timezone.is_naive(now):
         raise ValueError("return_request_create takes an aware now")
     order = _load_order(order, lock=True)
@@ -422,10 +416,8 @@ def return_note_add(
     actor_require(actor, return_request.store_id, Capability.RETURN_NOTE)
     note = note.strip()
     if not note:
-        raise ValidationFailed.for_fields({"note": [gettext("Write the note before saving it.")]})
+        raise errors.NOTE_EMPTY.field("note")
     if len(note) > 5000:
-        raise ValidationFailed.for_fields(
-            {"note": [gettext("Keep a note under 5,000 characters.")]}
-        )
+        raise errors.NOTE_TOO_LONG.field("note")
     events.event_note_added(return_request, actor, note=note, now=now)
     return return_request

@@ -15,12 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils.translation import pgettext_lazy
 
 from banpum.core.actors import Actor
-from banpum.core.errors import Conflict, ValidationFailed
+from banpum.core.errors import ErrorCode
 from banpum.policy.deadlines import refund_due
 from banpum.policy.types import HoldReason
-from banpum.returns import events
+from banpum.returns import errors, events
 from banpum.returns.models import OPEN_STATUSES, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 
@@ -40,6 +41,23 @@ class Action(StrEnum):
     CANCEL = "cancel"
 
 
+# The action as a verb in the reader's language, for messages ("Cannot cancel return …").
+ACTION_VERBS = {
+    Action.APPROVE: pgettext_lazy("verb in a message", "approve"),
+    Action.HOLD: pgettext_lazy("verb in a message", "hold"),
+    Action.REJECT: pgettext_lazy("verb in a message", "reject"),
+    Action.REQUEST_PICKUP: pgettext_lazy("verb in a message", "request a pickup for"),
+    Action.AWAIT_SHIPMENT: pgettext_lazy("verb in a message", "await the shipment of"),
+    Action.MARK_IN_TRANSIT: pgettext_lazy("verb in a message", "mark in transit"),
+    Action.SWITCH_TO_SELF_SHIP: pgettext_lazy("verb in a message", "switch to self-ship"),
+    Action.ARRIVE: pgettext_lazy("verb in a message", "mark as arrived"),
+    Action.RECEIVE: pgettext_lazy("verb in a message", "receive"),
+    Action.INSPECT: pgettext_lazy("verb in a message", "inspect"),
+    Action.COMPLETE: pgettext_lazy("verb in a message", "complete"),
+    Action.CANCEL: pgettext_lazy("verb in a message", "cancel"),
+}
+
+
 @dataclass(frozen=True)
 class Move:
     """What a caller asks for, beyond the action: the words and data the guards check."""
@@ -54,7 +72,7 @@ class GuardFailure:
     """Why a guard refused a move, and which input (``field``) the caller should fix."""
 
     field: str
-    message: str
+    error: ErrorCode
 
 
 Guard = Callable[[ReturnRequest, Move], GuardFailure | None]
@@ -63,13 +81,13 @@ Guard = Callable[[ReturnRequest, Move], GuardFailure | None]
 def _needs_hold_reason(_: ReturnRequest, move: Move) -> GuardFailure | None:
     if move.hold_reason:
         return None
-    return GuardFailure("hold_reason", "A hold needs a reason (hold_reason).")
+    return GuardFailure("hold_reason", errors.HOLD_REASON_MISSING)
 
 
 def _needs_note(_: ReturnRequest, move: Move) -> GuardFailure | None:
     if move.note.strip():
         return None
-    return GuardFailure("note", "Say why in a note; the customer will be told.")
+    return GuardFailure("note", errors.NOTE_MISSING)
 
 
 # What a move changes beyond the status, under the same lock: the names of the fields it set.
@@ -166,18 +184,18 @@ def return_transition(
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         if expected_version is not None and locked.version != expected_version:
-            raise Conflict(
-                f"Return {locked.number} changed meanwhile (version {locked.version}, "
-                f"you had {expected_version}); reload it and try again.",
-                code="stale_version",
+            raise errors.STALE_VERSION(
+                number=locked.number,
+                version=locked.version,
+                expected=expected_version,
                 extra={"version": locked.version},
             )
         transition = TABLE.get((S(locked.status), action))
         if transition is None:
-            raise Conflict(
-                f"Cannot {action.value.replace('_', ' ')} return {locked.number}: "
-                f"it is {locked.status.replace('_', ' ')}.",
-                code="illegal_transition",
+            raise errors.ILLEGAL_TRANSITION(
+                action=ACTION_VERBS[action],
+                number=locked.number,
+                status=locked.get_status_display(),
                 extra={
                     "status": locked.status,
                     "action": action.value,
@@ -185,10 +203,9 @@ def return_transition(
                 },
             )
         if transition.guard is not None and (failure := transition.guard(locked, move)):
-            raise ValidationFailed(
-                failure.message,
-                code="guard_failed",
-                extra={"action": action.value, "fields": {failure.field: [failure.message]}},
+            message = failure.error.render()
+            raise failure.error(
+                extra={"action": action.value, "fields": {failure.field: [message]}}
             )
 
         from_status = locked.status

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
@@ -23,9 +22,11 @@ from ninja.security import HttpBearer
 
 from banpum.accounts.models import ApiKey
 from banpum.accounts.services import api_key_authenticate
-from banpum.core.errors import ApplicationError, NotFound
+from banpum.core import errors as core_errors
+from banpum.core.errors import ApplicationError
 from banpum.core.middleware import bad_request, payload_too_large
 from banpum.core.schemas import TIME_FORMAT_HELP, ErrorOut
+from banpum.core.validation import validation_message
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,9 @@ api = BanpumAPI(
         "each key is scoped to one store. Every error answers "
         '`{"code", "message", "extra"}`: 401 without a valid key, 404 for what the '
         "store does not have, 409 when the object's state forbids the action, 422 for invalid "
-        "input or a rule that refuses it, 413 for a body over the size limit. " + TIME_FORMAT_HELP
+        "input or a rule that refuses it, 413 for a body over the size limit. Messages follow "
+        "`Accept-Language` (Korean by default, `en` for English); codes never change. "
+        + TIME_FORMAT_HELP
     ),
     auth=ApiKeyAuth(),
     urls_namespace="api-v1",
@@ -134,12 +137,7 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error_response(
-        request,
-        401,
-        "unauthorized",
-        _("Send a valid API key as 'Authorization: Bearer <key>'."),
-    )
+    response = _application_error(request, core_errors.UNAUTHORIZED())
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -161,9 +159,7 @@ def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
 
 
 def _message(error: dict[str, Any]) -> str:
-    message = str(error.get("msg", "invalid"))
-    # Pydantic prefixes what a validator raised; the client needs only the validator's words.
-    return message.removeprefix("Value error, ")
+    return validation_message(error)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -176,7 +172,9 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
                 fields.setdefault(str(field), []).append(str(message))
             continue
         fields.setdefault(_field_path(error.get("loc", ())), []).append(_message(error))
-    first_path, first_messages = next(iter(fields.items()), ("__all__", ["invalid"]))
+    first_path, first_messages = next(
+        iter(fields.items()), ("__all__", [core_errors.INVALID_INPUT.render()])
+    )
     return error_response(
         request,
         422,
@@ -188,13 +186,13 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", _("Not found."))
+    return _application_error(request, core_errors.NOT_FOUND())
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:  # ninja: the body could not be parsed
-        return error_response(request, 400, "invalid_json", _("The body is not valid JSON."))
+        return _application_error(request, core_errors.INVALID_JSON())
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
@@ -210,7 +208,7 @@ def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled API error on %s %s", request.method, request.path)
-    return error_response(request, 500, "server_error", _("Something went wrong on our side."))
+    return _application_error(request, core_errors.SERVER_ERROR())
 
 
 @api.get("/health", auth=None, tags=["meta"], summary="Liveness check")
@@ -228,7 +226,7 @@ _fallback = Router(auth=None)
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", include_in_schema=False
 )
 def _no_such_endpoint(request: HttpRequest, path: str) -> None:
-    raise NotFound(_("No API endpoint at /%(path)s.") % {"path": path}, code="endpoint_not_found")
+    raise core_errors.ENDPOINT_NOT_FOUND(path=path)
 
 
 def _register_routers() -> None:

@@ -32,6 +32,12 @@ def client_json(api: Client) -> JsonClient:
 
 
 @pytest.fixture
+def client_json_en(api_en: Client) -> JsonClient:
+    """For tests that read a message's words: English, not the Korean default."""
+    return JsonClient(api_en)
+
+
+@pytest.fixture
 def other_store(db: Any) -> Any:
     other = StoreFactory(slug="other-store", name="다른 상점")
     make_policy(other)
@@ -41,4 +47,5 @@ def other_store(db: Any) -> Any:
 @pytest.fixture
 def other_client(other_store: Any) -> JsonClient:
     _, raw = api_key_create(store=other_store, name="other")
-    return JsonClient(Client(HTTP_AUTHORIZATION=f"Bearer {raw}"))
+    # Its tests read the refusals' words: in English, not the Korean default.
+    return JsonClient(Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en"))

@@ -47,11 +47,11 @@ def test_hold_with_reason(client_json: JsonClient, order: Any) -> None:
     assert body["events"][-1]["note"] == "배송비 미입금"
 
 
-def test_hold_without_reason_is_422(client_json: JsonClient, order: Any) -> None:
+def test_hold_without_reason_is_422(client_json_en: JsonClient, order: Any) -> None:
     return_request = open_return(order)
-    status, body = client_json.post(_url(return_request, "hold"), {"note": "?"})
+    status, body = client_json_en.post(_url(return_request, "hold"), {"note": "?"})
     assert status == 422
-    assert body["extra"]["fields"] == {"reason": ["Field required"]}
+    assert body["extra"]["fields"] == {"reason": ["is required"]}
     assert ReturnRequest.objects.get(pk=return_request.pk).status == S.REQUESTED
 
 
@@ -84,9 +84,11 @@ def test_cancel(client_json: JsonClient, order: Any) -> None:
     assert body["status"] == "cancelled"
 
 
-def test_cancel_in_transit_is_409_with_allowed_actions(client_json: JsonClient, order: Any) -> None:
+def test_cancel_in_transit_is_409_with_allowed_actions(
+    client_json_en: JsonClient, order: Any
+) -> None:
     return_request = walk_to(open_return(order), S.IN_TRANSIT)
-    status, body = client_json.post(_url(return_request, "cancel"))
+    status, body = client_json_en.post(_url(return_request, "cancel"))
     assert status == 409
     assert body["code"] == "illegal_transition"
     assert body["extra"] == {
@@ -94,7 +96,9 @@ def test_cancel_in_transit_is_409_with_allowed_actions(client_json: JsonClient, 
         "action": "cancel",
         "allowed_actions": ["arrive", "receive"],
     }
-    assert body["message"] == f"Cannot cancel return {return_request.number}: it is in transit."
+    assert body["message"] == (
+        f"Cannot cancel return {return_request.number} while it is \u201cIn transit\u201d."
+    )
 
 
 @pytest.mark.parametrize("action", ["approve", "hold", "reject", "cancel"])

@@ -181,8 +181,8 @@ def test_allow_ineligible_holds_for_a_person(client_json: JsonClient, order: Any
     assert body["allowed_actions"] == ["approve", "reject", "cancel"]
 
 
-def test_unknown_line_number_names_the_line(client_json: JsonClient, order: Any) -> None:
-    status, body = client_json.post(
+def test_unknown_line_number_names_the_line(client_json_en: JsonClient, order: Any) -> None:
+    status, body = client_json_en.post(
         URL,
         _body(order, lines=[{"line_number": 1, "quantity": 1}, {"line_number": 7, "quantity": 1}]),
     )

@@ -11,9 +11,8 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext
 
-from banpum.core.errors import Conflict
+from banpum.logistics import errors
 from banpum.logistics.models import Carrier, Parcel, Pickup, PickupStatus
 from banpum.returns.models import ReturnRequest
 
@@ -74,10 +73,9 @@ def parcel_attach(
         if held.store_id == store_id and held.sender_key == sender:
             return held
         if not reissued_by_carrier:
-            raise Conflict(
-                gettext("Waybill %(number)s of %(carrier)s belongs to another parcel.")
-                % {"number": tracking_number, "carrier": carrier.name_ko},
-                code="waybill_taken",
+            raise errors.WAYBILL_TAKEN(
+                number=tracking_number,
+                carrier=carrier.name_ko,
                 extra={"carrier_code": carrier.code, "waybill_number": tracking_number},
             )
         logger.warning(
@@ -87,11 +85,7 @@ def parcel_attach(
             held.pk,
         )
         Parcel.objects.filter(pk=held.pk).update(is_open=False, closed_at=now)
-    raise Conflict(
-        gettext("Waybill %(number)s is being registered by someone else; try again.")
-        % {"number": tracking_number},
-        code="waybill_taken",
-    )
+    raise errors.WAYBILL_BEING_REGISTERED(number=tracking_number)
 
 
 def parcel_close_if_done(*, parcel_id: int | None, now: dt.datetime) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from banpum.accounts.models import StoreMembership
 from banpum.accounts.services import api_key_create
@@ -32,9 +33,12 @@ class Command(BaseCommand):
         try:
             store = Store.objects.get(slug=options["store_slug"])
         except Store.DoesNotExist:
-            known = ", ".join(Store.objects.values_list("slug", flat=True)[:20]) or "none yet"
+            known = ", ".join(Store.objects.values_list("slug", flat=True)[:20]) or gettext(
+                "none yet"
+            )
             raise CommandError(
-                f"No store with slug '{options['store_slug']}' (stores: {known})."
+                gettext("No store with slug '%(slug)s' (stores: %(known)s).")
+                % {"slug": options["store_slug"], "known": known}
             ) from None
         membership = None
         if options["username"]:
@@ -45,10 +49,16 @@ class Command(BaseCommand):
             )
             if membership is None:
                 raise CommandError(
-                    f"'{options['username']}' has no role in store '{store.slug}': give them "
-                    "a store membership first."
+                    gettext(
+                        "'%(username)s' has no role in store '%(store)s': give them a store "
+                        "membership first."
+                    )
+                    % {"username": options["username"], "store": store.slug}
                 )
             if not membership.user.is_active:
-                raise CommandError(f"'{options['username']}' is not an active user.")
+                raise CommandError(
+                    gettext("'%(username)s' is not an active user.")
+                    % {"username": options["username"]}
+                )
         _, raw = api_key_create(store=store, name=options["name"], acts_for=membership)
         self.stdout.write(raw)

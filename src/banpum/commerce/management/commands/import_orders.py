@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from banpum.commerce.importers import ImportFailed, orders_import
 from banpum.commerce.models import Store
@@ -33,13 +34,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
             store = Store.objects.get(slug=options["store"])
         except Store.DoesNotExist:
-            known = ", ".join(Store.objects.values_list("slug", flat=True)[:20]) or "none yet"
+            known = ", ".join(Store.objects.values_list("slug", flat=True)[:20]) or _("none yet")
             raise CommandError(
-                f"No store with slug '{options['store']}' (stores: {known})."
+                _("No store with slug '%(slug)s' (stores: %(known)s).")
+                % {"slug": options["store"], "known": known}
             ) from None
         try:
             result = orders_import(store=store, path=path, dry_run=options["dry_run"])
@@ -48,11 +50,23 @@ class Command(BaseCommand):
                 for line in error.errors:
                     self.stderr.write(line)
             raise CommandError(error.message) from None
-        summary = (
-            f"{result.orders} orders: {result.upsert.created} created, "
-            f"{result.upsert.updated} updated"
-        )
+        counts = {
+            "orders": result.orders,
+            "created": result.upsert.created,
+            "updated": result.upsert.updated,
+        }
         if result.dry_run:
-            self.stdout.write(f"dry run, nothing saved: would import {summary}")
+            self.stdout.write(
+                _(
+                    "dry run, nothing saved: would import %(orders)s orders: %(created)s "
+                    "created, %(updated)s updated"
+                )
+                % counts
+            )
         else:
-            self.stdout.write(self.style.SUCCESS(f"imported {summary}"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("imported %(orders)s orders: %(created)s created, %(updated)s updated")
+                    % counts
+                )
+            )

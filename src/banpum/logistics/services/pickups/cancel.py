@@ -11,11 +11,10 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.utils.translation import gettext
 
 from banpum.core.actors import Actor
-from banpum.core.errors import Conflict
 from banpum.integrations.carriers.base import GatewayError, PickupBooked, PickupCancelled
+from banpum.logistics import errors
 from banpum.logistics.gateways import gateway_open
 from banpum.logistics.jobs import jobs
 from banpum.logistics.models import CancelState, Pickup, PickupStatus
@@ -70,12 +69,7 @@ def pickups_cancel_for_return(
     """
     pickups = list(return_request.pickups.select_for_update().order_by("id"))
     if any(p.status in (PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT) for p in pickups):
-        raise Conflict(
-            gettext(
-                "The parcel is already with the carrier; the return can no longer be cancelled."
-            ),
-            code="already_picked_up",
-        )
+        raise errors.ALREADY_PICKED_UP()
     cancelled = [
         pickup_cancel(pickup=pickup, actor=actor, now=now)
         for pickup in pickups

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils.translation import gettext
 
 from banpum.accounts.capabilities import Capability, actor_require
 from banpum.core.actors import Actor
-from banpum.core.errors import Conflict, ValidationFailed
+from banpum.logistics import errors
 from banpum.logistics.jobs import jobs
 from banpum.logistics.models import Pickup, PickupStatus
 from banpum.logistics.services.pickups.booking import unlinked_instructions
@@ -45,27 +44,15 @@ def pickup_rerequest(
     base = details or PickupDetails()
     today = store_today(return_request, now)
     if base.preferred_date is not None and base.preferred_date < today:
-        raise ValidationFailed.for_fields(
-            {
-                "preferred_date": [
-                    gettext("Choose today (%(today)s) or a later day.") % {"today": today}
-                ]
-            }
-        )
+        raise errors.PREFERRED_DATE_PAST.field("preferred_date", today=today)
     if locked.status not in (PickupStatus.EXCEPTION, PickupStatus.FAILED):
-        raise Conflict(
-            gettext("Only a pickup that failed or hit an exception can be requested again."),
-            code="pickup_not_failed",
+        raise errors.PICKUP_NOT_FAILED(
             extra={"status": locked.status},
         )
     if return_request.status not in WAITING_FOR_PICKUP:
-        raise Conflict(
-            gettext(
-                "Return %(number)s is %(status)s; a pickup can only be re-requested while it "
-                "waits for one."
-            )
-            % {"number": return_request.number, "status": return_request.get_status_display()},
-            code="return_not_waiting_for_pickup",
+        raise errors.RETURN_NOT_WAITING_FOR_PICKUP(
+            number=return_request.number,
+            status=return_request.get_status_display(),
         )
     merged = PickupDetails(
         contact_name=base.contact_name or locked.contact_name,

@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils.translation import gettext
 
 from banpum.accounts.capabilities import Capability, actor_require
 from banpum.core.actors import Actor
-from banpum.core.errors import Conflict, ValidationFailed
+from banpum.logistics import errors
 from banpum.logistics.models import Carrier, CarrierAccount, Pickup, PickupStatus
 from banpum.logistics.services import parcels
 from banpum.logistics.services.pickups.booking import carrier_select
@@ -67,15 +66,11 @@ def _waybill_carrier(
     chosen = _chosen_account(return_request)
     if not carrier_code:
         if chosen is None:
-            raise ValidationFailed.for_fields(
-                {"carrier_code": [gettext("Name the carrier of this waybill.")]}
-            )
+            raise errors.WAYBILL_CARRIER_MISSING.field("carrier_code")
         return chosen.carrier, chosen
     carrier = Carrier.objects.filter(code=carrier_code).first()
     if carrier is None:
-        raise ValidationFailed.for_fields(
-            {"carrier_code": [gettext("Unknown carrier: %(code)s.") % {"code": carrier_code}]}
-        )
+        raise errors.UNKNOWN_CARRIER.field("carrier_code", code=carrier_code)
     if chosen is not None and chosen.carrier_id == carrier.pk:
         return carrier, chosen
     account = (
@@ -102,22 +97,16 @@ def pickup_register_manual(
     waybill_number = "".join(waybill_number.split()).replace("-", "")
     plain = waybill_number.isascii() and waybill_number.isalnum()
     if not plain or not 6 <= len(waybill_number) <= 30:
-        raise ValidationFailed.for_fields(
-            {"waybill_number": [gettext("Enter the waybill number: 6 to 30 letters or digits.")]}
-        )
+        raise errors.WAYBILL_NUMBER_INVALID.field("waybill_number")
     locked = (
         ReturnRequest.objects.select_for_update()
         .select_related("order", "store")
         .get(pk=return_request.pk)
     )
     if not _waits_for_parcel(locked.status):
-        raise Conflict(
-            gettext(
-                "Return %(number)s is %(status)s; a waybill can be entered while it waits for "
-                "the parcel."
-            )
-            % {"number": locked.number, "status": locked.get_status_display()},
-            code="not_awaiting_shipment",
+        raise errors.NOT_AWAITING_SHIPMENT(
+            number=locked.number,
+            status=locked.get_status_display(),
         )
     carrier, account = _waybill_carrier(locked, carrier_code)
     parcel = parcels.parcel_attach(

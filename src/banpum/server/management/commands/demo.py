@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import (
@@ -52,11 +53,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["orders"] < 50:
-            raise CommandError("--orders: give at least 50 orders.")
+            raise CommandError(_("--orders: give at least 50 orders."))
         if options["returns"] < MIN_RETURNS or options["returns"] > options["orders"] // 2:
             raise CommandError(
-                f"--returns: between {MIN_RETURNS} (every status and pickup case) "
-                "and half the orders."
+                _(
+                    "--returns: between %(minimum)s (every status and pickup case) and half the "
+                    "orders."
+                )
+                % {"minimum": MIN_RETURNS}
             )
         host = options["host"].rstrip("/")
         # One INFO line per return is noise here; -v 2 shows it.
@@ -80,13 +84,16 @@ class Command(BaseCommand):
         except DemoRefused as reason:
             # Not an error: `make run` goes on to serve the database as it is.
             self.stderr.write(
-                f"banpum demo: nothing installed: {reason}. The demo publishes its password "
-                "and API key, so it only goes into an empty database or one holding only "
-                "demo data (give the demo its own BANPUM_VAR_DIR or DATABASE_URL)."
+                _(
+                    "banpum demo: nothing installed: %(reason)s. The demo publishes its password "
+                    "and API key, so it only goes into an empty database or one holding only "
+                    "demo data (give the demo its own BANPUM_VAR_DIR or DATABASE_URL)."
+                )
+                % {"reason": reason}
             )
             return
         except SimulatorError as error:
-            raise CommandError(f"carrier simulator: {error}") from error
+            raise CommandError(_("carrier simulator: %(error)s") % {"error": error}) from error
         finally:
             for log, level in zip(logs, levels, strict=True):
                 log.setLevel(level)
