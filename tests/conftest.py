@@ -60,28 +60,3 @@ def _jobs_run_in_memory() -> Any:
     HUEY.immediate = True
     yield HUEY
     HUEY.immediate = previous
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _english_unless_a_test_asks() -> Any:
-    """Tests read messages in English (the msgids); Korean is asked for where it is the subject.
-
-    The product's default is Korean (``LANGUAGE_CODE = "ko"``): the tests of that default
-    (``korean`` fixture, or an explicit ``Accept-Language``) say so instead of every assertion
-    on a message depending on the catalogue's wording.
-    """
-    from django.test.utils import override_settings
-    from django.utils import translation
-
-    with override_settings(LANGUAGE_CODE="en"), translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def korean(settings: Any) -> Any:
-    """The product's default language, Korean, for tests of what a Korean seller reads."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "ko"
-    with translation.override("ko"):
-        yield

@@ -80,7 +80,6 @@ def test_changelist_and_change_pages_render(staff: Client, model: Any, language:
         assert page.status_code == 200
 
 
-@pytest.mark.usefixtures("korean")
 def test_admin_index_is_korean_by_default(staff: Client) -> None:
     response = staff.get(reverse("admin:index"))
     assert "반품" in response.content.decode()
@@ -172,7 +171,11 @@ def test_staff_who_are_not_superusers_cannot_log_in(cs_staff: tuple[User, Client
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in response.wsgi_request.session
-    assert "superusers only" in response.content.decode()
+    assert "최고 관리자 전용" in response.content.decode()  # Korean, the default
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        reverse("admin:login"), {"username": "cs", "password": "pw-for-tests-only"}
+    )
+    assert "superusers only" in english.content.decode()
 
 
 def test_an_inactive_superuser_gets_no_admin(staff: Client) -> None:
