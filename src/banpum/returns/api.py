@@ -13,6 +13,7 @@ from banpum.commerce.selectors import order_get
 from banpum.core.api_context import request_actor, request_store
 from banpum.core.pagination import Pages
 from banpum.core.schemas import InDateTime, errors
+from banpum.policy.texts import decision_words
 from banpum.policy.types import Decision, ReturnAsk, ReturnType, as_json
 from banpum.returns import selectors, services
 from banpum.returns.models import Origin, ReturnRequest, ReturnStatus
@@ -45,7 +46,7 @@ def _order_and_ask(store: Store, payload: ReturnAskIn) -> tuple[Order, ReturnAsk
 def _decision_out(decision: Decision) -> dict[str, Any]:
     data = as_json(decision)
     assert isinstance(data, dict)
-    return data
+    return decision_words(data)
 
 
 def _detail(store: Store, number: str) -> ReturnRequest:
