@@ -147,8 +147,7 @@ _PROBLEMS: dict[str, Callable[[_Params], str]] = {
 
 _NOTES: dict[str, Callable[[_Params], str]] = {
     "buyer_pays_shipping": lambda p: (
-        _("Reason “%(reason)s”: a change of mind, so the buyer pays the return shipping.")
-        % {"reason": _reason_named(p)}
+        _("Reason “%(reason)s”: the buyer pays the return shipping.") % {"reason": _reason_named(p)}
     ),
     "seller_pays_shipping": lambda p: (
         _("Reason “%(reason)s”: at fault is %(fault)s, so the seller pays the return shipping.")

@@ -47,6 +47,21 @@ CAUSE_FACTS: dict[StatusCause, tuple[str, ...]] = {
     StatusCause.PICKED_UP: ("pickup_id", "waybill_number", *CARRIER_FACTS),
     StatusCause.DELIVERED: ("pickup_id", "waybill_number", *CARRIER_FACTS),
 }
+# The actions each cause goes with.
+CAUSE_ACTIONS: dict[StatusCause, tuple[Action, ...]] = {
+    StatusCause.AUTO_APPROVAL: (Action.APPROVE,),
+    StatusCause.POLICY_EXCEPTION: (Action.HOLD,),
+    StatusCause.POLICY_HOLD: (Action.HOLD,),
+    StatusCause.METHOD: (Action.AWAIT_SHIPMENT,),
+    StatusCause.CARRIER_UNLINKED: (Action.AWAIT_SHIPMENT, Action.SWITCH_TO_SELF_SHIP),
+    StatusCause.PICKUP_REQUESTED: (Action.REQUEST_PICKUP,),
+    StatusCause.WAYBILL_ENTERED: (Action.MARK_IN_TRANSIT,),
+    StatusCause.PICKED_UP: (Action.MARK_IN_TRANSIT,),
+    StatusCause.DELIVERED: (Action.ARRIVE,),
+}
+assert set(CAUSE_ACTIONS) == set(CAUSE_FACTS) == set(StatusCause)
+# Moves whose words only the system wrote, in the note, before events carried their facts.
+_NOTED_BY_THE_SYSTEM = frozenset({Action.REQUEST_PICKUP, Action.MARK_IN_TRANSIT, Action.ARRIVE})
 # Booking errors with words of their own (``integrations.carriers.base.GatewayError.code``).
 BOOKING_ERRORS = ("unlinked", "gave_up")
 
@@ -266,6 +281,11 @@ def _status_changed(event: ReturnEvent, data: Data) -> str:
             "from": _status_label(event.from_status),
             "to": _status_label(event.to_status),
         }
+    older = event.note and "cause" not in data
+    if older and (
+        action in _NOTED_BY_THE_SYSTEM or (action is Action.AWAIT_SHIPMENT and "carrier" in data)
+    ):
+        return event.note  # written before status changes carried their facts
     return _STATUS[action](data)
 
 
