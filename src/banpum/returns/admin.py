@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from banpum.core.actors import Actor
 from banpum.core.errors import ApplicationError
 from banpum.policy import texts
+from banpum.policy.models import ReturnPolicy
+from banpum.policy.selectors import policy_rules
 from banpum.returns import services
 from banpum.returns.models import ReturnEvent, ReturnLine, ReturnRequest, ReturnStatus
 from banpum.returns.timeline import event_text
@@ -35,20 +37,21 @@ def what_happened(event: ReturnEvent) -> SafeString:
     return SafeString(linebreaks(event_text(event)))
 
 
+def _reason_words(policy: ReturnPolicy, code: str) -> str:
+    """A reason's label in the admin's language, from the policy version the return used."""
+    return texts.reason_label(policy_rules(policy).reason(code), code)
+
+
+@admin.display(description=_("reason"))
 def reason_label(return_request: ReturnRequest) -> str:
-    """The reason's label in the admin's language, as the decision recorded it."""
-    reason = (return_request.decision or {}).get("reason") or {}
-    if reason.get("code") != return_request.reason_code:
-        return return_request.reason_code
-    korean, english = reason.get("label_ko"), reason.get("label_en")
-    chosen = (korean or english) if texts.reads_korean() else (english or korean)
-    return str(chosen or return_request.reason_code)
+    return _reason_words(return_request.policy, return_request.reason_code)
 
 
 def _money(amount: object) -> str:
     return texts.money(amount) if amount is not None else "-"
 
 
+@admin.display(description=_("decision"))
 def decision_html(return_request: ReturnRequest) -> SafeString:
     """The stored decision in words: outcome, explanation, each line, fee, refund, deadlines."""
     if not return_request.decision:
@@ -127,7 +130,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ReturnLineInline(ReadOnlyInline):
     model = ReturnLine
-    fields = ["order_line", "quantity", "reason_code", "condition", "refund_estimate", "outcome"]
+    fields = ["order_line", "quantity", "reason", "condition", "refund_estimate", "outcome"]
+    readonly_fields = ["reason"]
+
+    @admin.display(description=_("reason"))
+    def reason(self, line: ReturnLine) -> str:
+        return _reason_words(line.return_request.policy, line.reason_code)
 
 
 class ReturnEventInline(ReadOnlyInline):
@@ -161,7 +169,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "type", "origin", "resolution", "method", "hold_reason", "store"]
-    list_select_related = ["order"]
+    list_select_related = ["order", "policy"]
     search_fields = ["number", "order__channel_order_number", "customer__name", "customer__phone"]
     date_hierarchy = "created_at"
     inlines = [ReturnLineInline, ReturnEventInline]
