@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
+from banpum.core.actors import Actor
 from banpum.policy.texts import decision_words
+from banpum.returns import events
+from banpum.returns.events import LogisticsKind
 from banpum.returns.models import ReturnRequest
 from banpum.returns.timeline import event_text
 from tests.returns.helpers import open_return
@@ -56,7 +60,23 @@ def test_the_return_page_shows_the_decision_in_words_not_json(boss: Client, orde
     assert "Eligible" in page  # the line
     assert "3,000" in page  # the fee
     assert "7,000" in page  # the refund estimate
-    assert return_request.decision["deadlines"]["request_until"] in page
+    until = dt.date.fromisoformat(return_request.decision["deadlines"]["request_until"])
+    with translation.override("en"):
+        assert formats.date_format(until) in page
+
+
+def test_what_happened_escapes_the_carriers_and_the_stores_words(boss: Client, order: Any) -> None:
+    return_request = open_return(order)
+    events.event_logistics(
+        return_request,
+        Actor.system("carrier:kr.cjlogistics"),
+        kind=LogisticsKind.PICKUP_EXCEPTION,
+        data={"exception_code": "other", "said": "<script>alert(1)</script>"},
+        now=timezone.now(),
+    )
+    page = _page(boss, return_request, "en")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_the_return_page_shows_statuses_and_what_happened(boss: Client, order: Any) -> None:

@@ -1,12 +1,13 @@
 """Read-mostly admin for returns: status moves only through the services."""
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,8 @@ def status_change(event: ReturnEvent) -> str:
 
 @admin.display(description=_("what happened"))
 def what_happened(event: ReturnEvent) -> SafeString:
-    return SafeString(linebreaks(event_text(event)))
+    # Escaped: the words carry the carrier's and the store's own text.
+    return SafeString(linebreaks(event_text(event), autoescape=True))
 
 
 def _reason_words(policy: ReturnPolicy, code: str) -> str:
@@ -49,6 +51,13 @@ def reason_label(return_request: ReturnRequest) -> str:
 
 def _money(amount: object) -> str:
     return texts.money(amount) if amount is not None else "-"
+
+
+def _date(value: object) -> str:
+    """An ISO date of a stored decision, as the admin's language writes dates."""
+    if not isinstance(value, str) or not value:
+        return "-"
+    return formats.date_format(dt.date.fromisoformat(value))
 
 
 @admin.display(description=_("decision"))
@@ -109,9 +118,9 @@ def decision_html(return_request: ReturnRequest) -> SafeString:
         _("deduction"),
         _money(refund.get("deduction")),
         _("Request by"),
-        deadlines.get("request_until") or "-",
+        _date(deadlines.get("request_until")),
         _("Change of mind until"),
-        deadlines.get("withdrawal_until") or "-",
+        _date(deadlines.get("withdrawal_until")),
         _("Refund within (business days)"),
         deadlines.get("refund_business_days") or "-",
     )
