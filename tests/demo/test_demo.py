@@ -16,6 +16,7 @@ import httpx
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
+from django.utils import translation
 
 from banpum.accounts.models import StoreMembership
 from banpum.accounts.services import api_key_authenticate
@@ -52,6 +53,7 @@ from banpum.returns.models import (
     ReturnRequest,
     ReturnStatus,
 )
+from banpum.returns.timeline import event_text
 from tests.demo.helpers import NOW, ORDERS, RETURNS, Seeded, row_counts
 from tests.returns.helpers import number_of
 
@@ -402,9 +404,12 @@ def test_carriers_linked_default_and_jeju_rule(seeded: Seeded, demo: DemoSummary
     waiting = jeju.get(status=S.AWAITING_SHIPMENT)
     assert not waiting.pickups.exists()
     told = waiting.events.get(data__action="await_shipment")
-    assert "우체국" in told.note
-    assert "송장번호" in told.note
-    assert store.return_address_line1 in told.note
+    assert (told.note, told.data["carrier"]) == ("", "kr.epost")  # facts, worded when shown
+    with translation.override("ko"):
+        text = event_text(told)
+    assert "우체국" in text
+    assert "송장번호" in text
+    assert store.return_address_line1 in text
     sent = jeju.get(status=S.IN_TRANSIT)
     manual = sent.pickups.get()
     assert (manual.manual, manual.status, manual.account) == (True, PS.ACCEPTED, unlinked)

@@ -22,6 +22,7 @@ from banpum.policy.types import (
     HoldReason,
     LineFacts,
     Method,
+    Note,
     OrderFacts,
     Outcome,
     PolicyRules,
@@ -94,7 +95,7 @@ class TestHappyPath:
                 decision.lines] == [(2, 1, True, 10_000)]  # fmt: skip
         assert decision.problems == ()
         assert decision.hold_reason is None
-        assert decision.explanation[-1] == "Waits for a CS agent to approve."
+        assert decision.explanation[-1] == Note("waits_for_review")
 
     def test_one_unit_of_two(self) -> None:
         decision = run(ask((1, 1)))
@@ -240,7 +241,7 @@ class TestWindows:
         # 00:30 KST on 29 September, given as UTC (15:30 on the 28th).
         decision = run(ask((2, 1)), now=utc("2026-09-28", 15, 30))
         assert codes(decision) == ["window_expired"]
-        assert "2026-09-28" in decision.all_problems[0].message
+        assert decision.all_problems[0].params == {"until": "2026-09-28"}
         assert decision.outcome is Outcome.REJECT
 
     def test_delivery_late_in_the_korean_evening_counts_as_that_korean_day(self) -> None:
@@ -283,7 +284,7 @@ class TestWindows:
     def test_defect_after_three_months(self) -> None:
         decision = run(ask((2, 1), reason="missing_parts"), now=kst("2026-12-22", 9))
         assert codes(decision) == ["window_expired"]
-        assert "2026-12-21" in decision.all_problems[0].message
+        assert decision.all_problems[0].params == {"until": "2026-12-21"}
 
     def test_defect_noticed_late_has_thirty_days_from_then(self) -> None:
         request = ask((2, 1), reason="missing_parts", defect_noticed_at=utc("2026-12-10", 16))
@@ -410,13 +411,13 @@ class TestOutcome:
     def test_auto_approved(self) -> None:
         decision = run(ask((2, 1)), policy=rules(auto_approval=auto()))
         assert decision.outcome is Outcome.APPROVE
-        assert decision.explanation[-1].startswith("Approved automatically")
+        assert decision.explanation[-1] == Note("auto_approved")
 
     def test_photos_missing_holds(self) -> None:
         decision = run(ask((2, 1), reason="defective"), policy=rules(auto_approval=auto()))
         assert decision.eligible
         assert (decision.outcome, decision.hold_reason) == (Outcome.HOLD, HoldReason.PHOTOS_MISSING)
-        assert decision.explanation[-1] == "Held: photos_missing."
+        assert decision.explanation[-1] == Note("held", {"hold_reason": "photos_missing"})
 
     def test_photos_required_by_a_line_reason(self) -> None:
         decision = run(ask((1, 1), (2, 1, "damaged_in_transit")))
@@ -485,7 +486,8 @@ class TestWhoPays:
         assert decision.fault is FaultSide.SELLER
         assert decision.fee == FeeDecision(FeePayer.SELLER, FeeKind.NONE, 0, None)
         assert decision.refund.total == 30_000
-        assert "seller pays" in decision.explanation[0]
+        assert decision.explanation[0].code == "seller_pays_shipping"
+        assert decision.explanation[0].params["fault"] == "seller"
 
     def test_carrier_fault_is_paid_by_the_seller(self) -> None:
         decision = run(ask((2, 1), reason="damaged_in_transit", photo_count=1))

@@ -30,7 +30,8 @@ def test_sets_are_sorted_so_the_same_decision_stores_the_same_json() -> None:
 
 
 def test_nested_dataclasses() -> None:
-    line = LineDecision(7, 1, "defective", False, 0, (Problem("window_expired", "Late.", "", 7),))
+    late = Problem("window_expired", "", 7, params={"until": d("2026-09-28").isoformat()})
+    line = LineDecision(7, 1, "defective", False, 0, (late,))
     assert as_json(line) == {
         "order_line_id": 7,
         "quantity": 1,
@@ -38,7 +39,12 @@ def test_nested_dataclasses() -> None:
         "eligible": False,
         "refund_amount": 0,
         "problems": [
-            {"code": "window_expired", "message": "Late.", "field": "", "order_line_id": 7}
+            {
+                "code": "window_expired",
+                "field": "",
+                "order_line_id": 7,
+                "params": {"until": "2026-09-28"},
+            }
         ],
         "exception_amount": 0,
     }

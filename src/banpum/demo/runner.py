@@ -15,6 +15,7 @@ import datetime as dt
 import random
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from typing import Any
 
 from banpum.commerce.models import Order
 from banpum.core.actors import Actor
@@ -23,7 +24,7 @@ from banpum.demo.logistics import PLAYED, UNKNOWN_POSTCODE, UNLINKED_CARRIER, Ca
 from banpum.demo.logistics import PickupPlan as P
 from banpum.demo.plans import Kind, Plan
 from banpum.demo.timeline import ReturnClock
-from banpum.logistics.models import Pickup, PickupStatus
+from banpum.logistics.models import Carrier, Pickup, PickupStatus
 from banpum.logistics.services.pickups import (
     PickupDetails,
     active_pickup,
@@ -31,7 +32,9 @@ from banpum.logistics.services.pickups import (
     pickup_rerequest,
     return_switch_to_self_ship,
 )
+from banpum.logistics.services.pickups.common import carrier_facts
 from banpum.policy.types import Condition, FeeCollection, Method, Resolution, ReturnAsk, ReturnType
+from banpum.returns.events import StatusCause
 from banpum.returns.models import Origin, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import (
@@ -355,20 +358,23 @@ class Runner:
         """A parcel the customer sent without our pickup: its waybill, as the buyer gave it."""
         if plan.method is Method.CVS_DROP_OFF:
             carrier, waybill = "kr.cvsnet", _waybill(self.rng, "3", 12)
-            note = "GS25 편의점 반품 접수 완료."
         else:
             carrier = self.rng.choice(["kr.epost", "kr.hanjin", "kr.lotte"])
             waybill = (
                 _waybill(self.rng, "60", 13) if carrier == "kr.epost" else _waybill(self.rng, "5")
             )
-            note = "고객이 직접 발송, 송장번호 등록."
+        # Facts, not sentences: the timeline words them in the reader's language.
         return self._move(
             rr,
             Action.MARK_IN_TRANSIT,
             self.cast.system,
             clock.after(Action.MARK_IN_TRANSIT),
-            note,
-            {"carrier": carrier, "tracking_number": waybill},
+            data={
+                "cause": StatusCause.WAYBILL_ENTERED.value,
+                **carrier_facts(Carrier.objects.get(code=carrier)),
+                "waybill_number": waybill,
+                "tracking_number": waybill,
+            },
         )
 
     def _move(
@@ -378,7 +384,7 @@ class Runner:
         actor: Actor,
         now: dt.datetime,
         note: str = "",
-        data: dict[str, str] | None = None,
+        data: dict[str, Any] | None = None,
     ) -> ReturnRequest:
         return return_transition(
             return_request=rr, action=action, actor=actor, move=Move(note=note, data=data), now=now

@@ -110,8 +110,8 @@ DISPOSITION_LABELS = {
 }
 
 # The unlinked carrier: what the buyer reads when the pickup cannot be booked for them.
-# ``logistics.services.pickups.unlinked_instructions`` adds the carrier's number, our address
-# and the request for the waybill number below these lines.
+# ``returns.timeline.unlinked_text`` shows the carrier's number, our address and the request
+# for the waybill number with these lines.
 EPOST_INSTRUCTIONS = (
     "제주·도서산간 지역은 택배 기사 회수가 어려워 우체국택배로 직접 반품 접수를 부탁드립니다.\n"
     "1) 가까운 우체국 창구에 방문하시거나 우체국 고객센터(1588-1300) 또는 인터넷우체국에서 "

@@ -20,6 +20,7 @@ from banpum.policy.types import (
     HoldReason,
     LineDecision,
     LineFacts,
+    Note,
     OrderFacts,
     Outcome,
     PolicyRules,
@@ -128,53 +129,36 @@ def _request_problems(ask: ReturnAsk, order: OrderFacts, rules: PolicyRules) -> 
     problems: list[Problem] = []
     if rules.reason(ask.reason_code) is None:
         problems.append(
-            Problem("unknown_reason", f"Unknown reason code '{ask.reason_code}'.", "reason_code")
+            Problem("unknown_reason", "reason_code", params={"reason_code": ask.reason_code})
         )
     if ask.resolution not in rules.allowed_resolutions:
         problems.append(
             Problem(
-                "resolution_not_allowed",
-                f"This store does not offer '{ask.resolution}' for returns.",
-                "resolution",
+                "resolution_not_allowed", "resolution", params={"resolution": ask.resolution.value}
             )
         )
     if ask.method not in rules.allowed_methods:
         problems.append(
-            Problem(
-                "method_not_allowed",
-                f"This store does not accept returns by '{ask.method}'.",
-                "method",
-            )
+            Problem("method_not_allowed", "method", params={"method": ask.method.value})
         )
     if (ask.type is ReturnType.EXCHANGE) != (ask.resolution is Resolution.EXCHANGE):
-        problems.append(
-            Problem(
-                "type_resolution_mismatch",
-                "An exchange is resolved by a replacement, and only an exchange is.",
-                "resolution",
-            )
-        )
+        problems.append(Problem("type_resolution_mismatch", "resolution"))
     if not ask.lines:
-        problems.append(Problem("no_lines", "Choose at least one order line to return.", "lines"))
+        problems.append(Problem("no_lines", "lines"))
     seen: set[int] = set()
     for index, line in enumerate(ask.lines):
         if line.order_line_id in seen:
             problems.append(
                 Problem(
                     "duplicate_line",
-                    "The same order line appears twice; combine the quantities.",
                     f"lines.{index}.order_line_id",
                     line.order_line_id,
+                    params={"order_line_id": line.order_line_id},
                 )
             )
         seen.add(line.order_line_id)
     if order.delivered_at is None:
-        problems.append(
-            Problem(
-                "not_delivered",
-                "The order has not been delivered yet; cancel it instead of returning it.",
-            )
-        )
+        problems.append(Problem("not_delivered"))
     return problems
 
 
@@ -224,37 +208,35 @@ def _decide_line(
     line_id = request.order_line_id
     problems: list[Problem] = []
 
-    def problem(code: str, message: str, subfield: str = "") -> None:
+    def problem(code: str, subfield: str = "", **params: str | int | None) -> None:
         path = f"{field}.{subfield}" if subfield else field
-        problems.append(Problem(code, message, path, line_id))
+        problems.append(Problem(code, path, line_id, params=params))
 
     if facts is None:
-        problem("unknown_line", f"Order line {line_id} is not part of this order.", "order_line_id")
+        problem("unknown_line", "order_line_id", order_line_id=line_id)
         return LineDecision(line_id, request.quantity, reason_code, False, 0, tuple(problems))
 
     reason = rules.reason(reason_code)
     if reason is None:
-        problem("unknown_reason", f"Unknown reason code '{reason_code}'.", "reason_code")
+        problem("unknown_reason", "reason_code", reason_code=reason_code)
 
     available = max(facts.delivered_quantity - facts.claimed_quantity, 0)
     if request.quantity < 1:
-        problem("invalid_quantity", "Quantity must be at least 1.", "quantity")
+        problem("invalid_quantity", "quantity")
     elif request.quantity > available:
         problem(
             "quantity_exceeds_available",
-            f"Only {available} of {facts.delivered_quantity} delivered unit(s) can still be "
-            f"returned; {facts.claimed_quantity} are in other returns.",
             "quantity",
+            available=available,
+            delivered=facts.delivered_quantity,
+            claimed=facts.claimed_quantity,
         )
 
     if reason is not None and order_delivered:
         if reason.kind.is_change_of_mind:
             _check_change_of_mind(facts, request.condition, rules, today, deadlines, problem)
         elif deadlines.defect_until is not None and today > deadlines.defect_until:
-            problem(
-                "window_expired",
-                f"Claims for this reason had to be made by {deadlines.defect_until.isoformat()}.",
-            )
+            problem("window_expired", until=deadlines.defect_until.isoformat())
 
     eligible = not problems
     worth = (
@@ -282,23 +264,15 @@ def _check_change_of_mind(
     problem: Callable[..., None],
 ) -> None:
     if deadlines.withdrawal_until is not None and today > deadlines.withdrawal_until:
-        problem(
-            "window_expired",
-            f"Change-of-mind returns had to be requested by "
-            f"{deadlines.withdrawal_until.isoformat()}.",
-        )
+        problem("window_expired", until=deadlines.withdrawal_until.isoformat())
     if (
         not facts.returnable
         or facts.sku in rules.non_returnable_skus
         or (facts.category and facts.category in rules.non_returnable_categories)
     ):
-        problem("non_returnable", "This item cannot be returned for a change of mind.")
+        problem("non_returnable")
     if condition in rules.blocked_conditions:
-        problem(
-            "condition_not_accepted",
-            f"Items in '{condition}' condition cannot be returned for a change of mind.",
-            "condition",
-        )
+        problem("condition_not_accepted", "condition", condition=condition.value)
 
 
 def _fault(
@@ -418,22 +392,31 @@ def _explain(
     fee: int,
     outcome: Outcome,
     hold_reason: HoldReason | None,
-) -> tuple[str, ...]:
-    notes: list[str] = []
+) -> tuple[Note, ...]:
+    """The decision's reasons as codes and params; ``policy.texts`` words them."""
+    notes: list[Note] = []
     if reason is not None:
-        payer = "the buyer" if fault is FaultSide.BUYER else "the seller"
-        notes.append(
-            f"Reason '{reason.label_en}'; at fault: the {fault.value}, so {payer} pays "
-            "the return shipping."
-        )
+        named: dict[str, str | int | None] = {
+            "reason_code": reason.code,
+            "reason_ko": reason.label_ko,
+            "reason_en": reason.label_en,
+        }
+        if fault is FaultSide.BUYER:
+            notes.append(Note("buyer_pays_shipping", named))
+        else:
+            notes.append(Note("seller_pays_shipping", {**named, "fault": fault.value}))
     if fee:
-        notes.append(f"Return fee charged to the buyer: {fee:,}.")
-    notes.append(
-        {
-            Outcome.APPROVE: "Approved automatically under the store's auto-approval rule.",
-            Outcome.REVIEW: "Waits for a CS agent to approve.",
-            Outcome.HOLD: f"Held: {hold_reason.value if hold_reason else 'review'}.",
-            Outcome.REJECT: "Not eligible under the policy or the law.",
-        }[outcome]
-    )
+        notes.append(Note("fee_charged", {"amount": fee}))
+    if outcome is Outcome.HOLD:
+        notes.append(Note("held", {"hold_reason": hold_reason.value if hold_reason else None}))
+    else:
+        notes.append(
+            Note(
+                {
+                    Outcome.APPROVE: "auto_approved",
+                    Outcome.REVIEW: "waits_for_review",
+                    Outcome.REJECT: "not_eligible",
+                }[outcome]
+            )
+        )
     return tuple(notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from dataclasses import field as _field
 from enum import StrEnum
 
 
@@ -174,12 +175,60 @@ class ReturnAsk:
     photo_count: int = 0
 
 
+# What a problem or a note says, beyond its code: JSON values only (dates as ISO strings), so
+# a decision stored as JSON can be worded again, in any language, by ``policy.texts``.
+Params = dict[str, str | int | None]
+
+
 @dataclass(frozen=True)
 class Problem:
+    """Why (part of) a request is refused: a stable ``code`` clients branch on, and ``params``.
+
+    The words are not here: ``policy.texts.problem_text`` renders them in the reader's language.
+    ``PROBLEM_PARAMS`` lists every code and the params it carries.
+    """
+
     code: str
-    message: str
     field: str = ""
     order_line_id: int | None = None
+    params: Params = _field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One line of a decision's explanation, as a code and params; ``policy.texts`` words it."""
+
+    code: str
+    params: Params = _field(default_factory=dict, hash=False)
+
+
+# Every problem code and explanation code, with the params each carries: the one list the
+# engine, the renderer (``policy.texts``) and its test share.
+PROBLEM_PARAMS: dict[str, tuple[str, ...]] = {
+    "unknown_reason": ("reason_code",),
+    "resolution_not_allowed": ("resolution",),
+    "method_not_allowed": ("method",),
+    "type_resolution_mismatch": (),
+    "no_lines": (),
+    "duplicate_line": ("order_line_id",),
+    "not_delivered": (),
+    "unknown_line": ("order_line_id",),
+    "invalid_quantity": (),
+    "quantity_exceeds_available": ("available", "delivered", "claimed"),
+    "window_expired": ("until",),
+    "non_returnable": (),
+    "condition_not_accepted": ("condition",),
+}
+NOTE_PARAMS: dict[str, tuple[str, ...]] = {
+    "buyer_pays_shipping": ("reason_code", "reason_ko", "reason_en"),
+    "seller_pays_shipping": ("reason_code", "reason_ko", "reason_en", "fault"),
+    "fee_charged": ("amount",),
+    "auto_approved": (),
+    "waits_for_review": (),
+    "held": ("hold_reason",),
+    "not_eligible": (),
+    "fee_set_by_cs": ("payer", "amount"),
+}
 
 
 @dataclass(frozen=True)
@@ -234,7 +283,7 @@ class Decision:
     deadlines: Deadlines
     problems: tuple[Problem, ...] = ()
     hold_reason: HoldReason | None = None
-    explanation: tuple[str, ...] = ()
+    explanation: tuple[Note, ...] = ()
     # The refund if a person accepts the request as a policy exception (the lines refused only
     # by waivable limits count too); the same as ``refund`` when nothing is refused.
     exception_refund: RefundEstimate | None = None
@@ -254,6 +303,8 @@ def as_json(value: object) -> object:
         return value.value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): as_json(item) for key, item in value.items()}
     if isinstance(value, tuple | list | frozenset | set):
         items = [as_json(item) for item in value]
         return sorted(items, key=str) if isinstance(value, frozenset | set) else items

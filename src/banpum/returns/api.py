@@ -14,6 +14,7 @@ from banpum.commerce.selectors import order_get
 from banpum.core.api_context import request_actor
 from banpum.core.pagination import Pages
 from banpum.core.schemas import InDateTime, errors
+from banpum.policy.texts import decision_words
 from banpum.policy.types import Decision, ReturnAsk, ReturnType, as_json
 from banpum.returns import selectors, services
 from banpum.returns.models import Origin, ReturnRequest, ReturnStatus
@@ -47,7 +48,7 @@ def _decision_out(decision: Decision) -> dict[str, Any]:
     data = as_json(decision)
     if not isinstance(data, dict):
         raise TypeError("a decision is a dataclass, so its JSON is an object")
-    return data
+    return decision_words(data)
 
 
 def _detail(store: Store, number: str) -> ReturnRequest:

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from django.utils.translation import gettext_lazy as _
 
 from banpum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
-from banpum.policy.types import Problem, as_json
+from banpum.policy.texts import problem_out
+from banpum.policy.types import Problem
 
 # Problems no one may override: they would claim units that are not there.
 HARD_PROBLEMS = frozenset(
@@ -29,15 +30,13 @@ class NotEligible(ValidationFailed):
 
     @classmethod
     def from_problems(cls, problems: Iterable[Problem]) -> NotEligible:
-        problems = list(problems)
+        """The problems in the request's language; their codes and params stay for clients."""
+        shown = [problem_out(problem) for problem in problems]
         fields: dict[str, list[str]] = {}
-        for problem in problems:
-            fields.setdefault(problem.field or "__all__", []).append(problem.message)
-        message = problems[0].message if problems else NOT_ELIGIBLE.render()
-        return cls(
-            message,
-            extra={"fields": fields, "problems": [as_json(p) for p in problems]},
-        )
+        for problem in shown:
+            fields.setdefault(problem["field"] or "__all__", []).append(problem["message"])
+        message = shown[0]["message"] if shown else NOT_ELIGIBLE.render()
+        return cls(message, extra={"fields": fields, "problems": shown})
 
 
 NOT_ELIGIBLE = ErrorCode(NotEligible, "not_eligible", _("The return is not eligible."))

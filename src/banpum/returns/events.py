@@ -8,12 +8,42 @@ factory takes the moment (``now``) from its caller's clock.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
 
 from banpum.core.actors import Actor
 from banpum.returns.models import EventType, ReturnEvent, ReturnRequest
+
+
+class LogisticsKind(StrEnum):
+    """What a logistics event (``data["kind"]``) says happened; ``returns.timeline`` words it."""
+
+    NO_CARRIER = "no_carrier"
+    PICKUP_BOOKED = "pickup_booked"
+    PICKUP_FAILED = "pickup_failed"
+    PICKUP_REREQUESTED = "pickup_rerequested"
+    PICKUP_CANCELLED = "pickup_cancelled"
+    PICKUP_CANCEL_FAILED = "pickup_cancel_failed"
+    PICKUP_EXCEPTION = "pickup_exception"
+
+
+class StatusCause(StrEnum):
+    """Why an automatic status change happened, when its action alone does not say it.
+
+    Stored as ``data["cause"]`` on ``status_changed`` events; ``returns.timeline`` words it.
+    """
+
+    AUTO_APPROVAL = "auto_approval"  # the policy's auto-approval rule
+    POLICY_EXCEPTION = "policy_exception"  # held: the policy refused, kept for a person
+    POLICY_HOLD = "policy_hold"  # held by the policy (e.g. photos missing)
+    METHOD = "method"  # drop-off, self-ship, in store: the customer sends the parcel
+    CARRIER_UNLINKED = "carrier_unlinked"  # a carrier we cannot book: the customer books it
+    PICKUP_REQUESTED = "pickup_requested"  # a linked carrier is being booked
+    WAYBILL_ENTERED = "waybill_entered"  # a waybill typed in by the customer or CS
+    PICKED_UP = "picked_up"  # the carrier's tracking says it collected the parcel
+    DELIVERED = "delivered"  # the carrier's tracking says it reached the return address
 
 
 def _event(
@@ -102,17 +132,21 @@ def event_logistics(
     return_request: ReturnRequest,
     actor: Actor,
     *,
-    kind: str,
+    kind: LogisticsKind,
     note: str = "",
     data: dict[str, Any] | None = None,
     now: dt.datetime,
 ) -> ReturnEvent:
-    """A pickup or tracking fact on the return's timeline (booked, failed, exception, …)."""
+    """A pickup or tracking fact on the return's timeline (booked, failed, exception, …).
+
+    ``note`` is only what a person wrote (a CS agent's words on a re-request); the facts go in
+    ``data`` and ``returns.timeline`` words them in the reader's language.
+    """
     return _event(
         return_request,
         EventType.LOGISTICS,
         actor,
         now=now,
         note=note,
-        data={"kind": kind, **(data or {})},
+        data={"kind": kind.value, **(data or {})},
     )

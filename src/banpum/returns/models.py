@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Customer, Order, OrderLine, Store
+from banpum.policy import texts
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.types import (
     Condition,
@@ -52,51 +53,13 @@ class Origin(models.TextChoices):
     CHANNEL = "channel", _("Sales channel")
 
 
-RETURN_TYPE_CHOICES = _choices(ReturnType, {"return": _("Return"), "exchange": _("Exchange")})
-RESOLUTION_CHOICES = _choices(
-    Resolution,
-    {"refund": _("Refund"), "exchange": _("Exchange"), "store_credit": _("Store credit")},
-)
-METHOD_CHOICES = _choices(
-    Method,
-    {
-        "carrier_pickup": _("Carrier pickup"),
-        "cvs_drop_off": _("Convenience-store drop-off"),
-        "self_ship": _("Self-ship"),
-        "in_store": _("In store"),
-    },
-)
-FEE_PAYER_CHOICES = _choices(FeePayer, {"buyer": _("Buyer"), "seller": _("Seller")})
-FEE_COLLECTION_CHOICES = _choices(
-    FeeCollection,
-    {
-        "deduct_from_refund": _("Deducted from the refund"),
-        "enclose_in_box": _("Cash enclosed in the box"),
-        "bank_transfer": _("Bank transfer"),
-        "charge_separately": _("Charged separately"),
-    },
-)
-HOLD_REASON_CHOICES = _choices(
-    HoldReason,
-    {
-        "return_fee_unpaid": _("Return fee unpaid"),
-        "item_not_arrived": _("Item not yet arrived"),
-        "buyer_confirmation_needed": _("Buyer confirmation needed"),
-        "photos_missing": _("Photos missing"),
-        "policy_exception": _("Outside the policy: needs a decision"),
-        "other": _("Other"),
-    },
-)
-CONDITION_CHOICES = _choices(
-    Condition,
-    {
-        "unopened": _("Unopened"),
-        "opened": _("Opened"),
-        "used": _("Used"),
-        "tags_removed": _("Tags removed"),
-        "damaged": _("Damaged"),
-    },
-)
+RETURN_TYPE_CHOICES = _choices(ReturnType, texts.RETURN_TYPE_LABELS)
+RESOLUTION_CHOICES = _choices(Resolution, texts.RESOLUTION_LABELS)
+METHOD_CHOICES = _choices(Method, texts.METHOD_LABELS)
+FEE_PAYER_CHOICES = _choices(FeePayer, texts.FEE_PAYER_LABELS)
+FEE_COLLECTION_CHOICES = _choices(FeeCollection, texts.FEE_COLLECTION_LABELS)
+HOLD_REASON_CHOICES = _choices(HoldReason, texts.HOLD_REASON_LABELS)
+CONDITION_CHOICES = _choices(Condition, texts.CONDITION_LABELS)
 
 OPEN_STATUSES = frozenset(
     {

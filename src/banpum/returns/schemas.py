@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from banpum.core.errors import ValidationFailed
 from banpum.core.schemas import InDateTime, InputSchema, OutDateTime
+from banpum.policy.texts import decision_words
 from banpum.policy.types import (
     Condition,
     FeeCollection,
@@ -132,10 +133,18 @@ class ReturnNoteIn(InputSchema):
 
 
 class ProblemOut(Schema):
-    code: str
-    message: str
+    code: str = Field(description="Stable: branch on it")
+    message: str = Field(description="In the request's language (Accept-Language; Korean default)")
     field: str
     order_line_id: int | None
+    params: dict[str, Any] = Field(default_factory=dict, description="What the message names")
+
+
+class NoteOut(Schema):
+    """One line of a decision's explanation, as its stable code and what it names."""
+
+    code: str
+    params: dict[str, Any]
 
 
 class FeeOut(Schema):
@@ -181,7 +190,8 @@ class DecisionOut(Schema):
     fee: FeeOut
     refund: RefundOut
     deadlines: DeadlinesOut
-    explanation: list[str]
+    explanation: list[str] = Field(description="In the request's language")
+    notes: list[NoteOut] = Field(description="The explanation's codes, in the same order")
 
 
 class ReturnOrderOut(Schema):
@@ -224,13 +234,20 @@ class EventOut(Schema):
     to_status: str
     actor_type: str
     actor: str
-    note: str
+    text: str = Field(description="What happened, in the request's language")
+    note: str = Field(description="What a person wrote (a CS note, a reject reason), as written")
     data: dict[str, Any]
     at: OutDateTime
 
     @staticmethod
     def resolve_actor(obj: Any) -> str:
         return str(obj.actor_label)
+
+    @staticmethod
+    def resolve_text(obj: Any) -> str:
+        from banpum.returns.timeline import event_text
+
+        return event_text(obj)
 
 
 class ReturnOut(Schema):
@@ -303,4 +320,4 @@ class ReturnDetailOut(ReturnOut):
 
     @staticmethod
     def resolve_decision(obj: Any) -> dict[str, Any] | None:
-        return obj.decision or None
+        return decision_words(obj.decision) if obj.decision else None

@@ -26,6 +26,7 @@ from banpum.policy.types import (
     FeePayer,
     HoldReason,
     Method,
+    Note,
     OrderFacts,
     Outcome,
     PolicyRules,
@@ -37,6 +38,7 @@ from banpum.policy.types import (
 )
 from banpum.returns import errors, events
 from banpum.returns.errors import HARD_PROBLEMS, NotEligible
+from banpum.returns.events import StatusCause
 from banpum.returns.facts import committed_refunds, line_facts, order_facts
 from banpum.returns.hooks import pickup_hooks
 from banpum.returns.models import Origin, ReturnLine, ReturnRequest
@@ -139,8 +141,7 @@ def _apply_fee_override(
         fee=new_fee,
         resolution=ask.resolution,
     )
-    who = "the buyer" if payer is FeePayer.BUYER else "the seller"
-    note = f"Return fee set by CS: {who} pays {fee.amount:,}."
+    note = Note("fee_set_by_cs", {"payer": payer.value, "amount": fee.amount})
     return replace(
         decision,
         fee=new_fee,
@@ -268,7 +269,10 @@ def return_request_create(
             actor=POLICY_ACTOR,
             move=Move(
                 hold_reason=HoldReason.POLICY_EXCEPTION,
-                data={"problems": [_problem_data(p) for p in problems]},
+                data={
+                    "cause": StatusCause.POLICY_EXCEPTION.value,
+                    "problems": [_problem_data(p) for p in problems],
+                },
             ),
             now=now,
         )
@@ -277,12 +281,18 @@ def return_request_create(
             return_request=return_request,
             action=Action.HOLD,
             actor=POLICY_ACTOR,
-            move=Move(hold_reason=decision.hold_reason or HoldReason.OTHER),
+            move=Move(
+                hold_reason=decision.hold_reason or HoldReason.OTHER,
+                data={"cause": StatusCause.POLICY_HOLD.value},
+            ),
             now=now,
         )
     elif decision.outcome is Outcome.APPROVE:
         return_request = _approve(
-            return_request, POLICY_ACTOR, now=now, data={"rule": "auto_approval"}
+            return_request,
+            POLICY_ACTOR,
+            now=now,
+            data={"cause": StatusCause.AUTO_APPROVAL.value, "rule": "auto_approval"},
         )
     logger.info(
         "return created number=%s order=%s outcome=%s status=%s",
@@ -298,6 +308,7 @@ def _problem_data(problem: Problem) -> dict[str, Any]:
     data: dict[str, Any] = {"code": problem.code, "field": problem.field}
     if problem.order_line_id is not None:
         data["order_line_id"] = problem.order_line_id
+    data["params"] = dict(problem.params)
     return data
 
 
@@ -324,7 +335,7 @@ def _approve(
             return_request=return_request,
             action=Action.AWAIT_SHIPMENT,
             actor=POLICY_ACTOR,
-            move=Move(data={"method": return_request.method}),
+            move=Move(data={"cause": StatusCause.METHOD.value, "method": return_request.method}),
             now=now,
         )
     # A linked carrier is booked by a job (durably, in this transaction); an unlinked one sends

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import CarrierAccount, CarrierRule, Pickup, PickupStatus
@@ -16,6 +16,7 @@ from banpum.policy.types import Method
 from banpum.returns.models import EventType, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import return_request_approve
+from banpum.returns.timeline import event_text
 from tests.logistics.helpers import (
     CS,
     EPOST,
@@ -32,9 +33,11 @@ from tests.returns.helpers import open_return
 pytestmark = pytest.mark.django_db
 
 
-def logistics_events(return_request: ReturnRequest) -> list[tuple[str, str]]:
+def logistics_events(return_request: ReturnRequest) -> list[tuple[str, str, str]]:
+    """Kind, note (a person's words only) and the text an English reader sees."""
     rows = return_request.events.filter(type=EventType.LOGISTICS).order_by("id")
-    return [(e.data["kind"], e.note) for e in rows]
+    with translation.override("en"):
+        return [(e.data["kind"], e.note, event_text(e)) for e in rows]
 
 
 def test_a_linked_carrier_is_booked_by_a_job_after_the_approval_commits(
@@ -72,7 +75,11 @@ def test_a_linked_carrier_is_booked_by_a_job_after_the_approval_commits(
     assert pickup.accepted_at is not None
     assert reload(approved).status == S.PICKUP_REQUESTED  # until the driver collects it
     assert logistics_events(approved) == [
-        ("pickup_booked", f"CJ대한통운 회수 접수: 송장 {pickup.waybill_number}")
+        (
+            "pickup_booked",
+            "",
+            f"CJ Logistics booked the pickup: waybill {pickup.waybill_number}.",
+        )
     ]
 
 
@@ -127,11 +134,15 @@ def test_an_unlinked_carrier_sends_the_customer_instructions(store: Any, order: 
     assert approved.status == S.AWAITING_SHIPMENT
     assert not approved.pickups.exists()
     event = approved.events.filter(to_status=S.AWAITING_SHIPMENT).get()
-    assert "한진택배 앱에서 반품 예약" in event.note
-    assert "한진택배 1588-0011" in event.note
-    assert "받는 분: 반품센터 031-123-4567 (17383) 경기도 이천시 마장면 덕평로 1" in event.note
-    assert "송장번호" in event.note
-    assert event.data["carrier"] == "kr.hanjin"
+    assert event.note == ""  # facts in data, words when shown (issue 7)
+    with translation.override("en"):
+        text = event_text(event)
+    assert text.startswith("Hanjin cannot be booked from here")
+    assert "the waybill number" in text
+    assert "Carrier's customer centre: 1588-0011" in text
+    assert "Send to: 반품센터 031-123-4567 (17383) 경기도 이천시 마장면 덕평로 1" in text
+    assert "한진택배 앱에서 반품 예약" in text  # the store's own instructions, as written
+    assert (event.data["carrier"], event.data["cause"]) == ("kr.hanjin", "carrier_unlinked")
 
 
 def test_without_a_carrier_the_return_stays_approved_and_is_flagged_stalled(
@@ -141,7 +152,7 @@ def test_without_a_carrier_the_return_stays_approved_and_is_flagged_stalled(
     assert approved.status == S.APPROVED
     assert not approved.pickups.exists()
     assert logistics_events(approved) == [
-        ("no_carrier", "No active carrier account: set one up, then the pickup is booked.")
+        ("no_carrier", "", "No active carrier account: set one up, then the pickup is booked.")
     ]
     later = timezone.now() + dt.timedelta(days=1)
     [stalled] = stalled_returns(store=store, now=later)

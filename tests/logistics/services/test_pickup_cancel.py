@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banpum.core.errors import Conflict
 from banpum.integrations.carriers.simulator import SimulatorGateway
@@ -30,6 +30,7 @@ from banpum.logistics.services.tracking import tracking_events_ingest
 from banpum.returns.models import EventType, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import return_request_cancel
+from banpum.returns.timeline import event_text
 from tests.logistics.helpers import (
     CJ,
     CS,
@@ -227,9 +228,12 @@ def test_cancel_after_the_carrier_collected_tells_cs_and_stops_trying(
     assert pickup.cancel_state == CancelState.FAILED
     assert pickup.cancel_error == "이미 집하된 반품은 취소할 수 없습니다"
     event = approved.events.get(type=EventType.LOGISTICS, data__kind="pickup_cancel_failed")
-    assert (
-        event.note == "택배사 회수 취소 실패 — CS 확인 필요: 이미 집하된 반품은 취소할 수 없습니다"
-    )
+    assert (event.note, event.data["said"]) == ("", "이미 집하된 반품은 취소할 수 없습니다")
+    with translation.override("en"):
+        assert event_text(event) == (
+            "CJ Logistics refused to cancel the pickup: CS must call the carrier. "
+            "The carrier said: 이미 집하된 반품은 취소할 수 없습니다"
+        )
     assert "carrier refused to cancel" in logs.text
 
     logs.clear()

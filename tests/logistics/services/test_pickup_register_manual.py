@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banpum.core.errors import Conflict, ValidationFailed
 from banpum.logistics.models import CarrierAccount, CarrierRule, Parcel, PickupStatus
@@ -15,6 +15,7 @@ from banpum.logistics.services.pickups import pickup_register_manual
 from banpum.logistics.services.tracking import tracking_events_ingest
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
+from banpum.returns.timeline import event_text
 from tests.factories import StoreFactory, make_policy
 from tests.logistics.helpers import (
     CS,
@@ -65,7 +66,9 @@ def test_a_typed_waybill_puts_the_return_in_transit(
     returned = reload(awaiting)
     assert returned.status == S.IN_TRANSIT
     event = returned.events.get(to_status=S.IN_TRANSIT)
-    assert event.note == "송장번호 등록: 한진택배 512345678901"
+    assert (event.note, event.data["carrier"]) == ("", "kr.hanjin")
+    with translation.override("en"):
+        assert event_text(event) == "Waybill entered: Hanjin 512345678901."
     assert event.data["waybill_number"] == "512345678901"
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banpum.integrations.carriers.base import PickupBooked
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
@@ -22,6 +22,7 @@ from banpum.logistics.services.pickups import common as pickup_services
 from banpum.logistics.services.pickups import pickup_booking_apply, pickup_request_send
 from banpum.returns.models import EventType
 from banpum.returns.models import ReturnStatus as S
+from banpum.returns.timeline import event_text
 from tests.logistics.helpers import (
     address_order,
     approve,
@@ -121,7 +122,12 @@ def test_a_permanent_error_fails_the_pickup_and_queues_it_for_cs(
     assert jobs.scheduled() == []  # no point asking again
     assert list(pickup_exceptions(store=store)) == [pickup]
     event = approved.events.filter(type=EventType.LOGISTICS, data__kind="pickup_failed").get()
-    assert event.note.startswith("회수 접수 실패 — CS 확인 필요: 주소를 확인할 수 없어")
+    assert event.note == ""
+    with translation.override("en"):
+        assert event_text(event).startswith(
+            "CJ Logistics could not book the pickup. CS must check it. "
+            "The carrier said: 주소를 확인할 수 없어"
+        )
     assert event.data["error"] == "address_not_found"
     assert reload(approved).status == S.PICKUP_REQUESTED
     assert sim_bookings(account) == []

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banpum.core.errors import Conflict, ValidationFailed
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
@@ -22,6 +22,7 @@ from banpum.logistics.services.pickups import (
 from banpum.logistics.services.tracking import tracking_events_ingest
 from banpum.returns.models import EventType, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
+from banpum.returns.timeline import event_text
 from tests.logistics.helpers import (
     CJ,
     CS,
@@ -173,8 +174,11 @@ def test_switch_to_self_ship_cancels_the_pickup_and_tells_where_to_send(
     assert (pickup.status, pickup.cancel_confirmed) == (PickupStatus.CANCELLED, True)
     assert sim_bookings(account)[0]["status"] == "cancelled"
     event = switched.events.get(to_status=S.AWAITING_SHIPMENT)
-    assert event.note.startswith("고객이 직접 보내기로 함\n")
-    assert "(17383) 경기도 이천시 마장면 덕평로 1" in event.note
+    assert event.note == "고객이 직접 보내기로 함"  # CS's words only; the rest is data
+    with translation.override("en"):
+        text = event_text(event)
+    assert text.startswith("Switched to self-ship: the customer sends the parcel.\n")
+    assert "(17383) 경기도 이천시 마장면 덕평로 1" in text
     assert list(pickup_exceptions(store=excepted.store)) == []
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus, TrackingEvent
 from banpum.logistics.selectors import pickup_exceptions
@@ -15,6 +15,7 @@ from banpum.logistics.services import tracking
 from banpum.logistics.services.tracking import tracking_events_ingest
 from banpum.returns.models import EventType, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
+from banpum.returns.timeline import event_text
 from tests.factories import StoreFactory, make_policy
 from tests.logistics.helpers import (
     CJ,
@@ -68,7 +69,9 @@ def test_at_pickup_puts_the_return_in_transit(booked: ReturnRequest) -> None:
     returned = reload(booked)
     assert returned.status == S.IN_TRANSIT
     moved = returned.events.get(to_status=S.IN_TRANSIT)
-    assert (moved.note, moved.actor_label) == (f"집하 완료: {number}", "carrier:kr.cjlogistics")
+    assert (moved.note, moved.actor_label) == ("", "carrier:kr.cjlogistics")
+    with translation.override("en"):
+        assert event_text(moved) == f"CJ Logistics collected the parcel: waybill {number}."
 
 
 def test_delivered_puts_the_return_at_the_warehouse_door(booked: ReturnRequest) -> None:
@@ -134,8 +137,12 @@ def test_a_failed_attempt_is_an_exception_with_the_carriers_words_for_cs(
     assert list(pickup_exceptions(store=store)) == [pickup]
     assert reload(booked).status == S.PICKUP_REQUESTED
     [event] = booked.events.filter(type=EventType.LOGISTICS, data__kind="pickup_exception")
-    assert event.note.startswith("회수 실패 (")
-    assert event.note.endswith("): 고객부재: 고객 부재로 반품 상품을 회수하지 못했습니다")
+    assert event.note == ""
+    with translation.override("en"):
+        assert event_text(event) == (
+            "Pickup failed: Customer absent. "
+            "The carrier said: 고객부재: 고객 부재로 반품 상품을 회수하지 못했습니다"
+        )
     assert event.data["exception_code"] == "customer_absent"
 
     ingest(incoming(number, "ATTEMPT_FAIL", 3, **ABSENT))  # a duplicate: nothing new

@@ -45,7 +45,7 @@ def test_preview_shows_fee_refund_and_deadlines(client_json: JsonClient, order: 
     assert deadlines["withdrawal_until"] < deadlines["defect_until"]
     assert body["problems"] == []
     assert body["lines"][0]["refund_amount"] == 20000
-    assert body["explanation"][-1] == "Waits for a CS agent to approve."
+    assert body["notes"][-1] == {"code": "waits_for_review", "params": {}}  # words: per language
     assert ReturnRequest.objects.count() == ReturnEvent.objects.count() == 0
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banpum.commerce.models import Customer
 from banpum.policy.types import Condition, HoldReason, LineRequest, Method, ReturnAsk
@@ -14,6 +14,7 @@ from banpum.returns.errors import NotEligible
 from banpum.returns.models import EventType, Origin, ReturnEvent, ReturnLine, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import return_request_create
+from banpum.returns.timeline import event_text
 from tests.factories import make_order, make_policy
 from tests.returns.helpers import API_ACTOR, ask_for, open_return
 
@@ -48,7 +49,10 @@ def test_auto_approval_with_carrier_pickup_stays_approved(store: Any, order: Any
     assert _transitions(return_request) == [("requested", "approved", "system", "policy")]
     event = return_request.events.get(type=EventType.STATUS_CHANGED)
     # A type plus data, rendered when shown: no English sentence stored (issue 7).
-    assert (event.note, event.data) == ("", {"action": "approve", "rule": "auto_approval"})
+    assert (event.note, event.data) == (
+        "",
+        {"action": "approve", "cause": "auto_approval", "rule": "auto_approval"},
+    )
 
 
 @pytest.mark.parametrize("method", [Method.SELF_SHIP, Method.CVS_DROP_OFF, Method.IN_STORE])
@@ -100,19 +104,20 @@ def test_missing_photos_hold_even_when_auto_approval_is_on(store: Any, order: An
 
 def test_ineligible_request_raises_and_writes_nothing(store: Any) -> None:
     order = make_order(store=store, lines=[{"quantity": 1}], delivered_days_ago=30)
-    with pytest.raises(NotEligible) as raised:
+    with pytest.raises(NotEligible) as raised, translation.override("en"):
         open_return(order, condition=Condition.USED)
     error = raised.value
     assert (error.status_code, error.code) == (422, "not_eligible")
     assert error.extra["fields"] == {
         "lines.0": [error.extra["problems"][0]["message"]],
-        "lines.0.condition": ["Items in 'used' condition cannot be returned for a change of mind."],
+        "lines.0.condition": ["Items in “Used” condition cannot be returned for a change of mind."],
     }
     assert [p["code"] for p in error.extra["problems"]] == [
         "window_expired",
         "condition_not_accepted",
     ]
     assert error.extra["problems"][1]["field"] == "lines.0.condition"
+    assert error.extra["problems"][1]["params"] == {"condition": "used"}
     assert error.message == error.extra["problems"][0]["message"]
     _nothing_written()
 
@@ -136,11 +141,25 @@ def test_allow_ineligible_keeps_it_on_hold_as_a_policy_exception(store: Any) -> 
     # The problems' codes, not their English messages (issue 7).
     assert hold.note == ""
     line_id = return_request.lines.get().order_line_id
+    until = return_request.decision["deadlines"]["withdrawal_until"]
     assert hold.data == {
         "action": "hold",
+        "cause": "policy_exception",
         "hold_reason": "policy_exception",
-        "problems": [{"code": "window_expired", "field": "lines.0", "order_line_id": line_id}],
+        "problems": [
+            {
+                "code": "window_expired",
+                "field": "lines.0",
+                "order_line_id": line_id,
+                "params": {"until": until},
+            }
+        ],
     }
+    with translation.override("en"):
+        assert event_text(hold) == (
+            "On hold as a policy exception: "
+            f"Returns for this reason had to be requested by {until}."
+        )
     assert (hold.actor_type, hold.actor_label) == ("system", "policy")
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from banpum.core.errors import ValidationFailed
+from banpum.policy.texts import decision_words
 from banpum.policy.types import FeeCollection, FeePayer, Resolution, ReturnType
 from banpum.returns.models import ReturnRequest
 from banpum.returns.services import FeeOverride
@@ -35,7 +37,14 @@ def test_buyer_pays_a_different_amount_enclosed_in_the_box(order: Any) -> None:
         "collection": "enclose_in_box",
     }
     assert stored["refund"]["fee_outstanding"] == 5000
-    assert stored["explanation"][-1] == "Return fee set by CS: the buyer pays 5,000."
+    assert stored["explanation"][-1] == {
+        "code": "fee_set_by_cs",
+        "params": {"payer": "buyer", "amount": 5000},
+    }
+    with translation.override("en"):
+        assert decision_words(stored)["explanation"][-1] == (
+            "Return fee set by CS: the buyer pays 5,000."
+        )
 
 
 def test_buyer_fee_without_a_collection_keeps_the_policys(order: Any) -> None:

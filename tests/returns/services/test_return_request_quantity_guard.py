@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banpum.returns.errors import NotEligible
 from banpum.returns.models import ReturnRequest
@@ -23,10 +23,11 @@ def three_units(store: Any) -> Any:
 
 
 def _claim_fails(order: Any, quantity: int, available: int, claimed: int) -> None:
-    with pytest.raises(NotEligible) as raised:
+    with pytest.raises(NotEligible) as raised, translation.override("en"):
         open_return(order, [(1, quantity)])
     (problem,) = raised.value.extra["problems"]
     assert problem["code"] == "quantity_exceeds_available"
+    assert problem["params"] == {"available": available, "delivered": 3, "claimed": claimed}
     assert problem["message"] == (
         f"Only {available} of 3 delivered unit(s) can still be returned; "
         f"{claimed} are in other returns."

@@ -38,7 +38,11 @@ from banpum.logistics.models import (
     TrackingEvent,
 )
 from banpum.logistics.services import parcels as parcel_services
-from banpum.logistics.services.pickups.common import backoff_seconds, carrier_actor
+from banpum.logistics.services.pickups.common import (
+    backoff_seconds,
+    carrier_actor,
+    carrier_facts,
+)
 from banpum.logistics.transitions import (
     PickupAction,
     PickupMove,
@@ -47,6 +51,7 @@ from banpum.logistics.transitions import (
     pickups_lock,
 )
 from banpum.returns import events
+from banpum.returns.events import LogisticsKind, StatusCause
 from banpum.returns.models import ReturnRequest
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
@@ -262,9 +267,13 @@ def pickup_tracking_apply(*, pickup_id: int, now: dt.datetime) -> Pickup:
         events.event_logistics(
             return_request,
             actor,
-            kind="pickup_exception",
-            note=f"회수 실패 ({pickup.get_exception_code_display()}): {failure.description}",
-            data={"pickup_id": pickup.pk, "exception_code": pickup.exception_code},
+            kind=LogisticsKind.PICKUP_EXCEPTION,
+            data={
+                "pickup_id": pickup.pk,
+                "exception_code": pickup.exception_code,
+                "said": failure.description[:500],
+                **carrier_facts(pickup.carrier),
+            },
             now=now,
         )
     if pickup.status == PickupStatus.DELIVERED:
@@ -277,13 +286,17 @@ def _move_return(
     return_request: ReturnRequest, pickup: Pickup, actor: Actor, now: dt.datetime
 ) -> None:
     moving = pickup.status in (P.PICKED_UP, P.IN_TRANSIT, P.DELIVERED)
-    data = {"pickup_id": pickup.pk, "waybill_number": pickup.waybill_number}
+    data = {
+        "pickup_id": pickup.pk,
+        "waybill_number": pickup.waybill_number,
+        **carrier_facts(pickup.carrier),
+    }
     if moving and return_transition_allowed(return_request.status, Action.MARK_IN_TRANSIT):
         return_request = return_transition(
             return_request=return_request,
             action=Action.MARK_IN_TRANSIT,
             actor=actor,
-            move=Move(note=f"집하 완료: {pickup.waybill_number}", data=data),
+            move=Move(data={"cause": StatusCause.PICKED_UP.value, **data}),
             now=now,
         )
     if pickup.status == P.DELIVERED and return_transition_allowed(
@@ -293,7 +306,7 @@ def _move_return(
             return_request=return_request,
             action=Action.ARRIVE,
             actor=actor,
-            move=Move(note="반품 입고지 도착 — 검수 대기", data=data),
+            move=Move(data={"cause": StatusCause.DELIVERED.value, **data}),
             now=now,
         )
 

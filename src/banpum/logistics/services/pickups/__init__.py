@@ -15,7 +15,7 @@ from banpum.logistics.services.pickups.booking import (
     pickup_arrange_for_return,
     pickup_booking_apply,
     pickup_request_send,
-    unlinked_instructions,
+    unlinked_facts,
 )
 from banpum.logistics.services.pickups.cancel import (
     pickup_cancel,
@@ -57,5 +57,5 @@ __all__ = [
     "pickups_cancel_for_return",
     "pickups_sweep",
     "return_switch_to_self_ship",
-    "unlinked_instructions",
+    "unlinked_facts",
 ]

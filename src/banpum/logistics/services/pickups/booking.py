@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -38,12 +39,14 @@ from banpum.logistics.services.pickups import common
 from banpum.logistics.services.pickups.common import (
     PickupDetails,
     carrier_actor,
+    carrier_facts,
     pickup_load_for_call,
     pickup_new,
     pickup_order,
 )
 from banpum.logistics.transitions import PickupAction, PickupMove, pickup_transition, pickups_lock
 from banpum.returns import events
+from banpum.returns.events import LogisticsKind, StatusCause
 from banpum.returns.models import ReturnRequest
 from banpum.returns.transitions import Action, Move, return_transition
 
@@ -97,17 +100,22 @@ def carrier_select(
     return account, choice.reason
 
 
-def unlinked_instructions(account: CarrierAccount) -> str:
-    """What a customer reads to send the parcel with a carrier we cannot book."""
+def unlinked_facts(account: CarrierAccount) -> dict[str, Any]:
+    """What a customer needs to send the parcel with a carrier we cannot book, as event data.
+
+    ``returns.timeline.unlinked_text`` words it in the reader's language; ``instructions`` are
+    the store's own words for this account.
+    """
     carrier = account.carrier
     to = return_address(store=account.store, account=account)
-    parts = [
-        account.instructions.strip(),
-        f"{carrier.name_ko} {carrier.phone}".strip(),
-        f"받는 분: {to.name} {to.phone} {address_line(to)}".strip(),
-        "송장번호를 알려 주세요. / Send us the waybill number once the parcel is booked.",
-    ]
-    return "\n".join(part for part in parts if part)
+    return {
+        "cause": StatusCause.CARRIER_UNLINKED.value,
+        **carrier_facts(carrier),
+        "account_id": account.pk,
+        "carrier_phone": carrier.phone,
+        "instructions": account.instructions.strip(),
+        "return_to": {"name": to.name, "phone": to.phone, "address": address_line(to)},
+    }
 
 
 def pickup_arrange_for_return(
@@ -125,13 +133,7 @@ def pickup_arrange_for_return(
     details = details or PickupDetails()
     selected = carrier_select(return_request=return_request, box_size=details.box_size)
     if selected is None:
-        events.event_logistics(
-            return_request,
-            actor,
-            kind="no_carrier",
-            note="No active carrier account: set one up, then the pickup is booked.",
-            now=now,
-        )
+        events.event_logistics(return_request, actor, kind=LogisticsKind.NO_CARRIER, now=now)
         return None
     account, reason = selected
     if not account.linked:
@@ -139,10 +141,7 @@ def pickup_arrange_for_return(
             return_request=return_request,
             action=Action.AWAIT_SHIPMENT,
             actor=actor,
-            move=Move(
-                note=unlinked_instructions(account),
-                data={"carrier": account.carrier.code, "account_id": account.pk, "why": reason},
-            ),
+            move=Move(data={**unlinked_facts(account), "why": reason}),
             now=now,
         )
         return None
@@ -159,8 +158,13 @@ def pickup_arrange_for_return(
         action=Action.REQUEST_PICKUP,
         actor=actor,
         move=Move(
-            note=f"Pickup requested from {account.carrier.name_ko}: {reason}",
-            data={"pickup_id": pickup.pk, "carrier": account.carrier.code},
+            data={
+                "cause": StatusCause.PICKUP_REQUESTED.value,
+                "pickup_id": pickup.pk,
+                **carrier_facts(account.carrier),
+                "account_id": account.pk,
+                "why": reason,
+            }
         ),
         now=now,
     )
@@ -249,9 +253,12 @@ def pickup_booking_apply(
         events.event_logistics(
             return_request,
             actor,
-            kind="pickup_booked",
-            note=f"{pickup.carrier.name_ko} 회수 접수: 송장 {result.waybill_number}",
-            data={"pickup_id": pickup.pk, "waybill_number": result.waybill_number},
+            kind=LogisticsKind.PICKUP_BOOKED,
+            data={
+                "pickup_id": pickup.pk,
+                "waybill_number": result.waybill_number,
+                **carrier_facts(pickup.carrier),
+            },
             now=now,
         )
         logger.info(
@@ -299,9 +306,14 @@ def pickup_booking_apply(
     events.event_logistics(
         return_request,
         actor,
-        kind="pickup_failed",
-        note=f"회수 접수 실패 — CS 확인 필요: {pickup.exception_message}",
-        data={"pickup_id": pickup.pk, "error": result.code, "attempts": pickup.attempts},
+        kind=LogisticsKind.PICKUP_FAILED,
+        data={
+            "pickup_id": pickup.pk,
+            "error": result.code,
+            "attempts": pickup.attempts,
+            "said": result.carrier_words[:500],
+            **carrier_facts(pickup.carrier),
+        },
         now=now,
     )
     logger.error(

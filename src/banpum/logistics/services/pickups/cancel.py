@@ -22,6 +22,7 @@ from banpum.logistics.services import parcels
 from banpum.logistics.services.pickups import common
 from banpum.logistics.services.pickups.common import (
     carrier_actor,
+    carrier_facts,
     pickup_load_for_call,
     pickup_order,
 )
@@ -33,6 +34,7 @@ from banpum.logistics.transitions import (
     pickups_lock,
 )
 from banpum.returns import events
+from banpum.returns.events import LogisticsKind
 from banpum.returns.models import ReturnRequest
 
 logger = logging.getLogger(__name__)
@@ -79,8 +81,7 @@ def pickups_cancel_for_return(
         events.event_logistics(
             return_request,
             actor,
-            kind="pickup_cancelled",
-            note="회수 요청 취소",
+            kind=LogisticsKind.PICKUP_CANCELLED,
             data={"pickup_ids": [p.pk for p in cancelled]},
             now=now,
         )
@@ -177,9 +178,13 @@ def pickup_cancel_apply(
     events.event_logistics(
         return_request,
         actor,
-        kind="pickup_cancel_failed",
-        note=f"택배사 회수 취소 실패 — CS 확인 필요: {words}",
-        data={"pickup_id": pickup.pk, "error": result.code},
+        kind=LogisticsKind.PICKUP_CANCEL_FAILED,
+        data={
+            "pickup_id": pickup.pk,
+            "error": result.code,
+            "said": words[:500],
+            **carrier_facts(pickup.carrier),
+        },
         now=now,
     )
     logger.error(

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from banpum.core.actors import Actor
@@ -27,6 +28,14 @@ ACTIVE_STATUSES = (
 
 def carrier_actor(carrier: Carrier) -> Actor:
     return Actor.system(f"carrier:{carrier.code}")
+
+
+def carrier_facts(carrier: Carrier) -> dict[str, Any]:
+    """The carrier as an event stores it: its code, and its names to show in either language."""
+    return {
+        "carrier": carrier.code,
+        "carrier_names": {"ko": carrier.name_ko, "en": carrier.name_en},
+    }
 
 
 def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:

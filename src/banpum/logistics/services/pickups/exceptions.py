@@ -11,11 +11,17 @@ from banpum.core.actors import Actor
 from banpum.logistics import errors
 from banpum.logistics.jobs import jobs
 from banpum.logistics.models import Pickup, PickupStatus
-from banpum.logistics.services.pickups.booking import unlinked_instructions
+from banpum.logistics.services.pickups.booking import unlinked_facts
 from banpum.logistics.services.pickups.cancel import pickup_cancel, pickups_cancel_for_return
-from banpum.logistics.services.pickups.common import PickupDetails, pickup_new, store_today
+from banpum.logistics.services.pickups.common import (
+    PickupDetails,
+    carrier_facts,
+    pickup_new,
+    store_today,
+)
 from banpum.logistics.transitions import pickups_lock
 from banpum.returns import events
+from banpum.returns.events import LogisticsKind
 from banpum.returns.models import ReturnRequest
 from banpum.returns.transitions import (
     TRANSITIONS,
@@ -78,9 +84,9 @@ def pickup_rerequest(
     events.event_logistics(
         return_request,
         actor,
-        kind="pickup_rerequested",
-        note=note or "회수 재요청",
-        data={"pickup_id": new.pk, "previous_pickup_id": locked.pk},
+        kind=LogisticsKind.PICKUP_REREQUESTED,
+        note=note.strip(),
+        data={"pickup_id": new.pk, "previous_pickup_id": locked.pk, **carrier_facts(new.carrier)},
         now=now,
     )
     transaction.on_commit(lambda: jobs().pickup_request_send(new.pk))
@@ -106,13 +112,12 @@ def return_switch_to_self_ship(
     pickups_cancel_for_return(return_request=locked, actor=actor, now=now)
     locked.method = "self_ship"
     locked.save(update_fields=["method", "updated_at"])
-    words = note or "반품 방식 변경: 직접 발송"
-    if account is not None:
-        words += "\n" + unlinked_instructions(account)
+    # The customer's instructions as data, worded when shown; the note is CS's own words.
+    facts = unlinked_facts(account) if account is not None else {}
     return return_transition(
         return_request=locked,
         action=Action.SWITCH_TO_SELF_SHIP,
         actor=actor,
-        move=Move(note=words),
+        move=Move(note=note.strip(), data=facts),
         now=now,
     )

@@ -19,8 +19,9 @@ from banpum.logistics import errors
 from banpum.logistics.models import Carrier, CarrierAccount, Pickup, PickupStatus
 from banpum.logistics.services import parcels
 from banpum.logistics.services.pickups.booking import carrier_select
-from banpum.logistics.services.pickups.common import PickupDetails, pickup_new
+from banpum.logistics.services.pickups.common import PickupDetails, carrier_facts, pickup_new
 from banpum.logistics.transitions import PickupAction, PickupMove, pickup_transition
+from banpum.returns.events import StatusCause
 from banpum.returns.models import ReturnRequest
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
@@ -144,8 +145,12 @@ def pickup_register_manual(
         action=Action.MARK_IN_TRANSIT,
         actor=actor,
         move=Move(
-            note=f"송장번호 등록: {carrier.name_ko} {waybill_number}",
-            data={"pickup_id": pickup.pk, "waybill_number": waybill_number},
+            data={
+                "cause": StatusCause.WAYBILL_ENTERED.value,
+                "pickup_id": pickup.pk,
+                "waybill_number": waybill_number,
+                **carrier_facts(carrier),
+            }
         ),
         now=now,
     )
