@@ -11,13 +11,13 @@ import base64
 import binascii
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib import parse
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field
+from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import CursorPagination
 from pydantic import ValidationError as PydanticValidationError
@@ -35,16 +35,31 @@ def _invalid_cursor() -> NinjaValidationError:
     )
 
 
-class _PageInput(CursorPagination.Input):
-    page_size: int | None = Field(
+# The two query parameters of every page, for ninja's paginated lists and for the lists that
+# page a computed queue themselves (``page_of_list``).
+PageSizeParam = Annotated[
+    int | None,
+    Field(
         default=None,
         ge=1,
         le=MAX_PAGE_SIZE,
         description=f"Items per page, 1 to {MAX_PAGE_SIZE}; default {PAGE_SIZE}",
-    )
-    cursor: str | None = Field(
-        default=None, description="The `next` or `previous` link's cursor; omit for page one"
-    )
+    ),
+]
+CursorParam = Annotated[
+    str | None,
+    Field(default=None, description="The `next` or `previous` link's cursor; omit for page one"),
+]
+
+
+class PageQuery(Schema):
+    page_size: PageSizeParam = None
+    cursor: CursorParam = None
+
+
+class _PageInput(CursorPagination.Input):
+    page_size: PageSizeParam = None
+    cursor: CursorParam = None
 
 
 class _CheckedCursor(CursorPagination.Cursor):

@@ -388,24 +388,8 @@ def _populate(
     fake = Faker("ko_KR")
     fake.seed_instance(seed)
 
-    channels = {
-        kind: SalesChannel(store=store, kind=kind, code=str(kind), name=name)
-        for kind, name in CHANNELS
-    }
-    SalesChannel.objects.bulk_create(channels.values())
+    channels, rows = _channels_and_products_seed(store, products)
     desk = CarrierDesk(session, carriers_seed(store, base_url=session.base_url))
-    rows = Product.objects.bulk_create(
-        Product(
-            store=store,
-            sku=spec.sku,
-            barcode=spec.barcode,
-            name=spec.name,
-            category=spec.category,
-            price=spec.price,
-            returnable=spec.returnable,
-        )
-        for spec in catalog(products)
-    )
     order_infos = orders_seed(
         store=store, channels=channels, products=rows, count=orders, now=now, rng=rng, fake=fake
     )
@@ -447,6 +431,30 @@ def _populate(
     return result.problems
 
 
+def _channels_and_products_seed(
+    store: Store, products: int
+) -> tuple[dict[str, SalesChannel], list[Product]]:
+    """The store's sales channels and its catalogue of ``products`` items."""
+    channels = {
+        kind: SalesChannel(store=store, kind=kind, code=str(kind), name=name)
+        for kind, name in CHANNELS
+    }
+    SalesChannel.objects.bulk_create(channels.values())
+    rows = Product.objects.bulk_create(
+        Product(
+            store=store,
+            sku=spec.sku,
+            barcode=spec.barcode,
+            name=spec.name,
+            category=spec.category,
+            price=spec.price,
+            returnable=spec.returnable,
+        )
+        for spec in catalog(products)
+    )
+    return channels, rows
+
+
 def _second_store(*, admin: User, seed: int, now: dt.datetime) -> Store:
     """A small second store (orders, no returns) whose agent ``cs2`` sees only it."""
     store = Store.objects.create(
@@ -465,23 +473,7 @@ def _second_store(*, admin: User, seed: int, now: dt.datetime) -> Store:
     rng = random.Random(seed + 2)  # noqa: S311 - seeded demo data, no secret
     fake = Faker("ko_KR")
     fake.seed_instance(seed + 2)
-    channels = {
-        kind: SalesChannel(store=store, kind=kind, code=str(kind), name=name)
-        for kind, name in CHANNELS
-    }
-    SalesChannel.objects.bulk_create(channels.values())
-    rows = Product.objects.bulk_create(
-        Product(
-            store=store,
-            sku=spec.sku,
-            barcode=spec.barcode,
-            name=spec.name,
-            category=spec.category,
-            price=spec.price,
-            returnable=spec.returnable,
-        )
-        for spec in catalog(DEMO2_PRODUCTS)
-    )
+    channels, rows = _channels_and_products_seed(store, DEMO2_PRODUCTS)
     policy_version_create(store=store, rules=policy_rules_v1(), note="기본 반품 정책", actor=admin)
     orders_seed(
         store=store,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.core.actors import Actor
+from banpum.core.admin import ReadOnlyAdmin
 from banpum.core.errors import ApplicationError
 from banpum.logistics.labels_service import labels_pdf
 from banpum.logistics.models import (
@@ -212,39 +213,14 @@ class PickupAdmin(admin.ModelAdmin[Pickup]):
 
 
 @admin.register(TrackingEvent)
-class TrackingEventAdmin(admin.ModelAdmin[TrackingEvent]):
+class TrackingEventAdmin(ReadOnlyAdmin[TrackingEvent]):
     list_display = ["tracking_number", "carrier_code", "status", "raw_status", "occurred_at"]
     list_filter = ["status", "carrier_code"]
     search_fields = ["tracking_number"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin[Parcel | PickupStatusChange]):
-    """Written by the services only: shown, never edited here."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Parcel)
-class ParcelAdmin(_ReadOnlyAdmin):
+class ParcelAdmin(ReadOnlyAdmin[Parcel]):
     list_display = ["tracking_number", "carrier", "store", "is_open", "created_at", "closed_at"]
     list_filter = ["is_open", "carrier"]
     list_select_related = ["carrier", "store"]
@@ -252,7 +228,7 @@ class ParcelAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(PickupStatusChange)
-class PickupStatusChangeAdmin(_ReadOnlyAdmin):
+class PickupStatusChangeAdmin(ReadOnlyAdmin[PickupStatusChange]):
     list_display = ["pickup", "action", "from_status", "to_status", "cancel_state", "at"]
     list_filter = ["action", "to_status"]
     list_select_related = ["pickup__return_request"]

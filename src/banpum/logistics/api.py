@@ -6,11 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import Field
 
 from banpum.commerce.api_context import request_store
 from banpum.core.api_context import request_actor
-from banpum.core.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Pages, page_of_list
+from banpum.core.pagination import PageQuery, Pages, page_of_list
 from banpum.core.schemas import ErrorOut, errors
 from banpum.logistics import selectors
 from banpum.logistics.errors import PICKUP_NOT_FOUND
@@ -153,24 +152,12 @@ def exceptions_queue(request: HttpRequest) -> Any:
     return selectors.pickup_exceptions(store=request_store(request))
 
 
-class StalledQuery(Schema):
-    page_size: int | None = Field(
-        default=None,
-        ge=1,
-        le=MAX_PAGE_SIZE,
-        description=f"Items per page, 1 to {MAX_PAGE_SIZE}; default {PAGE_SIZE}",
-    )
-    cursor: str | None = Field(
-        default=None, description="The `next` or `previous` link's cursor; omit for page one"
-    )
-
-
 @router.get(
     "/logistics/stalled",
     response={200: StalledListOut, 422: ErrorOut},
     summary="Returns at risk of being lost, longest stalled first",
 )
-def stalled(request: HttpRequest, query: Query[StalledQuery]) -> dict[str, Any]:
+def stalled(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     """``count`` and ``value_at_risk`` cover the whole queue; ``results`` is one page of it."""
     queue = selectors.stalled_returns(store=request_store(request), now=timezone.now())
     items, following, preceding = page_of_list(

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from banpum.core.actors import Actor
+from banpum.core.admin import ReadOnlyAdmin
 from banpum.core.errors import ApplicationError
 from banpum.policy import texts
 from banpum.policy.models import ReturnPolicy
@@ -227,21 +228,11 @@ class ReturnRequestAdmin(admin.ModelAdmin[ReturnRequest]):
 
 
 @admin.register(ReturnEvent)
-class ReturnEventAdmin(admin.ModelAdmin[ReturnEvent]):
+class ReturnEventAdmin(ReadOnlyAdmin[ReturnEvent]):
     list_display = ["return_request", "type", status_change, what_happened, "actor_label", "at"]
     list_filter = ["type", "actor_type"]
     list_select_related = ["return_request"]
     search_fields = ["return_request__number", "note"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReturnLine)
