@@ -21,6 +21,7 @@ import datetime as dt
 import gc
 import io
 import json
+import os
 import pstats
 import random
 import time
@@ -31,6 +32,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from banpum.policy.rules import decide
+
+# The rules document's schema lives beside the API's policy schemas (django-ninja), which read
+# Django's settings when imported: name them, as the API benchmark's subprocesses do.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banpum.settings")
 from banpum.policy.schemas import PolicyRulesSchema
 from banpum.policy.types import (
     Condition,
