@@ -33,9 +33,12 @@ def _numbers(client: JsonClient, params: Any = None) -> list[str]:
 def three(store: Any) -> list[ReturnRequest]:
     kim = CustomerFactory(store=store, name="김민수", phone="01012345678")
     first = open_return(make_order(store=store, customer=kim, channel_order_number="A-100"))
+    # The others get fixed names: a random Korean name may contain "민수" too.
+    lee = CustomerFactory(store=store, name="이서연")
+    park = CustomerFactory(store=store, name="박지훈")
     second = walk_to(
         open_return(
-            make_order(store=store, channel_order_number="B-200"),
+            make_order(store=store, customer=lee, channel_order_number="B-200"),
             reason_code="wrong_item",
             type=ReturnType.EXCHANGE,
             resolution=Resolution.EXCHANGE,
@@ -43,7 +46,10 @@ def three(store: Any) -> list[ReturnRequest]:
         ),
         S.APPROVED,
     )
-    third = walk_to(open_return(make_order(store=store, channel_order_number="C-300")), S.ON_HOLD)
+    third = walk_to(
+        open_return(make_order(store=store, customer=park, channel_order_number="C-300")),
+        S.ON_HOLD,
+    )
     ReturnRequest.objects.filter(pk=first.pk).update(
         created_at=dt.datetime(2025, 3, 10, 9, tzinfo=dt.UTC)
     )
