@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "banpum.core.middleware.JsonApiErrorsMiddleware",
+    "banpum.core.middleware.RefuseNulCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "banpum.urls"

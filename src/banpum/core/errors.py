@@ -159,3 +159,4 @@ PAYLOAD_TOO_LARGE = ErrorCode(
 FORBIDDEN = ErrorCode(PermissionDenied, "forbidden", _("You may not do this."))
 SERVER_ERROR = ErrorCode(ServerError, "server_error", _("Something went wrong on our side."))
 INVALID_INPUT = ErrorCode(ValidationFailed, "validation_error", _("Invalid input."))
+NUL_CHARACTER = field_message(_("must not contain the NUL character (U+0000)"))

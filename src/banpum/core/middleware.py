@@ -108,3 +108,61 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if not is_api_path(request):
         return defaults.server_error(request)
     return _in_request_language(request, lambda: error_json(errors.SERVER_ERROR()))
+
+
+class RefuseNulCharactersMiddleware:
+    """Answer 422 on API and hook paths for a NUL character anywhere in the path, query or JSON.
+
+    PostgreSQL text cannot hold U+0000 (psycopg raises ``DataError`` mid-query: a 500) while
+    SQLite stores it silently; no field of this API means it. Refused at the door, the same on
+    every database, before a service or a query sees it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_api_path(request) and (where := _nul_at(request)) is not None:
+            return error_json(errors.NUL_CHARACTER.field(where))
+        return self.get_response(request)
+
+
+def _nul_at(request: HttpRequest) -> str | None:
+    """Where a NUL character is: ``path``, a query parameter's name, a body field's path."""
+    if "\x00" in request.path:
+        return "path"
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return name.replace("\x00", "") or "query"
+    if request.content_type != "application/json":
+        return None
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return None  # answered 413 by the handler that reads it
+    # JSON can only carry U+0000 escaped; look closer only when the escape is there at all.
+    if b"\\u0000" not in body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None  # not JSON: the API answers invalid_json
+    return _nul_in(data, "")
+
+
+def _nul_in(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        return (path or "__all__") if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        name = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return name
+        if (found := _nul_in(item, name)) is not None:
+            return found
+    return None
