@@ -60,3 +60,18 @@ def _jobs_run_in_memory() -> Any:
     HUEY.immediate = True
     yield HUEY
     HUEY.immediate = previous
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the product's default language, whatever a request before it chose.
+
+    LocaleMiddleware activates a request's language in the thread and leaves it there, so a
+    test reading a message outside a request would otherwise depend on the test run before it.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -92,7 +92,10 @@ def reason_label(reason: Reason | None, code: str = "") -> str:
 
 
 def money(amount: object) -> str:
-    return f"{amount:,}" if isinstance(amount, int) else str(amount)
+    """Won as a reader writes them: 3,500원 in Korean, ₩3,500 in English."""
+    if not isinstance(amount, int):
+        return str(amount)
+    return _("₩%(amount)s") % {"amount": f"{amount:,}"}
 
 
 class _Params(dict[str, Any]):

@@ -14,6 +14,7 @@ from banpum.accounts.capabilities import Capability, actor_require
 from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.core.errors import ValidationFailed
+from banpum.policy import texts
 from banpum.policy.fees import fee_cap, refund_estimate
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.rules import decide
@@ -114,7 +115,7 @@ def _apply_fee_override(
     payer = FeePayer(fee.payer)
     cap = fee_cap(rules=decided.rules, order=facts, return_type=ask.type)
     if payer is FeePayer.BUYER and fee.amount > cap:
-        message = errors.FEE_OVER_CAP.render(cap=f"{cap:,}")
+        message = errors.FEE_OVER_CAP.render(cap=texts.money(cap))
         raise ValidationFailed(
             f"fee.amount: {message}",
             extra={"fields": {"fee.amount": [message]}, "max_amount": cap},

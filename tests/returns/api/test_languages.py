@@ -86,7 +86,7 @@ def test_decision_explanation_and_problems_are_in_the_requests_language(
     if language == "en":
         assert body["explanation"] == [
             "Reason “Changed my mind”: the buyer pays the return shipping.",
-            "Return fee charged to the buyer: 3,000.",
+            "Return fee charged to the buyer: ₩3,000.",
             "Not eligible under the policy or the law.",
         ]
 
@@ -133,7 +133,7 @@ def test_a_stored_decision_is_worded_again_in_the_readers_language(api: Client, 
     body = _get(api, f"/api/v1/returns/{return_request.number}", "en")
     assert body["decision"]["explanation"] == [
         "Reason “Changed my mind”: the buyer pays the return shipping.",
-        "Return fee charged to the buyer: 3,000.",
+        "Return fee charged to the buyer: ₩3,000.",
         "Waits for a CS agent to approve.",
     ]
     assert body["decision"]["notes"] == stored

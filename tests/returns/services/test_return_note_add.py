@@ -38,6 +38,7 @@ def test_notes_are_allowed_in_terminal_statuses(order: Any, cs_agent: Actor) -> 
     assert return_request.events.filter(type=EventType.NOTE_ADDED).count() == 1
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("note", "message"),
     [("", "Write the note before saving it."), (" \n ", "Write the note before saving it."),

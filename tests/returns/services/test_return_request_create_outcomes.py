@@ -204,6 +204,7 @@ def test_hard_problems_are_never_overridable(order: Any, build: Any, code: str, 
     _nothing_written()
 
 
+@pytest.mark.usefixtures("english")
 def test_undelivered_order_cannot_be_returned_even_by_exception(store: Any) -> None:
     order = make_order(store=store, lines=[{"quantity": 1}], delivered_days_ago=None)
     with pytest.raises(NotEligible) as raised:

@@ -43,7 +43,7 @@ def test_buyer_pays_a_different_amount_enclosed_in_the_box(order: Any) -> None:
     }
     with translation.override("en"):
         assert decision_words(stored)["explanation"][-1] == (
-            "Return fee set by CS: the buyer pays 5,000."
+            "Return fee set by CS: the buyer pays ₩5,000."
         )
 
 
@@ -99,6 +99,7 @@ def test_exchange_fee_is_never_deducted_from_a_refund_that_does_not_exist(order:
     assert return_request.decision["refund"]["fee_outstanding"] == 6000
 
 
+@pytest.mark.usefixtures("english")
 def test_negative_fee_is_refused(order: Any) -> None:
     with pytest.raises(ValidationFailed) as raised:
         _with_fee(order, FeeOverride(FeePayer.BUYER, -1))

@@ -29,6 +29,7 @@ def test_reject_with_a_note(order: Any, cs_agent: Actor, source: S) -> None:
     assert (event.from_status, event.note) == (source.value, "사용 흔적이 있어 반품 불가")
 
 
+@pytest.mark.usefixtures("english")
 def test_reject_without_a_note_is_refused(order: Any, cs_agent: Actor) -> None:
     return_request = open_return(order)
     with pytest.raises(ValidationFailed) as raised:
