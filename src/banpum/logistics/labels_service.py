@@ -10,7 +10,6 @@ already stored: the carrier's sorting code and terminal were fetched after booki
 from __future__ import annotations
 
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from banpum.commerce.models import Store
 from banpum.core.errors import Conflict
@@ -25,6 +24,7 @@ from banpum.logistics.labels import (
 )
 from banpum.logistics.models import CarrierAccount, Pickup
 from banpum.logistics.selectors import returns_for_labels
+from banpum.policy.deadlines import local_date
 from banpum.returns.models import ReturnRequest, ReturnStatus
 
 FARE_LABELS = {"prepaid": "선불", "collect": "착불", "credit": "신용"}
@@ -114,7 +114,7 @@ def _label_for(return_request: ReturnRequest) -> ReturnLabel:
         terminal=pickup.terminal,
         order_number=order.channel_order_number,
         store_name=store.name,
-        created_on=booked_at.astimezone(ZoneInfo(store.timezone)).date() if booked_at else None,
+        created_on=local_date(booked_at, store.timezone) if booked_at else None,
     )
 
 

@@ -12,14 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils.translation import pgettext_lazy
 
 from banpum.core.actors import Actor
 from banpum.core.errors import ErrorCode
-from banpum.policy.deadlines import refund_due
+from banpum.policy.deadlines import local_date, refund_due
 from banpum.policy.types import HoldReason
 from banpum.returns import errors, events
 from banpum.returns.models import OPEN_STATUSES, ReturnRequest
@@ -97,7 +96,7 @@ Effect = Callable[[ReturnRequest, dt.datetime], list[str]]
 def _refund_clock_starts(return_request: ReturnRequest, now: dt.datetime) -> list[str]:
     """The goods are back: the legal refund period (3 business days in Korea) starts."""
     store = return_request.store
-    received_on = now.astimezone(ZoneInfo(store.timezone)).date()
+    received_on = local_date(now, store.timezone)
     return_request.refund_due_on = refund_due(
         received_on, business_days=return_request.refund_business_days, country=store.country
     )

@@ -7,12 +7,12 @@ import random
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from banpum.core.actors import Actor
 from banpum.integrations.carriers.base import PickupItem, PickupOrder
 from banpum.logistics.addresses import pickup_address, return_address
 from banpum.logistics.models import Carrier, CarrierAccount, Pickup, PickupStatus
+from banpum.policy.deadlines import local_date
 from banpum.returns.models import ReturnRequest
 
 MAX_BOOKING_ATTEMPTS = 8
@@ -61,7 +61,7 @@ class PickupDetails:
 
 def store_today(return_request: ReturnRequest, now: dt.datetime) -> dt.date:
     """The date ``now`` is in the store's time zone."""
-    return now.astimezone(ZoneInfo(return_request.store.timezone)).date()
+    return local_date(now, return_request.store.timezone)
 
 
 def _item_summary(return_request: ReturnRequest) -> str:
@@ -149,7 +149,7 @@ def pickup_order(pickup: Pickup) -> PickupOrder:
         preferred_date=pickup.preferred_date,
         memo=pickup.memo,
         original_waybill=shipment.tracking_number if shipment else "",
-        booking_date=pickup.requested_at.astimezone(ZoneInfo(account.store.timezone)).date(),
+        booking_date=local_date(pickup.requested_at, account.store.timezone),
     )
 
 
