@@ -122,6 +122,8 @@ INSTALLED_APPS = [
     "banpum.policy",
     "banpum.returns",
     "banpum.logistics",
+    "banpum.warehouse",
+    "banpum.settlement",
     "huey.contrib.djhuey",
 ]
 

@@ -50,7 +50,7 @@ def test_csv_encodings(
     assert order.customer.name == "김민지"
     assert order.shipping_address1 == "서울특별시 강남구 테헤란로 152"
     assert order.ordered_at == dt.datetime(2025, 3, 2, 10, 15, tzinfo=SEOUL)
-    assert order.payment_method == "카드"
+    assert order.payment_method == "card"
     assert order.free_shipping is False
     lines = list(order.lines.order_by("line_number"))
     assert [(ln.line_number, ln.sku, ln.name, ln.quantity, ln.paid_amount) for ln in lines] == [

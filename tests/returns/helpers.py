@@ -85,6 +85,13 @@ def open_return(
     )
 
 
+_INSPECTED = (
+    Action.APPROVE,
+    Action.REQUEST_PICKUP,
+    Action.MARK_IN_TRANSIT,
+    Action.RECEIVE,
+    Action.INSPECT,
+)
 # The shortest way from "requested" to every status, through the transition table.
 PATH_TO: dict[S, tuple[Action, ...]] = {
     S.REQUESTED: (),
@@ -104,14 +111,14 @@ PATH_TO: dict[S, tuple[Action, ...]] = {
         Action.RECEIVE,
         Action.INSPECT,
     ),
-    S.COMPLETED: (
-        Action.APPROVE,
-        Action.REQUEST_PICKUP,
-        Action.MARK_IN_TRANSIT,
-        Action.RECEIVE,
-        Action.INSPECT,
-        Action.COMPLETE,
-    ),
+    S.PARTIALLY_RECEIVED: (Action.APPROVE, Action.AWAIT_SHIPMENT, Action.RECEIVE_PART),
+    S.ITEM_KEPT: (Action.APPROVE, Action.KEEP_ITEM),
+    S.REFUND_PENDING: (*_INSPECTED, Action.START_REFUND),
+    S.REFUNDED: (*_INSPECTED, Action.START_REFUND, Action.REFUND_PAID),
+    S.SENT_BACK: (*_INSPECTED, Action.SEND_BACK),
+    S.EXCHANGE_PENDING: (*_INSPECTED, Action.START_EXCHANGE),
+    S.EXCHANGE_SHIPPED: (*_INSPECTED, Action.START_EXCHANGE, Action.SHIP_EXCHANGE),
+    S.COMPLETED: (*_INSPECTED, Action.START_REFUND, Action.REFUND_PAID, Action.COMPLETE),
 }
 
 # Satisfies every guard: a note for a rejection, a reason for a hold.

@@ -40,6 +40,14 @@ class Capability(StrEnum):
     CARRIERS_MANAGE = "carriers_manage"
     USERS_MANAGE = "users_manage"
     API_KEYS_MANAGE = "api_keys_manage"
+    STOCK_MANAGE = "stock_manage"  # restock dispositions, counts, moves between locations
+    REFUND_MANAGE = "refund_manage"  # start, retry and reconcile refunds; refund accounts
+    REFUND_GOODWILL = "refund_goodwill"  # a partial refund beyond the policy, with a reason
+    FEE_WAIVE = "fee_waive"  # waive an outstanding return fee, with a reason
+    TRANSFERS_MANAGE = "transfers_manage"  # export bank-transfer batches, confirm them paid
+    STORE_CREDIT_MANAGE = "store_credit_manage"  # issue and redeem store credit
+    EXCHANGE_MANAGE = "exchange_manage"  # replacement options, shipments, refund instead
+    PAYMENTS_MANAGE = "payments_manage"  # payment gateway credentials
 
 
 C = Capability
@@ -52,19 +60,29 @@ _CS = frozenset(
         C.RETURN_CANCEL,
         C.RETURN_NOTE,
         C.PICKUP_MANAGE,
+        C.REFUND_MANAGE,
+        C.STORE_CREDIT_MANAGE,
+        C.EXCHANGE_MANAGE,
     }
 )
-_WAREHOUSE = frozenset({C.RETURN_NOTE, C.RETURN_RECEIVE, C.RETURN_INSPECT})
-_SETTINGS = frozenset({C.POLICY_MANAGE, C.CARRIERS_MANAGE, C.USERS_MANAGE, C.API_KEYS_MANAGE})
+_WAREHOUSE = frozenset(
+    {C.RETURN_NOTE, C.RETURN_RECEIVE, C.RETURN_INSPECT, C.STOCK_MANAGE, C.EXCHANGE_MANAGE}
+)
+_SETTINGS = frozenset(
+    {C.POLICY_MANAGE, C.CARRIERS_MANAGE, C.USERS_MANAGE, C.API_KEYS_MANAGE, C.PAYMENTS_MANAGE}
+)
+# Money beyond the rules: only a manager decides it, and says why.
+_MONEY = frozenset({C.REFUND_GOODWILL, C.FEE_WAIVE, C.TRANSFERS_MANAGE})
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CS_AGENT: _CS,
     Role.WAREHOUSE: _WAREHOUSE,
-    Role.MANAGER: _CS | _WAREHOUSE | _SETTINGS | {C.ORDERS_IMPORT},
+    Role.MANAGER: _CS | _WAREHOUSE | _SETTINGS | _MONEY | {C.ORDERS_IMPORT},
     Role.ADMIN: frozenset(Capability),
 }
-# An API key acting for nobody: everything a store's systems exchange, no settings.
-INTEGRATION_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS
+# An API key acting for nobody: everything a store's systems exchange, no settings and no
+# money beyond the rules.
+INTEGRATION_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS - _MONEY
 # Policy decisions, carrier tracking, jobs, channel imports and the demo installer.
 SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS
 # A shopper on their own return: open it, cancel it, say something, give the waybill.

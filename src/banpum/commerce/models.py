@@ -140,6 +140,64 @@ class Product(models.Model):
         return f"{self.sku} {self.name}"
 
 
+class PaymentMethod(models.TextChoices):
+    """How the buyer paid, which decides where a refund goes (``settlement``).
+
+    Card, easy pay and phone payments are cancelled at the payment gateway; virtual-account and
+    transfer payments are paid back by bank transfer; marketplace orders are refunded by the
+    marketplace itself. Blank: not recorded (refunded by bank transfer, by hand).
+    """
+
+    CARD = "card", _("Card")
+    EASY_PAY = "easy_pay", _("Easy pay (Kakao Pay, Naver Pay, Toss Pay …)")
+    MOBILE = "mobile", _("Mobile phone payment")
+    VIRTUAL_ACCOUNT = "virtual_account", _("Virtual account")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    MARKETPLACE = "marketplace", _("Paid through the marketplace")
+
+
+def _alias_key(text: str) -> str:
+    return "".join(text.split()).lower().replace("_", "").replace("-", "")
+
+
+# What sellers' exports and feeds write for each method, as ``_alias_key`` reads it.
+_ALIASES: dict[str, str] = {
+    **{m.value: m.value for m in PaymentMethod},
+    **dict.fromkeys(["카드", "신용카드", "체크카드", "신용/체크카드", "creditcard"], "card"),
+    **dict.fromkeys(
+        [
+            "간편결제",
+            "easypay",
+            "카카오페이",
+            "kakaopay",
+            "토스페이",
+            "tosspay",
+            "페이코",
+            "payco",
+            "삼성페이",
+            "samsungpay",
+        ],
+        "easy_pay",
+    ),
+    **dict.fromkeys(["휴대폰", "휴대폰결제", "핸드폰결제", "mobilephone"], "mobile"),
+    **dict.fromkeys(["가상계좌", "virtualaccount", "무통장(가상계좌)"], "virtual_account"),
+    **dict.fromkeys(
+        ["계좌이체", "실시간계좌이체", "무통장입금", "무통장", "banktransfer", "transfer"],
+        "bank_transfer",
+    ),
+    **dict.fromkeys(
+        ["마켓", "마켓결제", "네이버페이", "naverpay", "쿠페이", "coupay", "쿠팡"], "marketplace"
+    ),
+}
+PAYMENT_METHOD_ALIASES = {_alias_key(word): method for word, method in _ALIASES.items()}
+
+
+def payment_method_parse(text: str) -> str | None:
+    """The method a seller's word names (``"신용카드"`` → ``card``); ``""`` for blank, else None."""
+    key = _alias_key(text)
+    return PAYMENT_METHOD_ALIASES.get(key) if key else ""
+
+
 class Order(models.Model):
     store = models.ForeignKey(
         Store, on_delete=models.CASCADE, related_name="orders", verbose_name=_("store")
@@ -172,7 +230,9 @@ class Order(models.Model):
     )
     discount_total = models.PositiveBigIntegerField(_("discount"), default=0)
     paid_total = models.PositiveBigIntegerField(_("paid total"), default=0)
-    payment_method = models.CharField(_("payment method"), max_length=32, blank=True)
+    payment_method = models.CharField(
+        _("payment method"), max_length=32, choices=PaymentMethod.choices, blank=True
+    )
     payment_reference = models.CharField(_("payment reference"), max_length=128, blank=True)
     shipping_name = models.CharField(_("recipient"), max_length=100, blank=True)
     shipping_phone = models.CharField(_("recipient phone"), max_length=32, blank=True)

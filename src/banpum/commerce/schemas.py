@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from banpum.commerce.models import payment_method_parse
 from banpum.commerce.selectors import returnable_quantity
 from banpum.core.schemas import InDateTime, InputSchema, OutDateTime
 
@@ -202,7 +203,15 @@ class OrderIn(_In):
     shipping_fee: Money = 0
     free_shipping: bool = Field(default=False, strict=True)
     discount_total: Money | None = Field(default=None, description="Default: sum of line discounts")
-    payment_method: str = Field(default="", max_length=32)
+    payment_method: str = Field(
+        default="",
+        max_length=32,
+        description=(
+            "card, easy_pay, mobile, virtual_account, bank_transfer or marketplace; sellers' "
+            "words are read too (신용카드, 카카오페이, 가상계좌, 무통장입금 …). Decides where a "
+            "refund goes."
+        ),
+    )
     payment_reference: str = Field(default="", max_length=128)
     paid_total: Money | None = Field(
         default=None,
@@ -210,6 +219,18 @@ class OrderIn(_In):
     )
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
     shipment: ShipmentIn | None = None
+
+    @field_validator("payment_method")
+    @classmethod
+    def _payment_method(cls, value: str) -> str:
+        method = payment_method_parse(value)
+        if method is None:
+            raise PydanticCustomError(
+                "payment_method",
+                "is not a payment method we know: {value}",
+                {"value": value},
+            )
+        return method
 
 
 def bulk_max() -> int:

@@ -78,6 +78,12 @@ MESSAGES: dict[str, ErrorCode] = {
     "date_out_of_range": field_message(_("must lie between 2000-01-01 and 2100-12-31")),
     "order_reference": field_message(_("give order_id or order_number")),
     "invalid_cursor": field_message(_("Invalid cursor; start again without it.")),
+    "payment_method": field_message(
+        _(
+            "is not a payment method we know: %(value)s (card, easy_pay, mobile, "
+            "virtual_account, bank_transfer, marketplace, or 신용카드, 카카오페이, 가상계좌 …)"
+        )
+    ),
     "line_reference": field_message(_("give order_line_id or line_number")),
 }
 

@@ -21,6 +21,7 @@ from banpum.commerce.models import (
     Customer,
     Order,
     OrderLine,
+    PaymentMethod,
     Product,
     SalesChannel,
     Shipment,
@@ -232,15 +233,14 @@ def _payment(kind: str, at: dt.datetime, rng: random.Random) -> tuple[str, str]:
     """(payment method, the payment's reference at the PG or the marketplace)."""
     stamp = f"{at:%Y%m%d%H%M%S}"
     if kind == Kind.SMARTSTORE:
-        return "naverpay", f"{at:%Y%m%d}NP{rng.randint(10**9, 10**10 - 1)}"
+        return PaymentMethod.MARKETPLACE, f"{at:%Y%m%d}NP{rng.randint(10**9, 10**10 - 1)}"
     if kind == Kind.COUPANG:
-        method = rng.choices(["coupay", "card"], weights=[70, 30])[0]
-        return method, str(rng.randint(10**11, 10**12 - 1))
+        return PaymentMethod.MARKETPLACE, str(rng.randint(10**11, 10**12 - 1))
     if kind == Kind.MANUAL:
-        return "bank_transfer", f"DEP{stamp}"
+        return PaymentMethod.BANK_TRANSFER, f"DEP{stamp}"
     method = rng.choices(
-        ["card", "kakaopay", "tosspay", "naverpay", "virtual_account"],
-        weights=[55, 15, 12, 8, 10],
+        [PaymentMethod.CARD, PaymentMethod.EASY_PAY, PaymentMethod.VIRTUAL_ACCOUNT],
+        weights=[55, 35, 10],
     )[0]
     token = "".join(rng.choices("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", k=10))
     return method, f"tgen_{stamp}{token}"

@@ -318,6 +318,9 @@ class Runner:
         if plan.target is S.INSPECTED:
             return rr
         note, data = _completion(rr, self.rng)
+        # Until the demo pays through settlement: the statuses only.
+        for action in (Action.START_REFUND, Action.REFUND_PAID):
+            rr = self._move(rr, action, self.cast.system, clock.after(Action.COMPLETE), "", None)
         return self._move(
             rr, Action.COMPLETE, self.cast.system, clock.after(Action.COMPLETE), note, data
         )

@@ -61,6 +61,14 @@ HOLD_REASON_MISSING = ErrorCode(
 NOTE_MISSING = ErrorCode(
     ValidationFailed, "guard_failed", _("Say why in a note; the customer will be told.")
 )
+FEE_OUTSTANDING = ErrorCode(
+    Conflict,
+    "fee_outstanding",
+    _(
+        "The return fee (%(amount)s) has not been paid; it can be completed once the fee is "
+        "settled or a manager waives it."
+    ),
+)
 NOTE_EMPTY = ErrorCode(ValidationFailed, "validation_error", _("Write the note before saving it."))
 NOTE_TOO_LONG = ErrorCode(
     ValidationFailed, "validation_error", _("Keep a note under 5,000 characters.")

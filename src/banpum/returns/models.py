@@ -41,9 +41,33 @@ class ReturnStatus(models.TextChoices):
     IN_TRANSIT = "in_transit", _("In transit")
     ARRIVED = "arrived", _("Arrived, awaiting scan")
     RECEIVED = "received", _("Received")
+    PARTIALLY_RECEIVED = "partially_received", _("Partially received")
     INSPECTED = "inspected", _("Inspected")
+    # Refunded without collecting the goods (cheap or bulky items): the refund is on its way.
+    ITEM_KEPT = "item_kept", _("Item kept, refund pending")
+    REFUND_PENDING = "refund_pending", _("Refund pending")
+    REFUNDED = "refunded", _("Refunded")
+    # Every line was refused at inspection: the goods go back to the customer.
+    SENT_BACK = "sent_back", _("Sent back")
+    EXCHANGE_PENDING = "exchange_pending", _("Exchange pending")
+    EXCHANGE_SHIPPED = "exchange_shipped", _("Exchange shipped")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class FeeSettlement(models.TextChoices):
+    """How a buyer-paid return fee was settled, recorded at inspection (blank: not yet).
+
+    ``OUTSTANDING`` blocks completion until the fee arrives or a manager waives it.
+    """
+
+    NOT_OWED = "not_owed", _("Nothing owed")
+    DEDUCTED = "deducted", _("Deducted from the refund")
+    ENCLOSED = "enclosed", _("Enclosed in the box")
+    TRANSFERRED = "transferred", _("Transferred")
+    CHARGED = "charged", _("Charged separately")
+    OUTSTANDING = "outstanding", _("Outstanding")
+    WAIVED = "waived", _("Waived")
 
 
 class Origin(models.TextChoices):
@@ -70,8 +94,15 @@ OPEN_STATUSES = frozenset(
         ReturnStatus.AWAITING_SHIPMENT,
         ReturnStatus.IN_TRANSIT,
         ReturnStatus.ARRIVED,
+        ReturnStatus.PARTIALLY_RECEIVED,
         ReturnStatus.RECEIVED,
         ReturnStatus.INSPECTED,
+        ReturnStatus.ITEM_KEPT,
+        ReturnStatus.REFUND_PENDING,
+        ReturnStatus.REFUNDED,
+        ReturnStatus.SENT_BACK,
+        ReturnStatus.EXCHANGE_PENDING,
+        ReturnStatus.EXCHANGE_SHIPPED,
     }
 )
 # Units in these returns are spoken for: a new return cannot claim them again.
@@ -127,6 +158,13 @@ class ReturnRequest(models.Model):
     request_deadline = models.DateField(_("request deadline"), null=True, blank=True)
     refund_business_days = models.PositiveSmallIntegerField(_("refund period (business days)"))
     refund_due_on = models.DateField(_("refund due on"), null=True, blank=True)
+    # When the carrier reported the parcel delivered to the return address, and when the
+    # warehouse scanned it in: the refund clock starts at the earlier of the two.
+    arrived_at = models.DateTimeField(_("delivered to the warehouse at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    fee_settlement = models.CharField(
+        _("return fee settlement"), max_length=20, choices=FeeSettlement.choices, blank=True
+    )
     defect_noticed_at = models.DateTimeField(_("defect noticed at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Set by the services from their clock (``now``), so the demo and imports write history.

@@ -8,7 +8,7 @@ transaction. Later capabilities (pickup, receiving, refunds) add rows here, not 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,9 +19,10 @@ from django.utils.translation import pgettext_lazy
 from banpum.core.actors import Actor
 from banpum.core.errors import ErrorCode
 from banpum.policy.deadlines import local_date, refund_due
+from banpum.policy.texts import money
 from banpum.policy.types import HoldReason
 from banpum.returns import errors, events
-from banpum.returns.models import OPEN_STATUSES, ReturnRequest
+from banpum.returns.models import OPEN_STATUSES, FeeSettlement, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 
 
@@ -34,8 +35,15 @@ class Action(StrEnum):
     MARK_IN_TRANSIT = "mark_in_transit"
     SWITCH_TO_SELF_SHIP = "switch_to_self_ship"
     ARRIVE = "arrive"
+    RECEIVE_PART = "receive_part"  # some of the return's boxes are in, not all
     RECEIVE = "receive"
     INSPECT = "inspect"
+    KEEP_ITEM = "keep_item"  # refund without collecting (policy: cheap or bulky goods)
+    START_REFUND = "start_refund"
+    REFUND_PAID = "refund_paid"
+    SEND_BACK = "send_back"  # every line refused at inspection
+    START_EXCHANGE = "start_exchange"
+    SHIP_EXCHANGE = "ship_exchange"
     COMPLETE = "complete"
     CANCEL = "cancel"
 
@@ -50,8 +58,15 @@ ACTION_VERBS = {
     Action.MARK_IN_TRANSIT: pgettext_lazy("verb in a message", "mark in transit"),
     Action.SWITCH_TO_SELF_SHIP: pgettext_lazy("verb in a message", "switch to self-ship"),
     Action.ARRIVE: pgettext_lazy("verb in a message", "mark as arrived"),
+    Action.RECEIVE_PART: pgettext_lazy("verb in a message", "receive part of"),
     Action.RECEIVE: pgettext_lazy("verb in a message", "receive"),
     Action.INSPECT: pgettext_lazy("verb in a message", "inspect"),
+    Action.KEEP_ITEM: pgettext_lazy("verb in a message", "refund without collecting"),
+    Action.START_REFUND: pgettext_lazy("verb in a message", "start the refund of"),
+    Action.REFUND_PAID: pgettext_lazy("verb in a message", "mark as refunded"),
+    Action.SEND_BACK: pgettext_lazy("verb in a message", "send back"),
+    Action.START_EXCHANGE: pgettext_lazy("verb in a message", "start the exchange of"),
+    Action.SHIP_EXCHANGE: pgettext_lazy("verb in a message", "ship the replacement of"),
     Action.COMPLETE: pgettext_lazy("verb in a message", "complete"),
     Action.CANCEL: pgettext_lazy("verb in a message", "cancel"),
 }
@@ -72,6 +87,7 @@ class GuardFailure:
 
     field: str
     error: ErrorCode
+    params: Mapping[str, Any] | None = None
 
 
 Guard = Callable[[ReturnRequest, Move], GuardFailure | None]
@@ -89,17 +105,48 @@ def _needs_note(_: ReturnRequest, move: Move) -> GuardFailure | None:
     return GuardFailure("note", errors.NOTE_MISSING)
 
 
+def _fee_not_outstanding(return_request: ReturnRequest, _: Move) -> GuardFailure | None:
+    if return_request.fee_settlement != FeeSettlement.OUTSTANDING:
+        return None
+    return GuardFailure(
+        "fee_settlement", errors.FEE_OUTSTANDING, {"amount": money(return_request.fee_amount)}
+    )
+
+
 # What a move changes beyond the status, under the same lock: the names of the fields it set.
 Effect = Callable[[ReturnRequest, dt.datetime], list[str]]
 
 
-def _refund_clock_starts(return_request: ReturnRequest, now: dt.datetime) -> list[str]:
-    """The goods are back: the legal refund period (3 business days in Korea) starts."""
+def refund_due_from(return_request: ReturnRequest, goods_back_at: dt.datetime) -> dt.date:
+    """The legal refund deadline (3 business days in Korea) counted from ``goods_back_at``."""
     store = return_request.store
-    received_on = local_date(now, store.timezone)
-    return_request.refund_due_on = refund_due(
-        received_on, business_days=return_request.refund_business_days, country=store.country
+    return refund_due(
+        local_date(goods_back_at, store.timezone),
+        business_days=return_request.refund_business_days,
+        country=store.country,
     )
+
+
+def _delivered(return_request: ReturnRequest, now: dt.datetime) -> list[str]:
+    return_request.arrived_at = now
+    return ["arrived_at"]
+
+
+def _refund_clock_starts(return_request: ReturnRequest, now: dt.datetime) -> list[str]:
+    """The goods are back: the refund period starts at the carrier's delivery or the scan,
+    whichever came first, so a slow scan never hides a late refund."""
+    return_request.received_at = now
+    arrived_at = return_request.arrived_at
+    goods_back_at = min(arrived_at, now) if arrived_at else now
+    return_request.refund_due_on = refund_due_from(return_request, goods_back_at)
+    return ["received_at", "refund_due_on"]
+
+
+def _refund_clock_starts_without_goods(
+    return_request: ReturnRequest, now: dt.datetime
+) -> list[str]:
+    """Refunded without collecting: the period runs from the decision; nothing is coming back."""
+    return_request.refund_due_on = refund_due_from(return_request, now)
     return ["refund_due_on"]
 
 
@@ -113,6 +160,11 @@ class Transition:
 
 
 _BEFORE_PICKUP = (S.REQUESTED, S.ON_HOLD, S.APPROVED, S.PICKUP_REQUESTED, S.AWAITING_SHIPMENT)
+# Where the warehouse may scan a parcel in: after the carrier's delivery, and also before it when
+# tracking never came (a hand-entered waybill, a self-shipped parcel, a counter hand-over).
+_RECEIVABLE = (S.PICKUP_REQUESTED, S.AWAITING_SHIPMENT, S.IN_TRANSIT, S.ARRIVED)
+# The money (or the replacement, or the goods sent back) has gone out: done unless a fee is owed.
+_SETTLED = (S.REFUNDED, S.SENT_BACK, S.EXCHANGE_SHIPPED)
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.REQUESTED, Action.APPROVE, S.APPROVED),
@@ -127,13 +179,29 @@ TRANSITIONS: tuple[Transition, ...] = (
     # CS gives up on a failing carrier pickup: the customer sends the parcel themselves.
     Transition(S.PICKUP_REQUESTED, Action.SWITCH_TO_SELF_SHIP, S.AWAITING_SHIPMENT),
     # The carrier delivered the parcel to the return address: it waits for the warehouse scan.
-    Transition(S.IN_TRANSIT, Action.ARRIVE, S.ARRIVED),
-    Transition(S.ARRIVED, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
-    Transition(S.IN_TRANSIT, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
-    # Handed over at the counter or arrived before any tracking event: received all the same.
-    Transition(S.AWAITING_SHIPMENT, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts),
+    Transition(S.IN_TRANSIT, Action.ARRIVE, S.ARRIVED, effect=_delivered),
+    *(Transition(s, Action.RECEIVE_PART, S.PARTIALLY_RECEIVED) for s in _RECEIVABLE),
+    # Another box of several, still not the last.
+    Transition(S.PARTIALLY_RECEIVED, Action.RECEIVE_PART, S.PARTIALLY_RECEIVED),
+    *(
+        Transition(s, Action.RECEIVE, S.RECEIVED, effect=_refund_clock_starts)
+        for s in (*_RECEIVABLE, S.PARTIALLY_RECEIVED)
+    ),
     Transition(S.RECEIVED, Action.INSPECT, S.INSPECTED),
-    Transition(S.INSPECTED, Action.COMPLETE, S.COMPLETED),
+    Transition(
+        S.APPROVED, Action.KEEP_ITEM, S.ITEM_KEPT, effect=_refund_clock_starts_without_goods
+    ),
+    Transition(S.INSPECTED, Action.START_REFUND, S.REFUND_PENDING),
+    Transition(S.INSPECTED, Action.SEND_BACK, S.SENT_BACK),
+    Transition(S.INSPECTED, Action.START_EXCHANGE, S.EXCHANGE_PENDING),
+    # 맞교환: the replacement went out with the pickup, so it has shipped already.
+    Transition(S.INSPECTED, Action.SHIP_EXCHANGE, S.EXCHANGE_SHIPPED),
+    Transition(S.EXCHANGE_PENDING, Action.SHIP_EXCHANGE, S.EXCHANGE_SHIPPED),
+    # No stock for the replacement: refunded instead, with the customer's consent (a note).
+    Transition(S.EXCHANGE_PENDING, Action.START_REFUND, S.REFUND_PENDING, _needs_note),
+    Transition(S.REFUND_PENDING, Action.REFUND_PAID, S.REFUNDED),
+    Transition(S.ITEM_KEPT, Action.REFUND_PAID, S.REFUNDED),
+    *(Transition(s, Action.COMPLETE, S.COMPLETED, _fee_not_outstanding) for s in _SETTLED),
     *(Transition(source, Action.CANCEL, S.CANCELLED) for source in _BEFORE_PICKUP),
 )
 
@@ -149,7 +217,18 @@ AWAITING_DECISION: frozenset[S] = frozenset(
     t.source for t in TRANSITIONS if t.action is Action.APPROVE
 )
 # The goods are at the warehouse (received or later).
-GOODS_BACK: frozenset[S] = frozenset({S.RECEIVED, S.INSPECTED, S.COMPLETED})
+GOODS_BACK: frozenset[S] = frozenset(
+    {
+        S.RECEIVED,
+        S.INSPECTED,
+        S.REFUND_PENDING,
+        S.REFUNDED,
+        S.SENT_BACK,
+        S.EXCHANGE_PENDING,
+        S.EXCHANGE_SHIPPED,
+        S.COMPLETED,
+    }
+)
 # Statuses no action leaves.
 FINAL: frozenset[S] = frozenset(S) - frozenset(t.source for t in TRANSITIONS)
 # ``models.OPEN_STATUSES`` (the queries' filter, kept there for the apps below returns) is the
@@ -202,9 +281,10 @@ def return_transition(
                 },
             )
         if transition.guard is not None and (failure := transition.guard(locked, move)):
-            message = failure.error.render()
+            params = dict(failure.params or {})
+            message = failure.error.render(**params)
             raise failure.error(
-                extra={"action": action.value, "fields": {failure.field: [message]}}
+                extra={"action": action.value, "fields": {failure.field: [message]}}, **params
             )
 
         from_status = locked.status

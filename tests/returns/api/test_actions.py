@@ -94,7 +94,7 @@ def test_cancel_in_transit_is_409_with_allowed_actions(
     assert body["extra"] == {
         "status": "in_transit",
         "action": "cancel",
-        "allowed_actions": ["arrive", "receive"],
+        "allowed_actions": ["arrive", "receive_part", "receive"],
     }
     assert body["message"] == (
         f"Cannot cancel return {return_request.number} while it is \u201cIn transit\u201d."

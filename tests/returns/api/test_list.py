@@ -63,7 +63,7 @@ def test_list_newest_first_with_the_list_shape(client_json: JsonClient, three: A
     assert [row["number"] for row in body["results"]] == [r.number for r in reversed(three)]
     row = body["results"][1]
     assert (row["status"], row["type"], row["resolution"]) == ("approved", "exchange", "exchange")
-    assert row["allowed_actions"] == ["request_pickup", "await_shipment", "cancel"]
+    assert row["allowed_actions"] == ["request_pickup", "await_shipment", "keep_item", "cancel"]
     assert "lines" not in row
     assert "events" not in row
 
