@@ -6,7 +6,6 @@ Every variable is documented in README.md. The embedded default needs nothing: S
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -15,6 +14,8 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from banpum.core.keyfiles import private_file_read_or_create
 
 # Django's generic classes take their type arguments at run time too (ModelAdmin[Store]).
 django_stubs_ext.monkeypatch()
@@ -38,31 +39,10 @@ def _env_list(name: str, default: str) -> list[str]:
 def secret_key_from_file(path: Path) -> str:
     """The key kept in ``path``, generated into it on first use, readable by its owner only.
 
-    Several processes may start at once on a fresh install (the server, workers, a migrate): the
-    key is written whole into a private temporary file, then hard-linked into place, which fails
-    if another process got there first; the loser reads the winner's key. A reader never sees a
-    half-written file, and the file is never readable by others, even for a moment.
+    ``core.keyfiles`` creates it so that processes starting together on a fresh install all
+    get the same complete key and the file is never readable by others, even for a moment.
     """
-    try:
-        return _read_secret_key(path)
-    except FileNotFoundError:
-        pass
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="ascii") as file:
-            file.write(secrets.token_urlsafe(50))
-            file.flush()
-            os.fsync(file.fileno())
-        with contextlib.suppress(FileExistsError):  # another process was first: use theirs
-            os.link(temporary, path)
-    finally:
-        temporary.unlink()
-    return _read_secret_key(path)
-
-
-def _read_secret_key(path: Path) -> str:
-    key = path.read_text(encoding="ascii").strip()
+    key = private_file_read_or_create(path, lambda: secrets.token_urlsafe(50))
     if not key:
         raise ImproperlyConfigured(f"{path} is empty: delete it to generate a new secret key")
     return key
@@ -269,6 +249,10 @@ BANPUM_TRACKER_DELIVERY_URL = os.environ.get(
 BANPUM_CARRIER_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_CARRIER_TIMEOUT_SECONDS", "5"))
 
 # Banpum's own knobs.
+# Encryption at rest of small secrets (refund account numbers), see core.crypto: a base64
+# 256-bit key, else one generated into <var>/field_key; old keys still decrypt (rotation).
+BANPUM_FIELD_KEY = os.environ.get("BANPUM_FIELD_KEY", "")
+BANPUM_FIELD_KEYS_OLD = _env_list("BANPUM_FIELD_KEYS_OLD", "")
 BANPUM_API_BULK_MAX = int(os.environ.get("BANPUM_API_BULK_MAX", "500"))
 # The request body limit follows the bulk limit: a real order of 18 lines is 4.5-5.3 KB of
 # compact JSON and 7.2 KB indented (measured); 16 KiB per order leaves room for long names and
