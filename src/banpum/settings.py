@@ -248,6 +248,23 @@ BANPUM_TRACKER_DELIVERY_URL = os.environ.get(
 # How long a carrier API call may take before it counts as a (retryable) timeout.
 BANPUM_CARRIER_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_CARRIER_TIMEOUT_SECONDS", "5"))
 
+# The payment simulator (Toss Payments' API, with faults) `banpum serve` runs beside the app
+# when BANPUM_SIMULATOR is on and BANPUM_PAYMENTS_SIMULATOR_URL is not set; the URL is where a
+# store's simulated payment gateway is reached (set it to use a `banpum simulate-payments`
+# running elsewhere, and serve starts none). Its client is
+# `TossPayments(BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY, base_url=BANPUM_PAYMENTS_SIMULATOR_URL)`.
+BANPUM_PAYMENTS_SIMULATOR_PORT = int(os.environ.get("BANPUM_PAYMENTS_SIMULATOR_PORT", "8020"))
+BANPUM_PAYMENTS_SIMULATOR_EXTERNAL = bool(os.environ.get("BANPUM_PAYMENTS_SIMULATOR_URL"))
+BANPUM_PAYMENTS_SIMULATOR_URL = os.environ.get(
+    "BANPUM_PAYMENTS_SIMULATOR_URL", f"http://127.0.0.1:{BANPUM_PAYMENTS_SIMULATOR_PORT}"
+)
+BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY = os.environ.get(
+    "BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY", "test_sk_banpum_simulator"
+)
+# How long a payment gateway call may take before it counts as a (retryable) timeout; a cancel
+# that timed out may have landed (PaymentUnavailable.maybe_applied).
+BANPUM_PAYMENTS_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_PAYMENTS_TIMEOUT_SECONDS", "10"))
+
 # Banpum's own knobs.
 # Encryption at rest of small secrets (refund account numbers), see core.crypto: a base64
 # 256-bit key, else one generated into <var>/field_key; old keys still decrypt (rotation).

@@ -1,8 +1,9 @@
-"""What `banpum serve` runs beside the web server: a job worker and the carrier simulator.
+"""What `banpum serve` runs beside the web server: a job worker and the simulators.
 
 The embedded default is one process: Waitress serves, a Huey consumer runs jobs in threads of
-the same process, and the carrier simulator answers on its own loopback port. Scale-out runs
-`banpum worker` processes instead (and real carriers), with only settings changed.
+the same process, and the carrier and payment simulators answer on their own loopback ports.
+Scale-out runs `banpum worker` processes instead (and real carriers and payment gateways), with
+only settings changed.
 """
 
 from __future__ import annotations
@@ -79,4 +80,33 @@ def simulator_start(*, port: int | None = None, speed: float | None = None) -> A
     )
     simulator.start()
     logger.info("carrier simulator at %s", simulator.base_url)
+    return simulator
+
+
+def payments_simulator_start(*, port: int | None = None) -> Any:
+    """Start the payment simulator on loopback, keeping its payments in the var directory.
+
+    Returns None when ``BANPUM_PAYMENTS_SIMULATOR_URL`` names one running elsewhere, or when
+    the port is taken (another `banpum serve` or `simulate-payments` answers there).
+    """
+    from banpum.integrations.payments.simulator_server import (
+        PaymentSimulator,
+        PaymentSimulatorConfig,
+    )
+
+    if settings.BANPUM_PAYMENTS_SIMULATOR_EXTERNAL and port is None:
+        logger.info("payment simulator at %s (external)", settings.BANPUM_PAYMENTS_SIMULATOR_URL)
+        return None
+    port = port or settings.BANPUM_PAYMENTS_SIMULATOR_PORT
+    if not _port_free("127.0.0.1", port):
+        logger.warning("payment simulator port %s is taken; using whatever answers there", port)
+        return None
+    simulator = PaymentSimulator(
+        host="127.0.0.1",
+        port=port,
+        config=PaymentSimulatorConfig(secret_key=settings.BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY),
+        state_path=settings.VAR_DIR / "payment-simulator.json",
+    )
+    simulator.start()
+    logger.info("payment simulator at %s", simulator.base_url)
     return simulator

@@ -1,4 +1,4 @@
-"""banpum serve: migrate, then serve the app, its job worker and the carrier simulator."""
+"""banpum serve: migrate, then serve the app, its job worker and the simulators."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Serve Banpum over HTTP (Waitress) with an in-process job worker and the carrier "
-        "simulator, after applying migrations."
+        "Serve Banpum over HTTP (Waitress) with an in-process job worker and the carrier and "
+        "payment simulators, after applying migrations."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,7 +34,9 @@ class Command(BaseCommand):
             "--no-worker", action="store_true", help="Run no jobs here (use `banpum worker`)"
         )
         parser.add_argument(
-            "--no-simulator", action="store_true", help="Do not start the carrier simulator"
+            "--no-simulator",
+            action="store_true",
+            help="Do not start the carrier and payment simulators",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,10 +48,11 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
         public_url = settings.BANPUM_PUBLIC_URL or f"http://{host}:{port}"
-        simulator = None
+        simulator = payments = None
         if settings.BANPUM_SIMULATOR and not options["no_simulator"]:
             simulator = runtime.simulator_start()
             simulator_accounts_connect(public_url=public_url)
+            payments = runtime.payments_simulator_start()
         consumer = None if options["no_worker"] else runtime.worker_start()
         self.stdout.write(
             f"Banpum at http://{host}:{port}/  (admin /admin/, API docs /api/v1/docs)"
@@ -61,3 +64,5 @@ class Command(BaseCommand):
                 consumer.stop(graceful=True)
             if simulator is not None:
                 simulator.stop()
+            if payments is not None:
+                payments.stop()

@@ -1,0 +1,1 @@
+"""Payment gateways: refunds to the original payment (Toss Payments and its simulator)."""
