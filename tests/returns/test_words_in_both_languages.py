@@ -73,6 +73,7 @@ SAMPLES: dict[str, Any] = {
     "ratio": 0.67,
     "window_days": 180,
     "kind": "phone",
+    "signals": [{"code": "blocklisted", "params": {"kind": "email"}}],
 }
 
 

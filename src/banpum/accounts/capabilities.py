@@ -36,7 +36,8 @@ class Capability(StrEnum):
     RETURN_RECEIVE = "return_receive"
     RETURN_INSPECT = "return_inspect"
     ORDERS_IMPORT = "orders_import"
-    POLICY_MANAGE = "policy_manage"
+    POLICY_MANAGE = "policy_manage"  # return policies and the store's extra holidays
+    BLOCKLIST_MANAGE = "blocklist_manage"  # phones, emails and addresses held for review
     CARRIERS_MANAGE = "carriers_manage"
     USERS_MANAGE = "users_manage"
     API_KEYS_MANAGE = "api_keys_manage"
@@ -55,7 +56,9 @@ _CS = frozenset(
     }
 )
 _WAREHOUSE = frozenset({C.RETURN_NOTE, C.RETURN_RECEIVE, C.RETURN_INSPECT})
-_SETTINGS = frozenset({C.POLICY_MANAGE, C.CARRIERS_MANAGE, C.USERS_MANAGE, C.API_KEYS_MANAGE})
+_SETTINGS = frozenset(
+    {C.POLICY_MANAGE, C.BLOCKLIST_MANAGE, C.CARRIERS_MANAGE, C.USERS_MANAGE, C.API_KEYS_MANAGE}
+)
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CS_AGENT: _CS,

@@ -62,3 +62,14 @@ def next_business_day_on_or_after(
     while not is_business_day(day, country, extra_holidays=extra_holidays):
         day += dt.timedelta(days=1)
     return day
+
+
+def public_holiday_name(day: dt.date, country: str) -> str | None:
+    """The country's name of the public holiday on ``day`` (in its own language), or None."""
+    if not is_public_holiday(day, country):
+        return None
+    try:
+        calendar = holidays.country_holidays(country.upper(), years=day.year)
+    except NotImplementedError:
+        return None
+    return str(calendar.get(day) or "") or None

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from banpum.core.actors import Actor
 from banpum.core.errors import ErrorCode
 from banpum.policy.deadlines import local_date, refund_due
+from banpum.policy.selectors import extra_holidays_for
 from banpum.policy.types import HoldReason
 from banpum.returns import errors, events
 from banpum.returns.models import OPEN_STATUSES, ReturnRequest
@@ -94,11 +95,17 @@ Effect = Callable[[ReturnRequest, dt.datetime], list[str]]
 
 
 def _refund_clock_starts(return_request: ReturnRequest, now: dt.datetime) -> list[str]:
-    """The goods are back: the legal refund period (3 business days in Korea) starts."""
+    """The goods are back: the legal refund period (3 business days in Korea) starts.
+
+    The store's extra holidays count; ``returns.refund_due`` moves the date again when one is
+    added or removed later.
+    """
     store = return_request.store
-    received_on = local_date(now, store.timezone)
     return_request.refund_due_on = refund_due(
-        received_on, business_days=return_request.refund_business_days, country=store.country
+        local_date(now, store.timezone),
+        business_days=return_request.refund_business_days,
+        country=store.country,
+        extra_holidays=extra_holidays_for(store),
     )
     return ["refund_due_on"]
 
