@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from banpum.core.schemas import OutDateTime
+from banpum.core.schemas import InDate, InputSchema, OutDateTime
 from banpum.policy.types import (
     AutoApproval,
+    BlocklistKind,
     Condition,
     FaultSide,
     FeeCollection,
@@ -209,3 +211,48 @@ class PolicyOut(Schema):
     repeat_returner: RepeatReturnerOut | None = Field(
         default=None, description="Repeat-returner hold; null: off"
     )
+
+
+# --- The store's blocklist and extra holidays ---------------------------------------------------
+
+
+class BlocklistEntryIn(InputSchema):
+    kind: BlocklistKind = Field(description="phone, email or address")
+    value: str = Field(
+        min_length=1,
+        max_length=300,
+        description="Stored normalised: a phone as digits only, an email in lower case, an "
+        "address with single spaces",
+    )
+    reason: str = Field(default="", max_length=300, description="Why, for the CS team")
+
+
+class BlocklistEntryOut(Schema):
+    id: int
+    kind: BlocklistKind
+    value: str = Field(description="Normalised, as it is matched")
+    reason: str
+    created_at: OutDateTime
+    created_by: str | None = Field(description="Username of who added it, if a person did")
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str | None:
+        user = getattr(obj, "created_by", None)
+        return user.get_username() if user is not None else None
+
+
+class ExtraHolidayIn(InputSchema):
+    date: InDate = Field(description="A day the store does not work, 2000-01-01..2100-12-31")
+    name: str = Field(min_length=1, max_length=100, description="e.g. 임시공휴일 (선거일)")
+
+
+class ExtraHolidayOut(Schema):
+    date: dt.date
+    name: str
+    created_at: OutDateTime
+    created_by: str | None
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str | None:
+        user = getattr(obj, "created_by", None)
+        return user.get_username() if user is not None else None
