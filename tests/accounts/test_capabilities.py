@@ -38,7 +38,13 @@ from tests.returns.helpers import open_return
 
 C = Capability
 NOW = timezone.now()
-SETTINGS = {C.POLICY_MANAGE, C.CARRIERS_MANAGE, C.USERS_MANAGE, C.API_KEYS_MANAGE}
+SETTINGS = {
+    C.POLICY_MANAGE,
+    C.BLOCKLIST_MANAGE,
+    C.CARRIERS_MANAGE,
+    C.USERS_MANAGE,
+    C.API_KEYS_MANAGE,
+}
 
 
 class _Member:
@@ -80,6 +86,9 @@ def test_every_role_has_a_row_and_only_managers_and_admins_touch_settings() -> N
         (Role.WAREHOUSE, C.RETURN_APPROVE, False),
         (Role.WAREHOUSE, C.RETURN_CANCEL, False),
         (Role.MANAGER, C.POLICY_MANAGE, True),
+        (Role.MANAGER, C.BLOCKLIST_MANAGE, True),
+        (Role.CS_AGENT, C.BLOCKLIST_MANAGE, False),
+        (Role.WAREHOUSE, C.POLICY_MANAGE, False),
         (Role.MANAGER, C.RETURN_REJECT, True),
         (Role.ADMIN, C.USERS_MANAGE, True),
     ],

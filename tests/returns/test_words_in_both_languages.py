@@ -67,6 +67,13 @@ SAMPLES: dict[str, Any] = {
     "amount": 5000,
     "hold_reason": "photos_missing",
     "payer": "buyer",
+    # fraud signals
+    "returns": 4,
+    "orders": 6,
+    "ratio": 0.67,
+    "window_days": 180,
+    "kind": "phone",
+    "signals": [{"code": "blocklisted", "params": {"kind": "email"}}],
 }
 
 

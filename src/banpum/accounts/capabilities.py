@@ -36,7 +36,8 @@ class Capability(StrEnum):
     RETURN_RECEIVE = "return_receive"
     RETURN_INSPECT = "return_inspect"
     ORDERS_IMPORT = "orders_import"
-    POLICY_MANAGE = "policy_manage"
+    POLICY_MANAGE = "policy_manage"  # return policies and the store's extra holidays
+    BLOCKLIST_MANAGE = "blocklist_manage"  # phones, emails and addresses held for review
     CARRIERS_MANAGE = "carriers_manage"
     USERS_MANAGE = "users_manage"
     API_KEYS_MANAGE = "api_keys_manage"
@@ -69,7 +70,14 @@ _WAREHOUSE = frozenset(
     {C.RETURN_NOTE, C.RETURN_RECEIVE, C.RETURN_INSPECT, C.STOCK_MANAGE, C.EXCHANGE_MANAGE}
 )
 _SETTINGS = frozenset(
-    {C.POLICY_MANAGE, C.CARRIERS_MANAGE, C.USERS_MANAGE, C.API_KEYS_MANAGE, C.PAYMENTS_MANAGE}
+    {
+        C.POLICY_MANAGE,
+        C.BLOCKLIST_MANAGE,
+        C.CARRIERS_MANAGE,
+        C.USERS_MANAGE,
+        C.API_KEYS_MANAGE,
+        C.PAYMENTS_MANAGE,
+    }
 )
 # Money beyond the rules: only a manager decides it, and says why.
 _MONEY = frozenset({C.REFUND_GOODWILL, C.FEE_WAIVE, C.TRANSFERS_MANAGE})

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from banpum.core.errors import ValidationFailed
-from banpum.policy.models import ReturnPolicy
+from banpum.policy.models import BlocklistEntry, ExtraHoliday, ReturnPolicy
 from banpum.policy.schemas import default_rules_document
 from banpum.policy.services import policy_rules_validate, policy_version_create
 
@@ -85,3 +85,31 @@ class ReturnPolicyAdmin(admin.ModelAdmin[ReturnPolicy]):
             actor=request.user if isinstance(request.user, User) else None,
         )
         obj.pk, obj.version, obj.created_at = created.pk, created.version, created.created_at
+
+
+@admin.register(BlocklistEntry)
+class BlocklistEntryAdmin(admin.ModelAdmin[BlocklistEntry]):
+    """Read-only here: entries are added through the API, which normalises the value."""
+
+    list_display = ["store", "kind", "value", "reason", "created_at", "created_by"]
+    list_filter = ["store", "kind"]
+    search_fields = ["value"]
+    readonly_fields = ["store", "kind", "value", "reason", "created_at", "created_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ExtraHoliday)
+class ExtraHolidayAdmin(admin.ModelAdmin[ExtraHoliday]):
+    """Read-only here: a holiday added through the API moves received returns' due dates."""
+
+    list_display = ["store", "date", "name", "created_at", "created_by"]
+    list_filter = ["store"]
+    readonly_fields = ["store", "date", "name", "created_at", "created_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -11,7 +11,9 @@ Periods are counted as the Civil Act counts them: the first day is not counted (
 period ends at the end of its last day (§159), and a last day on a Saturday or public holiday
 moves to the next working day (§161). Dates are the store's local dates.
 For other countries the store's policy alone applies, with weekends and that country's public
-holidays as non-business days.
+holidays as non-business days. A store's own extra holidays (임시공휴일 the ``holidays``
+package does not know yet) count as public holidays everywhere: every function takes them as
+``extra_holidays``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
-from banpum.policy.calendar import add_business_days, next_business_day_on_or_after
+from banpum.policy.calendar import (
+    NO_EXTRA_HOLIDAYS,
+    add_business_days,
+    next_business_day_on_or_after,
+)
 
 KR_WITHDRAWAL_DAYS = 7
 KR_DEFECT_MONTHS = 3
@@ -42,7 +48,14 @@ def korean_law_applies(country: str) -> bool:
     return country.upper() == "KR"
 
 
-def period_end(start: dt.date, *, days: int = 0, months: int = 0, country: str) -> dt.date:
+def period_end(
+    start: dt.date,
+    *,
+    days: int = 0,
+    months: int = 0,
+    country: str,
+    extra_holidays: frozenset[dt.date] = NO_EXTRA_HOLIDAYS,
+) -> dt.date:
     """Last day of a period that starts the day after ``start``, with §161's weekend rule.
 
     Days: the first day is not counted (§157), so ``days`` days after ``start`` ends on
@@ -58,13 +71,19 @@ def period_end(start: dt.date, *, days: int = 0, months: int = 0, country: str) 
         last = corresponding if corresponding.day != first.day else corresponding - _ONE_DAY
     last += dt.timedelta(days=days)
     if korean_law_applies(country):
-        return next_business_day_on_or_after(last, country)
+        return next_business_day_on_or_after(last, country, extra_holidays=extra_holidays)
     return last
 
 
-def withdrawal_until(delivered_on: dt.date, *, policy_days: int, country: str) -> dt.date:
+def withdrawal_until(
+    delivered_on: dt.date,
+    *,
+    policy_days: int,
+    country: str,
+    extra_holidays: frozenset[dt.date] = NO_EXTRA_HOLIDAYS,
+) -> dt.date:
     days = max(policy_days, KR_WITHDRAWAL_DAYS) if korean_law_applies(country) else policy_days
-    return period_end(delivered_on, days=days, country=country)
+    return period_end(delivered_on, days=days, country=country, extra_holidays=extra_holidays)
 
 
 def defect_until(
@@ -74,13 +93,19 @@ def defect_until(
     noticed_on: dt.date | None,
     known_days: int,
     country: str,
+    extra_holidays: frozenset[dt.date] = NO_EXTRA_HOLIDAYS,
 ) -> dt.date:
     if korean_law_applies(country):
         policy_months = max(policy_months, KR_DEFECT_MONTHS)
         known_days = max(known_days, KR_DEFECT_KNOWN_DAYS)
-    until = period_end(delivered_on, months=policy_months, country=country)
+    until = period_end(
+        delivered_on, months=policy_months, country=country, extra_holidays=extra_holidays
+    )
     if noticed_on is not None and noticed_on >= delivered_on:
-        until = max(until, period_end(noticed_on, days=known_days, country=country))
+        noticed_until = period_end(
+            noticed_on, days=known_days, country=country, extra_holidays=extra_holidays
+        )
+        until = max(until, noticed_until)
     return until
 
 
@@ -90,9 +115,15 @@ def refund_business_days(policy_days: int, country: str) -> int:
     return policy_days
 
 
-def refund_due(received_on: dt.date, *, business_days: int, country: str) -> dt.date:
+def refund_due(
+    received_on: dt.date,
+    *,
+    business_days: int,
+    country: str,
+    extra_holidays: frozenset[dt.date] = NO_EXTRA_HOLIDAYS,
+) -> dt.date:
     """Last day to pay the refund for goods that came back on ``received_on``."""
-    return add_business_days(received_on, business_days, country)
+    return add_business_days(received_on, business_days, country, extra_holidays=extra_holidays)
 
 
 def delay_interest(
@@ -101,8 +132,16 @@ def delay_interest(
     due_on: dt.date,
     paid_on: dt.date,
     basis_points: int = KR_DELAY_INTEREST_BASIS_POINTS,
+    country: str | None = None,
+    extra_holidays: frozenset[dt.date] = NO_EXTRA_HOLIDAYS,
 ) -> int:
-    """Simple interest per day late on a late refund, rounded down to the minor unit."""
+    """Simple interest per day late on a late refund, rounded down to the minor unit.
+
+    With ``country``, a due date that is not a business day (a holiday declared after the date
+    was set) moves to the next one first (Civil Act §161): paying then is not late.
+    """
+    if country is not None:
+        due_on = next_business_day_on_or_after(due_on, country, extra_holidays=extra_holidays)
     if amount <= 0 or paid_on <= due_on:
         return 0
     days_late = (paid_on - due_on).days

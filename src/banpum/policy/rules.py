@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 from banpum.policy import deadlines as law
 from banpum.policy.fees import line_refund, refund_estimate, return_fee
 from banpum.policy.types import (
     Condition,
+    CustomerFacts,
     Deadlines,
     Decision,
     FaultSide,
@@ -23,12 +25,14 @@ from banpum.policy.types import (
     Note,
     OrderFacts,
     Outcome,
+    Params,
     PolicyRules,
     Problem,
     Reason,
     Resolution,
     ReturnAsk,
     ReturnType,
+    Signal,
 )
 
 # Line problems a person may waive (a policy exception, 정책 예외): the policy's or the law's
@@ -50,8 +54,13 @@ def decide(
     lines: Mapping[int, LineFacts],
     rules: PolicyRules,
     now: dt.datetime,
+    customer: CustomerFacts | None = None,
 ) -> Decision:
-    """Decide a return request. ``lines`` holds every line of the order, not only those asked."""
+    """Decide a return request. ``lines`` holds every line of the order, not only those asked.
+
+    ``customer`` carries what the fraud signals read (counts over the repeat-returner window,
+    blocklist matches); without it no signal can fire.
+    """
     problems = _request_problems(ask, order, rules)
     reason = rules.reason(ask.reason_code)
     today = law.local_date(now, order.timezone)
@@ -107,7 +116,8 @@ def decide(
     # Auto-approval limits what is at stake: the goods (refunded, credited or replaced) plus
     # any original shipping refunded, before the return fee is deducted.
     at_stake = sum(line.refund_amount for line in line_decisions) + refund.shipping
-    outcome, hold_reason = _outcome(ask, order, rules, line_decisions, at_stake, eligible)
+    signals = fraud_signals(customer or CustomerFacts(), rules)
+    outcome, hold_reason = _outcome(ask, order, rules, line_decisions, at_stake, eligible, signals)
     return Decision(
         eligible=eligible,
         outcome=outcome,
@@ -120,7 +130,8 @@ def decide(
         deadlines=deadlines,
         problems=tuple(problems),
         hold_reason=hold_reason,
-        explanation=_explain(reason, fault, fee.amount, outcome, hold_reason),
+        signals=signals,
+        explanation=_explain(reason, fault, fee.amount, outcome, hold_reason, signals),
         exception_refund=exception_refund,
     )
 
@@ -177,7 +188,10 @@ def _deadlines(
         # A defect cannot have been noticed after the request that reports it.
         noticed_on = min(noticed_on, today)
     withdrawal = law.withdrawal_until(
-        delivered_on, policy_days=rules.change_of_mind_days, country=order.country
+        delivered_on,
+        policy_days=rules.change_of_mind_days,
+        country=order.country,
+        extra_holidays=order.extra_holidays,
     )
     defect = law.defect_until(
         delivered_on,
@@ -185,6 +199,7 @@ def _deadlines(
         noticed_on=noticed_on,
         known_days=rules.defect_known_days,
         country=order.country,
+        extra_holidays=order.extra_holidays,
     )
     applicable = None
     if reason is not None:
@@ -208,7 +223,7 @@ def _decide_line(
     line_id = request.order_line_id
     problems: list[Problem] = []
 
-    def problem(code: str, subfield: str = "", **params: str | int | None) -> None:
+    def problem(code: str, subfield: str = "", **params: str | int | float | None) -> None:
         path = f"{field}.{subfield}" if subfield else field
         problems.append(Problem(code, path, line_id, params=params))
 
@@ -360,6 +375,38 @@ def _leaves_below_free_shipping(
     return qualified_before and not qualifies(requested)
 
 
+def fraud_signals(customer: CustomerFacts, rules: PolicyRules) -> tuple[Signal, ...]:
+    """The fraud signals a request raises: blocklist matches first, then a repeat returner.
+
+    The request being decided counts as one of the customer's returns: it is the one that
+    would take them over the threshold. The threshold compares exactly (no float rounding);
+    the ratio in the params is only for people to read.
+    """
+    signals = [
+        Signal(HoldReason.BLOCKLISTED, {"kind": kind.value})
+        for kind in sorted(customer.blocklisted)
+    ]
+    threshold = rules.repeat_returner
+    returns = customer.returns + 1
+    if (
+        threshold is not None
+        and customer.orders >= max(threshold.min_orders, 1)
+        and Fraction(returns, customer.orders) > Fraction(str(threshold.max_ratio))
+    ):
+        signals.append(
+            Signal(
+                HoldReason.REPEAT_RETURNER,
+                {
+                    "returns": returns,
+                    "orders": customer.orders,
+                    "ratio": round(returns / customer.orders, 2),
+                    "window_days": threshold.window_days,
+                },
+            )
+        )
+    return tuple(signals)
+
+
 def _outcome(
     ask: ReturnAsk,
     order: OrderFacts,
@@ -367,9 +414,13 @@ def _outcome(
     lines: tuple[LineDecision, ...],
     at_stake: int,
     eligible: bool,
+    signals: tuple[Signal, ...],
 ) -> tuple[Outcome, HoldReason | None]:
     if not eligible:
         return Outcome.REJECT, None
+    if signals:
+        # Never approved by the policy alone: a person looks at the customer first.
+        return Outcome.HOLD, signals[0].code
     reasons = [rules.reason(line.reason_code) for line in lines]
     if ask.photo_count == 0 and any(r is not None and r.photos_required for r in reasons):
         return Outcome.HOLD, HoldReason.PHOTOS_MISSING
@@ -392,11 +443,12 @@ def _explain(
     fee: int,
     outcome: Outcome,
     hold_reason: HoldReason | None,
+    signals: tuple[Signal, ...] = (),
 ) -> tuple[Note, ...]:
     """The decision's reasons as codes and params; ``policy.texts`` words them."""
     notes: list[Note] = []
     if reason is not None:
-        named: dict[str, str | int | None] = {
+        named: Params = {
             "reason_code": reason.code,
             "reason_ko": reason.label_ko,
             "reason_en": reason.label_en,
@@ -407,6 +459,7 @@ def _explain(
             notes.append(Note("seller_pays_shipping", {**named, "fault": fault.value}))
     if fee:
         notes.append(Note("fee_charged", {"amount": fee}))
+    notes.extend(Note(signal.code.value, dict(signal.params)) for signal in signals)
     if outcome is Outcome.HOLD:
         notes.append(Note("held", {"hold_reason": hold_reason.value if hold_reason else None}))
     else:

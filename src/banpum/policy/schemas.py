@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from banpum.core.schemas import OutDateTime
+from banpum.core.schemas import InDate, InputSchema, OutDateTime
 from banpum.policy.types import (
     AutoApproval,
+    BlocklistKind,
     Condition,
     FaultSide,
     FeeCollection,
@@ -21,6 +23,7 @@ from banpum.policy.types import (
     PolicyRules,
     Reason,
     ReasonKind,
+    RepeatReturner,
     Resolution,
 )
 
@@ -43,6 +46,17 @@ class AutoApprovalSchema(BaseModel):
     max_refund: int | None = Field(default=None, ge=0, strict=True)
     reason_kinds: list[ReasonKind] = Field(default_factory=list)
     methods: list[Method] = Field(default_factory=list)
+
+
+class RepeatReturnerSchema(BaseModel):
+    """Hold returns of customers who return more than ``max_ratio`` of their orders."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    window_days: int = Field(default=180, ge=1, le=3650, strict=True)
+    min_orders: int = Field(default=3, ge=1, le=10_000, strict=True)
+    # Returns per order: above 1 when customers split returns; 0 holds every return of theirs.
+    max_ratio: float = Field(default=0.5, ge=0, le=10, allow_inf_nan=False)
 
 
 DEFAULT_REASONS: list[dict[str, Any]] = [
@@ -84,6 +98,7 @@ class PolicyRulesSchema(BaseModel):
     default_fee_collection: FeeCollection = FeeCollection.DEDUCT_FROM_REFUND
     refund_business_days: int = Field(default=3, ge=0, le=30, strict=True)
     auto_approval: AutoApprovalSchema = Field(default_factory=AutoApprovalSchema)
+    repeat_returner: RepeatReturnerSchema | None = None  # None: off
     reasons: list[ReasonSchema] = Field(
         default_factory=lambda: [ReasonSchema(**reason) for reason in DEFAULT_REASONS]
     )
@@ -130,6 +145,9 @@ class PolicyRulesSchema(BaseModel):
                 reason_kinds=frozenset(auto.reason_kinds),
                 methods=frozenset(auto.methods),
             ),
+            repeat_returner=RepeatReturner(**self.repeat_returner.model_dump())
+            if self.repeat_returner is not None
+            else None,
         )
 
 
@@ -159,6 +177,15 @@ class AutoApprovalOut(Schema):
     methods: list[Method]
 
 
+class RepeatReturnerOut(Schema):
+    window_days: int = Field(description="Days counted back from the request")
+    min_orders: int = Field(description="Orders in the window before the check applies")
+    max_ratio: float = Field(
+        description="Returns per order (this one included) above which a "
+        "return is held as repeat_returner"
+    )
+
+
 class PolicyOut(Schema):
     """The store's active return policy version, as the engine applies it to new returns."""
 
@@ -181,3 +208,51 @@ class PolicyOut(Schema):
     default_fee_collection: FeeCollection
     refund_business_days: int = Field(description="Business days to refund after receipt")
     auto_approval: AutoApprovalOut
+    repeat_returner: RepeatReturnerOut | None = Field(
+        default=None, description="Repeat-returner hold; null: off"
+    )
+
+
+# --- The store's blocklist and extra holidays ---------------------------------------------------
+
+
+class BlocklistEntryIn(InputSchema):
+    kind: BlocklistKind = Field(description="phone, email or address")
+    value: str = Field(
+        min_length=1,
+        max_length=300,
+        description="Stored normalised: a phone as digits only, an email in lower case, an "
+        "address with single spaces",
+    )
+    reason: str = Field(default="", max_length=300, description="Why, for the CS team")
+
+
+class BlocklistEntryOut(Schema):
+    id: int
+    kind: BlocklistKind
+    value: str = Field(description="Normalised, as it is matched")
+    reason: str
+    created_at: OutDateTime
+    created_by: str | None = Field(description="Username of who added it, if a person did")
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str | None:
+        user = getattr(obj, "created_by", None)
+        return user.get_username() if user is not None else None
+
+
+class ExtraHolidayIn(InputSchema):
+    date: InDate = Field(description="A day the store does not work, 2000-01-01..2100-12-31")
+    name: str = Field(min_length=1, max_length=100, description="e.g. 임시공휴일 (선거일)")
+
+
+class ExtraHolidayOut(Schema):
+    date: dt.date
+    name: str
+    created_at: OutDateTime
+    created_by: str | None
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str | None:
+        user = getattr(obj, "created_by", None)
+        return user.get_username() if user is not None else None

@@ -17,7 +17,15 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from banpum.policy.types import NOTE_PARAMS, PROBLEM_PARAMS, Note, Problem, Reason, as_json
+from banpum.policy.types import (
+    NOTE_PARAMS,
+    PROBLEM_PARAMS,
+    SIGNAL_PARAMS,
+    Note,
+    Problem,
+    Reason,
+    as_json,
+)
 
 # Labels of the policy's enums (``policy.types``); the models' choices use them too.
 RETURN_TYPE_LABELS: dict[str, Promise] = {
@@ -51,7 +59,15 @@ HOLD_REASON_LABELS: dict[str, Promise] = {
     "buyer_confirmation_needed": gettext_lazy("Buyer confirmation needed"),
     "photos_missing": gettext_lazy("Photos missing"),
     "policy_exception": gettext_lazy("Outside the policy: needs a decision"),
+    "repeat_returner": gettext_lazy("Returns often: needs a check"),
+    "blocklisted": gettext_lazy("On the store's blocklist"),
+    "inspection_mismatch": gettext_lazy("Box empty or another item than sold"),
     "other": gettext_lazy("Other"),
+}
+BLOCKLIST_KIND_LABELS: dict[str, Promise] = {
+    "phone": gettext_lazy("phone number"),
+    "email": gettext_lazy("email address"),
+    "address": gettext_lazy("shipping address"),
 }
 CONDITION_LABELS: dict[str, Promise] = {
     "unopened": gettext_lazy("Unopened"),
@@ -148,6 +164,30 @@ _PROBLEMS: dict[str, Callable[[_Params], str]] = {
     ),
 }
 
+
+def _ratio_percent(params: Mapping[str, Any]) -> str:
+    ratio = params.get("ratio")
+    return f"{round(ratio * 100)}" if isinstance(ratio, int | float) else "?"
+
+
+def _repeat_returner(p: _Params) -> str:
+    return _(
+        "The customer returned %(returns)s of %(orders)s orders (%(percent)s%%) in the last "
+        "%(window_days)s days, this request included."
+    ) % _Params({**p, "percent": _ratio_percent(p)})
+
+
+def _blocklisted(p: _Params) -> str:
+    return _("The customer's %(kind)s is on the store's blocklist.") % {
+        "kind": label(BLOCKLIST_KIND_LABELS, p["kind"])
+    }
+
+
+_SIGNALS: dict[str, Callable[[_Params], str]] = {
+    "repeat_returner": _repeat_returner,
+    "blocklisted": _blocklisted,
+}
+
 _NOTES: dict[str, Callable[[_Params], str]] = {
     "buyer_pays_shipping": lambda p: (
         _("Reason “%(reason)s”: the buyer pays the return shipping.") % {"reason": _reason_named(p)}
@@ -166,6 +206,7 @@ _NOTES: dict[str, Callable[[_Params], str]] = {
         % {"reason": label(HOLD_REASON_LABELS, p.get("hold_reason") or "other")}
     ),
     "not_eligible": lambda p: _("Not eligible under the policy or the law."),
+    **_SIGNALS,
     "fee_set_by_cs": lambda p: (
         _("Return fee set by CS: %(payer)s pays %(amount)s.")
         % {"payer": label(FAULT_LABELS, p["payer"]), "amount": money(p["amount"])}
@@ -175,6 +216,8 @@ if set(_PROBLEMS) != set(PROBLEM_PARAMS):
     raise RuntimeError("every problem code needs its words")
 if set(_NOTES) != set(NOTE_PARAMS):
     raise RuntimeError("every explanation code needs its words")
+if set(_SIGNALS) != {str(code) for code in SIGNAL_PARAMS}:
+    raise RuntimeError("every fraud signal needs its words")
 
 
 def problem_text(code: str, params: Mapping[str, Any] | None = None) -> str:
@@ -187,6 +230,14 @@ def problem_text(code: str, params: Mapping[str, Any] | None = None) -> str:
 def note_text(code: str, params: Mapping[str, Any] | None = None) -> str:
     words = _NOTES.get(code)
     return words(_Params(params or {})) if words is not None else code
+
+
+def signal_text(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """A fraud signal (``Decision.signals``, a hold event's ``signals``) in words."""
+    words = _SIGNALS.get(code)
+    if words is None:
+        return label(HOLD_REASON_LABELS, code)
+    return words(_Params(params or {}))
 
 
 def problem_message(problem: Problem) -> str:
@@ -231,6 +282,11 @@ def decision_words(decision: Mapping[str, Any]) -> dict[str, Any]:
     data["explanation"] = [text for text, _coded in rendered]
     data["notes"] = [coded for _text, coded in rendered if coded is not None]
     data["problems"] = [problem_out(p) for p in data.get("problems") or []]
+    data["signals"] = [
+        {**signal, "message": signal_text(str(signal.get("code")), signal.get("params"))}
+        for signal in data.get("signals") or []
+        if isinstance(signal, Mapping)
+    ]
     data["lines"] = [
         {**line, "problems": [problem_out(p) for p in line.get("problems") or []]}
         for line in data.get("lines") or []

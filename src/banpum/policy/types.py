@@ -86,6 +86,11 @@ class HoldReason(StrEnum):
     BUYER_CONFIRMATION_NEEDED = "buyer_confirmation_needed"
     PHOTOS_MISSING = "photos_missing"
     POLICY_EXCEPTION = "policy_exception"
+    # Fraud signals: the policy never approves these by itself (``rules.decide``).
+    REPEAT_RETURNER = "repeat_returner"  # returns ÷ orders above the store's threshold
+    BLOCKLISTED = "blocklisted"  # phone, email or address on the store's blocklist
+    # The warehouse found an empty box or another item than the one sold.
+    INSPECTION_MISMATCH = "inspection_mismatch"
     OTHER = "other"
 
 
@@ -108,6 +113,19 @@ class AutoApproval:
 
 
 @dataclass(frozen=True)
+class RepeatReturner:
+    """Hold a customer's returns once they return too much of what they order.
+
+    Counted over the last ``window_days`` before the request: a customer with at least
+    ``min_orders`` orders whose returns (this one included) exceed ``max_ratio`` × orders.
+    """
+
+    window_days: int = 180
+    min_orders: int = 3
+    max_ratio: float = 0.5
+
+
+@dataclass(frozen=True)
 class PolicyRules:
     version: int
     reasons: tuple[Reason, ...]
@@ -126,6 +144,7 @@ class PolicyRules:
     default_fee_collection: FeeCollection = FeeCollection.DEDUCT_FROM_REFUND
     refund_business_days: int = 3
     auto_approval: AutoApproval = field(default_factory=AutoApproval)
+    repeat_returner: RepeatReturner | None = None  # None: the check is off
 
     def reason(self, code: str) -> Reason | None:
         return next((reason for reason in self.reasons if reason.code == code), None)
@@ -141,6 +160,29 @@ class OrderFacts:
     customer_flagged: bool
     country: str
     timezone: str
+    # The store's own holidays (임시공휴일), on top of the country's: deadlines skip them too.
+    extra_holidays: frozenset[dt.date] = frozenset()
+
+
+class BlocklistKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    ADDRESS = "address"
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    """What the store knows of the customer behind a request, for the fraud signals.
+
+    ``orders`` and ``returns`` count the customer's orders and returns (open or completed, not
+    this request) over the policy's repeat-returner window; ``blocklisted`` names the contact
+    details (phone, email, shipping address) that match the store's blocklist.
+    """
+
+    orders: int = 0
+    returns: int = 0
+    window_days: int | None = None
+    blocklisted: frozenset[BlocklistKind] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -177,7 +219,7 @@ class ReturnAsk:
 
 # What a problem or a note says, beyond its code: JSON values only (dates as ISO strings), so
 # a decision stored as JSON can be worded again, in any language, by ``policy.texts``.
-Params = dict[str, str | int | None]
+Params = dict[str, str | int | float | None]
 
 
 @dataclass(frozen=True)
@@ -191,6 +233,17 @@ class Problem:
     code: str
     field: str = ""
     order_line_id: int | None = None
+    params: Params = _field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A fraud signal the decision found: the hold reason it stands for, and its facts.
+
+    ``SIGNAL_PARAMS`` lists the params of each; ``policy.texts.signal_text`` words it.
+    """
+
+    code: HoldReason
     params: Params = _field(default_factory=dict, hash=False)
 
 
@@ -228,6 +281,12 @@ NOTE_PARAMS: dict[str, tuple[str, ...]] = {
     "held": ("hold_reason",),
     "not_eligible": (),
     "fee_set_by_cs": ("payer", "amount"),
+    "repeat_returner": ("returns", "orders", "ratio", "window_days"),
+    "blocklisted": ("kind",),
+}
+SIGNAL_PARAMS: dict[HoldReason, tuple[str, ...]] = {
+    HoldReason.REPEAT_RETURNER: ("returns", "orders", "ratio", "window_days"),
+    HoldReason.BLOCKLISTED: ("kind",),
 }
 
 
@@ -283,6 +342,7 @@ class Decision:
     deadlines: Deadlines
     problems: tuple[Problem, ...] = ()
     hold_reason: HoldReason | None = None
+    signals: tuple[Signal, ...] = ()  # fraud signals found, whatever the outcome
     explanation: tuple[Note, ...] = ()
     # The refund if a person accepts the request as a policy exception (the lines refused only
     # by waivable limits count too); the same as ``refund`` when nothing is refused.

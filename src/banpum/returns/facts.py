@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Sum
 
 from banpum.commerce.models import Order
-from banpum.policy.types import LineFacts, OrderFacts
+from banpum.policy.selectors import blocklist_matches, extra_holidays_for
+from banpum.policy.types import BlocklistKind, CustomerFacts, LineFacts, OrderFacts, PolicyRules
 from banpum.returns.models import CLAIMING_STATUSES, ReturnLine, ReturnRequest
 
 
@@ -29,6 +32,42 @@ def order_facts(order: Order, *, already_refunded: int = 0) -> OrderFacts:
         customer_flagged=bool(customer and customer.is_flagged),
         country=order.store.country,
         timezone=order.store.timezone,
+        extra_holidays=extra_holidays_for(order.store),
+    )
+
+
+def customer_facts(order: Order, *, rules: PolicyRules, now: dt.datetime) -> CustomerFacts:
+    """What the fraud signals read about the customer behind ``order``.
+
+    Counts run over the policy's repeat-returner window before ``now`` (none when the check is
+    off); returns count when open or completed, not cancelled or rejected. The blocklist is
+    matched on the customer's phone and email and on the order's recipient phone and address.
+    """
+    customer = order.customer
+    contacts: list[tuple[BlocklistKind, str]] = [
+        (BlocklistKind.PHONE, order.shipping_phone),
+        (BlocklistKind.ADDRESS, f"{order.shipping_address1} {order.shipping_address2}"),
+        (BlocklistKind.ADDRESS, order.shipping_address1),
+    ]
+    if customer is not None:
+        contacts += [(BlocklistKind.PHONE, customer.phone), (BlocklistKind.EMAIL, customer.email)]
+    blocklisted = blocklist_matches(store=order.store, contacts=contacts)
+    threshold = rules.repeat_returner
+    if customer is None or threshold is None:
+        return CustomerFacts(blocklisted=blocklisted)
+    since = now - dt.timedelta(days=threshold.window_days)
+    return CustomerFacts(
+        orders=Order.objects.filter(
+            customer=customer, ordered_at__gte=since, ordered_at__lte=now
+        ).count(),
+        returns=ReturnRequest.objects.filter(
+            customer=customer,
+            status__in=CLAIMING_STATUSES,
+            created_at__gte=since,
+            created_at__lte=now,
+        ).count(),
+        window_days=threshold.window_days,
+        blocklisted=blocklisted,
     )
 
 

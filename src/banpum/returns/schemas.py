@@ -147,6 +147,14 @@ class NoteOut(Schema):
     params: dict[str, Any]
 
 
+class SignalOut(Schema):
+    """A fraud signal the policy found (repeat returner, blocklist match): why it held."""
+
+    code: str = Field(description="The hold reason it stands for: repeat_returner, blocklisted")
+    params: dict[str, Any] = Field(description="Its facts, e.g. returns, orders, ratio, kind")
+    message: str = Field(description="In the request's language")
+
+
 class FeeOut(Schema):
     payer: str
     kind: str | None = None
@@ -192,6 +200,9 @@ class DecisionOut(Schema):
     deadlines: DeadlinesOut
     explanation: list[str] = Field(description="In the request's language")
     notes: list[NoteOut] = Field(description="The explanation's codes, in the same order")
+    signals: list[SignalOut] = Field(
+        default_factory=list, description="Fraud signals found, whatever the outcome"
+    )
 
 
 class ReturnOrderOut(Schema):

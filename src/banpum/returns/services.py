@@ -40,7 +40,7 @@ from banpum.policy.types import (
 from banpum.returns import errors, events
 from banpum.returns.errors import HARD_PROBLEMS, NotEligible
 from banpum.returns.events import StatusCause
-from banpum.returns.facts import committed_refunds, line_facts, order_facts
+from banpum.returns.facts import committed_refunds, customer_facts, line_facts, order_facts
 from banpum.returns.hooks import pickup_hooks
 from banpum.returns.models import Origin, ReturnLine, ReturnRequest
 from banpum.returns.numbers import return_number_new
@@ -82,7 +82,14 @@ def _decide(order: Order, ask: ReturnAsk, now: dt.datetime) -> _Decided:
     policy = policy_current(store=order.store)
     rules = policy_rules(policy)
     facts = order_facts(order, already_refunded=committed_refunds(order))
-    decision = decide(ask, order=facts, lines=line_facts(order), rules=rules, now=now)
+    decision = decide(
+        ask,
+        order=facts,
+        lines=line_facts(order),
+        rules=rules,
+        now=now,
+        customer=customer_facts(order, rules=rules, now=now),
+    )
     return _Decided(decision, policy, rules, facts)
 
 
@@ -278,14 +285,14 @@ def return_request_create(
             now=now,
         )
     elif decision.outcome is Outcome.HOLD:
+        hold_data: dict[str, Any] = {"cause": StatusCause.POLICY_HOLD.value}
+        if decision.signals:
+            hold_data["signals"] = as_json(decision.signals)
         return_request = return_transition(
             return_request=return_request,
             action=Action.HOLD,
             actor=POLICY_ACTOR,
-            move=Move(
-                hold_reason=decision.hold_reason or HoldReason.OTHER,
-                data={"cause": StatusCause.POLICY_HOLD.value},
-            ),
+            move=Move(hold_reason=decision.hold_reason or HoldReason.OTHER, data=hold_data),
             now=now,
         )
     elif decision.outcome is Outcome.APPROVE:

@@ -39,7 +39,7 @@ LOGISTICS_FACTS: dict[LogisticsKind, tuple[str, ...]] = {
 CAUSE_FACTS: dict[StatusCause, tuple[str, ...]] = {
     StatusCause.AUTO_APPROVAL: (),
     StatusCause.POLICY_EXCEPTION: ("problems",),
-    StatusCause.POLICY_HOLD: (),
+    StatusCause.POLICY_HOLD: ("signals",),
     StatusCause.METHOD: ("method",),
     StatusCause.CARRIER_UNLINKED: UNLINKED_FACTS,
     StatusCause.PICKUP_REQUESTED: ("pickup_id", *CARRIER_FACTS),
@@ -200,6 +200,17 @@ def _hold(data: Data) -> str:
     if isinstance(problems, list) and problems:
         words = " ".join(texts.problem_out(p)["message"] for p in problems if isinstance(p, dict))
         return _("On hold as a policy exception: %(problems)s") % {"problems": words}
+    signals = data.get("signals")
+    if isinstance(signals, list) and signals:
+        said = " ".join(
+            texts.signal_text(str(s.get("code")), s.get("params"))
+            for s in signals
+            if isinstance(s, Mapping)
+        )
+        return _("On hold: %(reason)s. %(signals)s") % {
+            "reason": texts.label(texts.HOLD_REASON_LABELS, data.get("hold_reason") or "other"),
+            "signals": said,
+        }
     return _("On hold: %(reason)s.") % {
         "reason": texts.label(texts.HOLD_REASON_LABELS, data.get("hold_reason") or "other")
     }

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from banpum.core.actors import Actor
 from banpum.core.errors import ErrorCode
 from banpum.policy.deadlines import local_date, refund_due
+from banpum.policy.selectors import extra_holidays_for
 from banpum.policy.texts import money
 from banpum.policy.types import HoldReason
 from banpum.returns import errors, events
@@ -124,6 +125,7 @@ def refund_due_from(return_request: ReturnRequest, goods_back_at: dt.datetime) -
         local_date(goods_back_at, store.timezone),
         business_days=return_request.refund_business_days,
         country=store.country,
+        extra_holidays=extra_holidays_for(store),
     )
 
 

@@ -234,10 +234,13 @@ def _register_routers() -> None:
     from banpum.logistics.api import router as logistics_router
     from banpum.policy.api import router as policy_router
     from banpum.returns.api import router as returns_router
+    from banpum.returns.store_settings_api import router as store_settings_router
 
     api.add_router("/orders", orders_router)
     api.add_router("/returns", returns_router)
     api.add_router("/policy", policy_router)
+    # /policy/blocklist and /policy/holidays: policy's data, commands that need returns.
+    api.add_router("/policy", store_settings_router)
     # Its paths span /returns/{number}/pickups, /pickups/…, /labels and /logistics/…; none is
     # a path of the returns router, so the two never answer for each other.
     api.add_router("", logistics_router)
