@@ -183,13 +183,22 @@ def test_inspection_through_the_api(api_en: Client, order: Any) -> None:
     [
         ({"quantity_accepted": 2}, "lines.0.quantity_accepted"),
         (
-            {"grade": "C", "outcome": "accept_with_deduction", "deduction_amount": 500,
-             "dispositions": [{"quantity": 1, "action": "dispose"}]},
+            {
+                "grade": "C",
+                "outcome": "accept_with_deduction",
+                "deduction_amount": 500,
+                "dispositions": [{"quantity": 1, "action": "dispose"}],
+            },
             "lines.0.deduction_reason",
         ),
         (
-            {"grade": "C", "outcome": "accept_with_deduction", "deduction_amount": 10001,
-             "deduction_reason": "used", "dispositions": [{"quantity": 1, "action": "dispose"}]},
+            {
+                "grade": "C",
+                "outcome": "accept_with_deduction",
+                "deduction_amount": 10001,
+                "deduction_reason": "used",
+                "dispositions": [{"quantity": 1, "action": "dispose"}],
+            },
             "lines.0.deduction_amount",
         ),
         ({"dispositions": []}, "lines.0.dispositions"),
@@ -202,7 +211,9 @@ def test_bad_inspections_are_422_with_the_field(
     return_request = received_return(order)
     line_id = return_request.lines.get().pk
     response = _post(
-        api_en, f"/returns/{number_of(return_request)}/inspection", _inspection_body(line_id, **changes)
+        api_en,
+        f"/returns/{number_of(return_request)}/inspection",
+        _inspection_body(line_id, **changes),
     )
     assert response.status_code == 422, response.content
     assert field in response.json()["extra"]["fields"]
@@ -214,9 +225,7 @@ def _upload(api: Client, number: str, line_id: int, name: str, content: bytes) -
     return api.post(f"/api/v1/returns/{number}/lines/{line_id}/photos", {"files": [upload]})
 
 
-def test_a_photo_is_stored_without_its_exif_and_served_privately(
-    api: Client, order: Any
-) -> None:
+def test_a_photo_is_stored_without_its_exif_and_served_privately(api: Client, order: Any) -> None:
     return_request = received_return(order)
     line_id = return_request.lines.get().pk
     response = _upload(api, number_of(return_request), line_id, "box.png", png_with_exif())
@@ -233,7 +242,8 @@ def test_a_photo_is_stored_without_its_exif_and_served_privately(
         assert "exif" not in image.info
     assert b"SecretCam" not in served.content
     stored = InspectionPhoto.objects.get()
-    assert stored.name.endswith(".png") and "box" not in stored.name
+    assert stored.name.endswith(".png")
+    assert "box" not in stored.name
 
 
 def test_a_text_file_named_jpg_is_refused(api_en: Client, order: Any) -> None:

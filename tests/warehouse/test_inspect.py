@@ -49,7 +49,9 @@ def line_of(return_request: ReturnRequest) -> ReturnLine:
     return return_request.lines.get()
 
 
-def inspect_one(return_request: ReturnRequest, fee: FeeConfirmation | None = None, **given: Any) -> ReturnRequest:
+def inspect_one(
+    return_request: ReturnRequest, fee: FeeConfirmation | None = None, **given: Any
+) -> ReturnRequest:
     line = line_of(return_request)
     fields: dict[str, Any] = {
         "return_line_id": line.pk,
@@ -85,7 +87,8 @@ def test_a_resellable_return_is_restocked_and_the_ledger_adds_up(order: Any) -> 
     line = line_of(inspected)
     assert line.outcome == ACCEPT
     level = StockLevel.objects.get()
-    assert level.location.code == "main" and level.on_hand == 2
+    assert level.location.code == "main"
+    assert level.on_hand == 2
     assert stock_level_rebuilt(level.product, level.location) == (2, 0)
     movement = StockMovement.objects.get()
     assert (movement.kind, movement.reference, movement.actor_label) == (
@@ -331,7 +334,9 @@ def test_settlement_hears_of_the_inspection(order: Any) -> None:
     heard: list[tuple[str, Actor, dt.datetime]] = []
 
     class Listening:
-        def inspected(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        def inspected(
+            self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime
+        ) -> None:
             heard.append((return_request.status, actor, now))
 
     previous = hooks.inspection_hooks()

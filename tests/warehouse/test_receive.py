@@ -86,7 +86,8 @@ def test_receiving_closes_a_booked_pickup_through_its_table(order: Any) -> None:
     assert pickup.delivered_at == at(6)
     change = PickupStatusChange.objects.filter(pickup=pickup).latest("id")
     assert (change.action, change.from_status) == ("receive_at_warehouse", PickupStatus.ACCEPTED)
-    assert pickup.parcel is not None and not reload(pickup.parcel).is_open
+    assert pickup.parcel is not None
+    assert not reload(pickup.parcel).is_open
 
 
 def test_a_booking_still_unanswered_is_cancelled_not_delivered(order: Any) -> None:

@@ -214,9 +214,7 @@ def add_photos(
         raise warehouse_errors.RETURN_LINE_NOT_FOUND(number=return_request.number, line_id=line_id)
     photos = services.inspection_photos_add(
         store=store,
-        uploads=[
-            services.PhotoUpload(name=f.name or "", size=f.size or 0, file=f.file) for f in files
-        ],
+        uploads=[services.PhotoUpload(name=f.name or "", size=f.size or 0, file=f) for f in files],
         return_line=line,
         actor=request_actor(request),
         now=timezone.now(),

@@ -30,7 +30,9 @@ STOCK_PRODUCT_OTHER_STORE = ErrorCode(
 STOCK_LOCATION_NOT_SELLABLE = field_message(
     _("%(location)s is not a sellable location: restocked units go to one that is.")
 )
-STOCK_SKU_NOT_FOUND = ErrorCode(NotFound, "product_not_found", _("No product %(sku)s in this store."))
+STOCK_SKU_NOT_FOUND = ErrorCode(
+    NotFound, "product_not_found", _("No product %(sku)s in this store.")
+)
 
 # Receiving
 SCAN_NOTHING_FOUND = ErrorCode(
@@ -72,10 +74,7 @@ LINE_NOT_IN_RETURN = field_message(_("Line %(line_id)s is not a line of this ret
 LINE_TWICE = field_message(_("Line %(line_id)s is given twice."))
 LINE_NOT_COVERED = field_message(_("Every line must be inspected; line %(line_id)s is missing."))
 RECEIVED_OVER_REQUESTED = field_message(
-    _(
-        "At most %(requested)s units of this line were returned; record an extra item in the "
-        "note."
-    )
+    _("At most %(requested)s units of this line were returned; record an extra item in the note.")
 )
 ACCEPTED_OVER_RECEIVED = field_message(
     _("Cannot accept more units (%(accepted)s) than were received (%(received)s).")

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Product, Store
-from banpum.returns.models import CONDITION_CHOICES
+from banpum.returns.models import CONDITION_CHOICES, ReturnLine, ReturnRequest
 
 
 class StockLocation(models.Model):
@@ -144,6 +144,90 @@ class StockMovement(models.Model):
 # --- receiving ------------------------------------------------------------------------------
 
 
+class InspectionPhoto(models.Model):
+    """A photo of a returned line (or of an unidentified parcel), stored privately.
+
+    The file lives in the ``inspection_photos`` storage under a random name, re-encoded without
+    its metadata; it is served only through the store-scoped API.
+    """
+
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="inspection_photos", verbose_name=_("store")
+    )
+    return_line = models.ForeignKey(
+        ReturnLine,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("return line"),
+    )
+    name = models.CharField(_("stored name"), max_length=200, unique=True)
+    content_type = models.CharField(_("content type"), max_length=40)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    bytes = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnidentifiedParcel(models.Model):
+    """A box that arrived and that no scan could tie to a return (미확인 입고).
+
+    Registered at once, so its arrival time is kept: matched later, the return counts as
+    received when the box arrived, and the refund clock is not delayed by the search.
+    """
+
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.CASCADE,
+        related_name="unidentified_parcels",
+        verbose_name=_("store"),
+    )
+    code = models.CharField(_("scanned code"), max_length=64, blank=True, db_index=True)
+    carrier_code = models.CharField(_("carrier"), max_length=64, blank=True)
+    sender_name = models.CharField(_("sender name"), max_length=100, blank=True)
+    sender_phone = models.CharField(_("sender phone"), max_length=32, blank=True)
+    photo = models.ForeignKey(
+        InspectionPhoto,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    received_by = models.CharField(_("received by"), max_length=150, blank=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    matched_return = models.ForeignKey(
+        ReturnRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="unidentified_parcels",
+        verbose_name=_("matched return"),
+    )
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
+    matched_by = models.CharField(_("matched by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("unidentified parcel")
+        verbose_name_plural = _("unidentified parcels")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["store", "matched_at", "-id"])]
+
+    def __str__(self) -> str:
+        return self.code or f"parcel {self.pk}"
+
+
 class ReturnReceipt(models.Model):
     """One scan-in of a return's boxes: who received how many, when. Append-only.
 
@@ -152,7 +236,7 @@ class ReturnReceipt(models.Model):
     """
 
     return_request = models.ForeignKey(
-        "returns.ReturnRequest",
+        ReturnRequest,
         on_delete=models.CASCADE,
         related_name="receipts",
         verbose_name=_("return request"),
@@ -162,7 +246,7 @@ class ReturnReceipt(models.Model):
     received_by = models.CharField(_("received by"), max_length=150, blank=True)
     received_at = models.DateTimeField(_("received at"))
     unidentified_parcel = models.ForeignKey(
-        "warehouse.UnidentifiedParcel",
+        UnidentifiedParcel,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -187,52 +271,6 @@ class ReturnReceipt(models.Model):
         if self.pk is not None and not self._state.adding:
             raise RuntimeError("Return receipts are append-only.")
         super().save(*args, **kwargs)
-
-
-class UnidentifiedParcel(models.Model):
-    """A box that arrived and that no scan could tie to a return (미확인 입고).
-
-    Registered at once, so its arrival time is kept: matched later, the return counts as
-    received when the box arrived, and the refund clock is not delayed by the search.
-    """
-
-    store = models.ForeignKey(
-        Store, on_delete=models.CASCADE, related_name="unidentified_parcels", verbose_name=_("store")
-    )
-    code = models.CharField(_("scanned code"), max_length=64, blank=True, db_index=True)
-    carrier_code = models.CharField(_("carrier"), max_length=64, blank=True)
-    sender_name = models.CharField(_("sender name"), max_length=100, blank=True)
-    sender_phone = models.CharField(_("sender phone"), max_length=32, blank=True)
-    photo = models.ForeignKey(
-        "warehouse.InspectionPhoto",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("photo"),
-    )
-    note = models.CharField(_("note"), max_length=1000, blank=True)
-    received_by = models.CharField(_("received by"), max_length=150, blank=True)
-    received_at = models.DateTimeField(_("received at"), db_index=True)
-    matched_return = models.ForeignKey(
-        "returns.ReturnRequest",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="unidentified_parcels",
-        verbose_name=_("matched return"),
-    )
-    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
-    matched_by = models.CharField(_("matched by"), max_length=150, blank=True)
-
-    class Meta:
-        verbose_name = _("unidentified parcel")
-        verbose_name_plural = _("unidentified parcels")
-        ordering = ["-id"]
-        indexes = [models.Index(fields=["store", "matched_at", "-id"])]
-
-    def __str__(self) -> str:
-        return self.code or f"parcel {self.pk}"
 
 
 # --- inspection -----------------------------------------------------------------------------
@@ -286,7 +324,7 @@ class LineInspection(models.Model):
     """What the warehouse found for one return line; read by settlement for the refund."""
 
     return_line = models.OneToOneField(
-        "returns.ReturnLine",
+        ReturnLine,
         on_delete=models.CASCADE,
         related_name="inspection",
         verbose_name=_("return line"),
@@ -382,38 +420,3 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.action}"
-
-
-class InspectionPhoto(models.Model):
-    """A photo of a returned line (or of an unidentified parcel), stored privately.
-
-    The file lives in the ``inspection_photos`` storage under a random name, re-encoded without
-    its metadata; it is served only through the store-scoped API.
-    """
-
-    store = models.ForeignKey(
-        Store, on_delete=models.CASCADE, related_name="inspection_photos", verbose_name=_("store")
-    )
-    return_line = models.ForeignKey(
-        "returns.ReturnLine",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="photos",
-        verbose_name=_("return line"),
-    )
-    name = models.CharField(_("stored name"), max_length=200, unique=True)
-    content_type = models.CharField(_("content type"), max_length=40)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
-    bytes = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"))
-
-    class Meta:
-        verbose_name = _("inspection photo")
-        verbose_name_plural = _("inspection photos")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -422,5 +422,3 @@ def inspection_out(return_request: ReturnRequest, lines: list[Any]) -> dict[str,
         "fee_settlement_label": _label(FeeSettlement, return_request.fee_settlement),
         "lines": out,
     }
-
-

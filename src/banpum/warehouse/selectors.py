@@ -120,7 +120,7 @@ def return_inspection_get(*, return_request: ReturnRequest) -> list[ReturnLine]:
 
 def _inspection_of(line: ReturnLine) -> LineInspection | None:
     try:
-        return line.inspection  # type: ignore[no-any-return]
+        return line.inspection
     except LineInspection.DoesNotExist:
         return None
 

@@ -106,7 +106,9 @@ def _check_line(
 ) -> None:
     received, accepted = given.quantity_received, given.quantity_accepted
     if received < 0 or accepted < 0:
-        problems.add(f"{path}.quantity_received", errors.RECEIVED_OVER_REQUESTED, requested=line.quantity)
+        problems.add(
+            f"{path}.quantity_received", errors.RECEIVED_OVER_REQUESTED, requested=line.quantity
+        )
         return
     if received > line.quantity:
         problems.add(
@@ -170,9 +172,16 @@ def _check_dispositions(
     for index, disposition in enumerate(given.dispositions):
         where = f"{path}.dispositions.{index}"
         if disposition.quantity < 1:
-            problems.add(f"{where}.quantity", errors.DISPOSITIONS_NOT_SUMMING, given=total, received=given.quantity_received)
+            problems.add(
+                f"{where}.quantity",
+                errors.DISPOSITIONS_NOT_SUMMING,
+                given=total,
+                received=given.quantity_received,
+            )
         if disposition.location_code and disposition.location_code not in locations:
-            problems.add(f"{where}.location", errors.LOCATION_UNKNOWN, code=disposition.location_code)
+            problems.add(
+                f"{where}.location", errors.LOCATION_UNKNOWN, code=disposition.location_code
+            )
         if disposition.action not in _INTO_STOCK:
             continue
         if line.order_line.product_id is None:
@@ -231,12 +240,10 @@ def return_inspect(
 ) -> ReturnRequest:
     """Record the inspection of every line of a received return, and move it to ``inspected``."""
     actor_require(actor, return_request.store_id, Capability.RETURN_INSPECT)
-    if any(
-        d.action in _INTO_STOCK for line in lines for d in line.dispositions
-    ):
+    if any(d.action in _INTO_STOCK for line in lines for d in line.dispositions):
         actor_require(actor, return_request.store_id, Capability.STOCK_MANAGE)
-    locked = ReturnRequest.objects.select_for_update().select_related("store").get(
-        pk=return_request.pk
+    locked = (
+        ReturnRequest.objects.select_for_update().select_related("store").get(pk=return_request.pk)
     )
     if not return_transition_allowed(locked.status, Action.INSPECT):
         raise errors.NOT_INSPECTABLE(
@@ -262,7 +269,9 @@ def return_inspect(
         path = f"lines.{index}"
         line = return_lines.get(given.return_line_id)
         if line is None:
-            problems.add(f"{path}.return_line_id", errors.LINE_NOT_IN_RETURN, line_id=given.return_line_id)
+            problems.add(
+                f"{path}.return_line_id", errors.LINE_NOT_IN_RETURN, line_id=given.return_line_id
+            )
             continue
         if given.return_line_id in seen:
             problems.add(f"{path}.return_line_id", errors.LINE_TWICE, line_id=given.return_line_id)

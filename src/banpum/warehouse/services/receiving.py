@@ -93,7 +93,9 @@ def _already_received(return_request: ReturnRequest) -> Exception:
     )
 
 
-def _pickup_close(pickup: Pickup, *, actor: Actor, received_at: dt.datetime, now: dt.datetime) -> None:
+def _pickup_close(
+    pickup: Pickup, *, actor: Actor, received_at: dt.datetime, now: dt.datetime
+) -> None:
     """The box is in: end its pickup through the pickup's table.
 
     A pickup still ``requested`` (the carrier has not answered the booking) is cancelled, not
@@ -137,8 +139,8 @@ def return_receive(
     if boxes_received < 1:
         raise errors.BOXES_NOT_POSITIVE.field("boxes_received")
     # The one lock order: the return, then its pickup (``logistics.transitions.pickups_lock``).
-    locked = ReturnRequest.objects.select_for_update().select_related("store").get(
-        pk=return_request.pk
+    locked = (
+        ReturnRequest.objects.select_for_update().select_related("store").get(pk=return_request.pk)
     )
     if locked.status in GOODS_BACK:
         raise _already_received(locked)

@@ -70,9 +70,7 @@ def unidentified_parcel_match(
         number = ReturnRequest.objects.values_list("number", flat=True).get(
             pk=locked.matched_return_id
         )
-        raise errors.UNIDENTIFIED_ALREADY_MATCHED(
-            number=number, extra={"return_number": number}
-        )
+        raise errors.UNIDENTIFIED_ALREADY_MATCHED(number=number, extra={"return_number": number})
     if return_request.store_id != locked.store_id:
         raise errors.UNIDENTIFIED_NOT_FOUND(id=locked.pk)
     return_receive(
