@@ -184,6 +184,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Inspection photos are private: kept under the var directory, never under a served URL, and
+# read only through the store-scoped API (GET /api/v1/warehouse/photos/{id}).
+INSPECTION_PHOTOS_DIR = Path(
+    os.environ.get("BANPUM_INSPECTION_PHOTOS_DIR", str(VAR_DIR / "photos"))
+).resolve()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "inspection_photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(INSPECTION_PHOTOS_DIR)},
+    },
+}
+BANPUM_INSPECTION_PHOTO_MAX_BYTES = int(
+    os.environ.get("BANPUM_INSPECTION_PHOTO_MAX_BYTES", str(10 * 1024 * 1024))
+)
+# Decoded size limit: a 50-megapixel phone photo passes; a decompression bomb does not.
+BANPUM_INSPECTION_PHOTO_MAX_PIXELS = int(
+    os.environ.get("BANPUM_INSPECTION_PHOTO_MAX_PIXELS", str(64_000_000))
+)
 # Serve app static files (the admin's) straight from the packages: no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -33,6 +33,8 @@ class PickupAction(StrEnum):
     TRANSIT = "transit"  # tracking: on its way
     DELIVER = "deliver"  # tracking: at the return address
     REPORT_EXCEPTION = "report_exception"  # tracking: customer absent, address not found …
+    # The warehouse scanned the parcel in, whatever tracking said (or never said).
+    RECEIVE_AT_WAREHOUSE = "receive_at_warehouse"
     CANCEL = "cancel"
     # What the carrier answered to the cancel (the status stays cancelled).
     CANCEL_CONFIRMED = "cancel_confirmed"
@@ -88,6 +90,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     *(
         Transition(s, PickupAction.DELIVER, S.DELIVERED)
+        for s in (*_UNCOLLECTED_BOOKED, S.PICKED_UP, S.IN_TRANSIT)
+    ),
+    # The goods are in our hands: the pickup is over even when tracking never came. Not from
+    # ``requested``: a booking still in flight is cancelled at the carrier instead (the
+    # warehouse's receive does it), so no driver comes for a parcel we already hold.
+    *(
+        Transition(s, PickupAction.RECEIVE_AT_WAREHOUSE, S.DELIVERED)
         for s in (*_UNCOLLECTED_BOOKED, S.PICKED_UP, S.IN_TRANSIT)
     ),
     Transition(S.ACCEPTED, PickupAction.REPORT_EXCEPTION, S.EXCEPTION),

@@ -77,6 +77,13 @@ EXCEPTION_LABELS: dict[str, Promise] = {
     "other": gettext_lazy("Other"),
 }
 
+# ``warehouse.models.RejectReason`` labels of the rejections that flag a customer (the
+# warehouse builds on returns, so returns cannot import them); a warehouse test keeps them equal.
+FLAG_REASON_LABELS: dict[str, Promise] = {
+    "empty_box": gettext_lazy("Empty box"),
+    "wrong_item": gettext_lazy("A different item was sent"),
+}
+
 Data = Mapping[str, Any]
 
 
@@ -260,6 +267,27 @@ def _switch_to_self_ship(data: Data) -> str:
     return text
 
 
+def _received_part(data: Data) -> str:
+    if data.get("boxes_received") and data.get("box_count"):
+        return _("%(received)s of %(count)s boxes received at the warehouse.") % {
+            "received": data["boxes_received"],
+            "count": data["box_count"],
+        }
+    return _("Part of the return received at the warehouse.")
+
+
+def _inspected(data: Data) -> str:
+    """Facts (``warehouse.services.inspection``): accepted, refused, deducted, fee_settlement,
+    and ``flagged`` (a reject reason) when the customer was flagged."""
+    text = _("Inspected.")
+    flagged = data.get("flagged")
+    if flagged:
+        text += " " + _(
+            "The customer was flagged (%(reason)s): their next requests wait for a person."
+        ) % {"reason": texts.label(FLAG_REASON_LABELS, flagged)}
+    return text
+
+
 _STATUS: dict[Action, Callable[[Data], str]] = {
     Action.APPROVE: _approve,
     Action.HOLD: _hold,
@@ -271,9 +299,9 @@ _STATUS: dict[Action, Callable[[Data], str]] = {
     Action.MARK_IN_TRANSIT: _in_transit,
     Action.SWITCH_TO_SELF_SHIP: _switch_to_self_ship,
     Action.ARRIVE: lambda d: _("Arrived at the return address; waiting for the warehouse scan."),
-    Action.RECEIVE_PART: lambda d: _("Part of the return received at the warehouse."),
+    Action.RECEIVE_PART: _received_part,
     Action.RECEIVE: lambda d: _("Received at the warehouse."),
-    Action.INSPECT: lambda d: _("Inspected."),
+    Action.INSPECT: _inspected,
     Action.KEEP_ITEM: lambda d: _("Refund without collecting: the customer keeps the item."),
     Action.START_REFUND: lambda d: _("Refund started."),
     Action.REFUND_PAID: lambda d: _("Refunded."),

@@ -235,6 +235,7 @@ def _register_routers() -> None:
     from banpum.policy.api import router as policy_router
     from banpum.returns.api import router as returns_router
     from banpum.returns.store_settings_api import router as store_settings_router
+    from banpum.warehouse.api import router as warehouse_router
 
     api.add_router("/orders", orders_router)
     api.add_router("/returns", returns_router)
@@ -244,6 +245,9 @@ def _register_routers() -> None:
     # Its paths span /returns/{number}/pickups, /pickups/…, /labels and /logistics/…; none is
     # a path of the returns router, so the two never answer for each other.
     api.add_router("", logistics_router)
+    # /warehouse/…, /stock/… and /returns/{number}/receive|inspection|lines/…: paths of neither
+    # the returns nor the logistics router.
+    api.add_router("", warehouse_router)
     api.add_router("", _fallback)
 
 

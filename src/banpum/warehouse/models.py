@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Product, Store
+from banpum.returns.models import CONDITION_CHOICES, ReturnLine, ReturnRequest
 
 
 class StockLocation(models.Model):
@@ -138,3 +139,284 @@ class StockMovement(models.Model):
         if self.pk is not None and not self._state.adding:
             raise RuntimeError("Stock movements are append-only.")
         super().save(*args, **kwargs)
+
+
+# --- receiving ------------------------------------------------------------------------------
+
+
+class InspectionPhoto(models.Model):
+    """A photo of a returned line (or of an unidentified parcel), stored privately.
+
+    The file lives in the ``inspection_photos`` storage under a random name, re-encoded without
+    its metadata; it is served only through the store-scoped API.
+    """
+
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="inspection_photos", verbose_name=_("store")
+    )
+    return_line = models.ForeignKey(
+        ReturnLine,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("return line"),
+    )
+    name = models.CharField(_("stored name"), max_length=200, unique=True)
+    content_type = models.CharField(_("content type"), max_length=40)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    bytes = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnidentifiedParcel(models.Model):
+    """A box that arrived and that no scan could tie to a return (미확인 입고).
+
+    Registered at once, so its arrival time is kept: matched later, the return counts as
+    received when the box arrived, and the refund clock is not delayed by the search.
+    """
+
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.CASCADE,
+        related_name="unidentified_parcels",
+        verbose_name=_("store"),
+    )
+    code = models.CharField(_("scanned code"), max_length=64, blank=True, db_index=True)
+    carrier_code = models.CharField(_("carrier"), max_length=64, blank=True)
+    sender_name = models.CharField(_("sender name"), max_length=100, blank=True)
+    sender_phone = models.CharField(_("sender phone"), max_length=32, blank=True)
+    photo = models.ForeignKey(
+        InspectionPhoto,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    received_by = models.CharField(_("received by"), max_length=150, blank=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    matched_return = models.ForeignKey(
+        ReturnRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="unidentified_parcels",
+        verbose_name=_("matched return"),
+    )
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
+    matched_by = models.CharField(_("matched by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("unidentified parcel")
+        verbose_name_plural = _("unidentified parcels")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["store", "matched_at", "-id"])]
+
+    def __str__(self) -> str:
+        return self.code or f"parcel {self.pk}"
+
+
+class ReturnReceipt(models.Model):
+    """One scan-in of a return's boxes: who received how many, when. Append-only.
+
+    A return of several boxes is received box by box (``partially_received`` until the last);
+    the sum of ``boxes`` says how many are in.
+    """
+
+    return_request = models.ForeignKey(
+        ReturnRequest,
+        on_delete=models.CASCADE,
+        related_name="receipts",
+        verbose_name=_("return request"),
+    )
+    boxes = models.PositiveSmallIntegerField(_("boxes"), default=1)
+    box_count = models.PositiveSmallIntegerField(_("boxes expected"), default=1)
+    received_by = models.CharField(_("received by"), max_length=150, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    unidentified_parcel = models.ForeignKey(
+        UnidentifiedParcel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="receipts",
+        verbose_name=_("unidentified parcel"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("return receipt")
+        verbose_name_plural = _("return receipts")
+        ordering = ["return_request_id", "received_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(boxes__gte=1), name="return_receipt_boxes_gte_1")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.return_request_id}: {self.boxes} box(es)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("Return receipts are append-only.")
+        super().save(*args, **kwargs)
+
+
+# --- inspection -----------------------------------------------------------------------------
+
+
+class Grade(models.TextChoices):
+    A = "A", _("A: resellable as new")
+    B = "B", _("B: open box, resellable")
+    C = "C", _("C: damaged")
+    D = "D", _("D: unsellable")
+
+
+# Grades whose units may go back on the shelf.
+SELLABLE_GRADES = frozenset({Grade.A, Grade.B})
+
+
+class InspectionOutcome(models.TextChoices):
+    ACCEPT = "accept", _("Accepted")
+    ACCEPT_WITH_DEDUCTION = "accept_with_deduction", _("Accepted with a deduction")
+    REJECT = "reject", _("Rejected")
+
+
+class DeductionReason(models.TextChoices):
+    """Why the refund may be cut: only a loss of value the customer caused.
+
+    전자상거래법 §17②: a deduction is lawful only where the consumer's fault reduced the
+    goods' value; a change-of-mind return in resellable condition takes none.
+    """
+
+    USED = "used", _("Used or worn")
+    DAMAGED_BY_CUSTOMER = "damaged_by_customer", _("Damaged by the customer")
+    MISSING_PARTS = "missing_parts", _("Parts or accessories missing")
+    PACKAGING_REMOVED = "packaging_removed", _("Tags or packaging removed, losing value")
+
+
+class RejectReason(models.TextChoices):
+    MISSING = "missing", _("Not in the box")
+    WRONG_ITEM = "wrong_item", _("A different item was sent")
+    NOT_OUR_PRODUCT = "not_our_product", _("Not a product of this store")
+    EMPTY_BOX = "empty_box", _("Empty box")
+    BEYOND_PERIOD = "beyond_period", _("Beyond the return period")
+    VALUE_LOST = "value_lost", _("Value lost by the customer's use beyond return")
+    OTHER = "other", _("Other")
+
+
+# Rejections that suggest abuse: the customer is flagged, their next requests held.
+FRAUD_REASONS = frozenset({RejectReason.EMPTY_BOX, RejectReason.WRONG_ITEM})
+
+
+class LineInspection(models.Model):
+    """What the warehouse found for one return line; read by settlement for the refund."""
+
+    return_line = models.OneToOneField(
+        ReturnLine,
+        on_delete=models.CASCADE,
+        related_name="inspection",
+        verbose_name=_("return line"),
+    )
+    quantity_received = models.PositiveIntegerField(_("quantity received"))
+    quantity_accepted = models.PositiveIntegerField(_("quantity accepted"))
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    condition = models.CharField(_("condition"), max_length=20, choices=CONDITION_CHOICES)
+    outcome = models.CharField(_("outcome"), max_length=32, choices=InspectionOutcome.choices)
+    deduction_amount = models.PositiveBigIntegerField(_("deduction"), default=0)
+    deduction_reason = models.CharField(
+        _("deduction reason"), max_length=32, choices=DeductionReason.choices, blank=True
+    )
+    reject_reason = models.CharField(
+        _("reject reason"), max_length=32, choices=RejectReason.choices, blank=True
+    )
+    reject_text = models.CharField(_("reject detail"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    inspected_by = models.CharField(_("inspected by"), max_length=150, blank=True)
+    inspected_at = models.DateTimeField(_("inspected at"))
+
+    class Meta:
+        verbose_name = _("line inspection")
+        verbose_name_plural = _("line inspections")
+        ordering = ["return_line_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_accepted__lte=F("quantity_received")),
+                name="inspection_accepted_lte_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(deduction_amount=0) | Q(outcome="accept_with_deduction"),
+                name="inspection_deduction_only_when_deducting",
+            ),
+            models.CheckConstraint(
+                condition=Q(deduction_amount=0) | ~Q(deduction_reason=""),
+                name="inspection_deduction_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.return_line_id}: {self.outcome} {self.grade}"
+
+    @property
+    def quantity_missing(self) -> int:
+        return max(self.return_line.quantity - self.quantity_received, 0)
+
+
+class DispositionAction(models.TextChoices):
+    RESTOCK = "restock", _("Restock")
+    REFURBISH = "refurbish", _("Refurbish")
+    RETURN_TO_VENDOR = "return_to_vendor", _("Return to vendor")
+    DISPOSE = "dispose", _("Dispose")
+    # Refused units go back to the customer (the return is sent back, or that part of it).
+    RETURN_TO_CUSTOMER = "return_to_customer", _("Return to the customer")
+
+
+class Disposition(models.Model):
+    """Where some units of an inspected line went."""
+
+    line_inspection = models.ForeignKey(
+        LineInspection,
+        on_delete=models.CASCADE,
+        related_name="dispositions",
+        verbose_name=_("line inspection"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    action = models.CharField(_("action"), max_length=20, choices=DispositionAction.choices)
+    location = models.ForeignKey(
+        StockLocation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dispositions",
+        verbose_name=_("location"),
+    )
+    movement = models.OneToOneField(
+        StockMovement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disposition",
+        verbose_name=_("stock movement"),
+    )
+
+    class Meta:
+        verbose_name = _("disposition")
+        verbose_name_plural = _("dispositions")
+        ordering = ["line_inspection_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="disposition_quantity_gte_1")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.action}"

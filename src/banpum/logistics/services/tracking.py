@@ -53,7 +53,13 @@ from banpum.logistics.transitions import (
 from banpum.returns import events
 from banpum.returns.events import LogisticsKind, StatusCause
 from banpum.returns.models import ReturnRequest
-from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
+from banpum.returns.transitions import (
+    Action,
+    Move,
+    refund_due_from,
+    return_transition,
+    return_transition_allowed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -279,7 +285,32 @@ def pickup_tracking_apply(*, pickup_id: int, now: dt.datetime) -> Pickup:
     if pickup.status == PickupStatus.DELIVERED:
         parcel_services.parcel_close_if_done(parcel_id=pickup.parcel_id, now=now)
     _move_return(return_request, pickup, actor, now)
+    if progress.delivered_at is not None:
+        return_arrival_backdate(return_request, progress.delivered_at, now=now)
     return pickup
+
+
+def return_arrival_backdate(
+    return_request: ReturnRequest, delivered_at: dt.datetime, *, now: dt.datetime
+) -> bool:
+    """The carrier's delivery, reported after the warehouse scan, restarts the refund clock.
+
+    The refund period runs from the earlier of the delivery and the scan
+    (``returns.transitions._refund_clock_starts``). When the scan came first the clock started
+    at the scan; a DELIVERED event that arrives later but is stamped earlier moves
+    ``arrived_at`` back and the due date with it. The caller holds the return's row lock.
+    """
+    received_at = return_request.received_at
+    if received_at is None or delivered_at >= received_at:
+        return False
+    if return_request.arrived_at is not None and return_request.arrived_at <= delivered_at:
+        return False
+    locked = ReturnRequest.objects.select_related("store").get(pk=return_request.pk)
+    locked.arrived_at = delivered_at
+    locked.refund_due_on = refund_due_from(locked, delivered_at)
+    locked.updated_at = now
+    locked.save(update_fields=["arrived_at", "refund_due_on", "updated_at"])
+    return True
 
 
 def _move_return(
