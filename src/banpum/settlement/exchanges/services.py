@@ -167,10 +167,11 @@ def _reserve(exchange: Exchange, actor: Actor, now: dt.datetime) -> dict[str, ob
     """Reserve every line, all or nothing; on a shortage the reason, else None."""
     location = stock_location(exchange.return_request.store)
     reference = f"{exchange.return_request.number}-X"
+    sku, wanted = "", 0
     try:
         with transaction.atomic():
             for line in exchange.lines.select_related("replacement").order_by("id"):
-                wanted = line.quantity - line.reserved
+                sku, wanted = line.replacement.sku, line.quantity - line.reserved
                 if wanted <= 0:
                     continue
                 stock_move(
@@ -185,7 +186,7 @@ def _reserve(exchange: Exchange, actor: Actor, now: dt.datetime) -> dict[str, ob
     except ApplicationError as error:
         if error.code != "stock_not_enough":
             raise
-        return {"sku": error.extra.get("sku", ""), **error.extra, "message": error.message}
+        return {"sku": sku, "wanted": wanted, "available": error.extra.get("available", 0)}
     return None
 
 
