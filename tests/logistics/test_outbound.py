@@ -15,7 +15,7 @@ from banpum.core.errors import Conflict
 from banpum.integrations.carriers.base import Address, DeliveryBooked, DeliveryOrder, PickupItem
 from banpum.integrations.carriers.simulator import SimulatorGateway
 from banpum.logistics.models import OutboundKind, OutboundShipment, OutboundStatus
-from banpum.logistics.outbound_transitions import TABLE, OutboundAction, outbound_transition
+from banpum.logistics.outbound.transitions import TABLE, OutboundAction, outbound_transition
 from banpum.logistics.services.outbound import outbound_shipment_request
 from tests.logistics.helpers import address_order, approve, running_simulator
 

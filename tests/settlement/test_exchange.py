@@ -293,3 +293,23 @@ def test_api_variants_choose_get_and_errors(
     )
     assert convert.status_code == 409  # still requested: START_REFUND needs exchange_pending
     assert Exchange.objects.get(return_request=return_request).status == "requested"
+
+
+def test_choosing_a_variant_in_stock_while_waiting_ships_it(
+    store: Store, variants: dict[str, Product]
+) -> None:
+    _stock(variants["black_l"], 1)
+    return_request = walk_to(_exchange_return(store, variants["black_m"]), RS.INSPECTED)
+    line = return_request.lines.get()
+    assert exchange_start(return_request=return_request, actor=CS, now=NOW).waiting_reason
+    with pytest.raises(ApplicationError) as raised:
+        exchange_choose(
+            return_request=return_request, lines=[(line.pk, "TS-BLK-M", 1)], actor=CS, now=NOW
+        )
+    assert (raised.value.code, raised.value.status_code) == ("out_of_stock", 409)
+    exchange = exchange_choose(
+        return_request=return_request, lines=[(line.pk, "TS-BLK-L", 1)], actor=CS, now=NOW
+    )
+    assert exchange.status == ExchangeStatus.SHIPPING
+    assert StockLevel.objects.get(product=variants["black_l"]).reserved == 1
+    _ledger_consistent(variants["black_l"], variants["black_m"])

@@ -343,7 +343,7 @@ class OutboundShipment(models.Model):
     """A parcel the store sends to the customer: an exchange's replacement, or refused goods.
 
     Booked with the carrier by a job (``logistics.services.outbound``); ``status`` is written only
-    by ``logistics.outbound_transitions``. A swap pickup (맞교환) carries its delivery itself and
+    by ``logistics.outbound.transitions``. A swap pickup (맞교환) carries its delivery itself and
     needs no outbound shipment.
     """
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from banpum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed, field_message
+from banpum.core.errors import Conflict, ErrorCode, NotFound, field_message
 
 # --- exchanges ------------------------------------------------------------------------------
 
@@ -29,9 +29,6 @@ EXCHANGE_OUT_OF_STOCK = ErrorCode(
     Conflict,
     "out_of_stock",
     _("Not enough %(sku)s in stock for the exchange: %(available)s available, %(wanted)s wanted."),
-)
-EXCHANGE_INVALID = ErrorCode(
-    ValidationFailed, "validation_error", _("The exchange lines are not valid.")
 )
 EXCHANGE_UNKNOWN_SKU = field_message(_("No product %(sku)s in this store."))
 EXCHANGE_NOT_A_VARIANT = field_message(

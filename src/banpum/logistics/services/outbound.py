@@ -37,7 +37,7 @@ from banpum.logistics.models import (
     OutboundStatus,
     OutboundStatusChange,
 )
-from banpum.logistics.outbound_transitions import (
+from banpum.logistics.outbound.transitions import (
     OutboundAction,
     OutboundMove,
     outbound_lock,

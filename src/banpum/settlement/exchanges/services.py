@@ -31,7 +31,7 @@ from banpum.settlement.exchanges.refund_hook import refund_for_return
 from banpum.settlement.exchanges.transitions import ExchangeAction, exchange_transition
 from banpum.settlement.models import Exchange, ExchangeLine, ExchangeStatus
 from banpum.warehouse.models import MovementKind
-from banpum.warehouse.stock import StockChange, stock_location, stock_move
+from banpum.warehouse.stock import StockChange, stock_available, stock_location, stock_move
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +144,19 @@ def exchange_choose(
         )
         exchange.updated_at = now
         exchange.save(update_fields=["updated_at"])
+        if locked.status == RS.EXCHANGE_PENDING:
+            # The return waits for stock: a choice in stock goes out now, one that is not
+            # is refused (409) so CS can pick another variant or refund instead.
+            for line in exchange.lines.select_related("replacement"):
+                available = stock_available(line.replacement)
+                if available < line.quantity:
+                    raise errors.EXCHANGE_OUT_OF_STOCK(
+                        sku=line.replacement.sku,
+                        available=available,
+                        wanted=line.quantity,
+                        extra={"sku": line.replacement.sku, "available": available},
+                    )
+            exchange = exchange_start(return_request=locked, actor=actor, now=now)
     return exchange
 
 
