@@ -89,3 +89,34 @@ IMPORT_ORDER_VALUE_DIFFERS = field_message(
         "order's value or leave the cell blank"
     )
 )
+
+# Product options (variants): ``commerce.options.OptionsError`` kinds, worded for the seller.
+OPTIONS_NOT_A_DICT = field_message(_("must be an object of option names and values"))
+OPTIONS_TOO_MANY = field_message(_("at most %(maximum)s options"))
+OPTIONS_NOT_TEXT = field_message(_("option '%(name)s': names and values must be text"))
+OPTIONS_EMPTY = field_message(_("option '%(name)s' has an empty name or value"))
+OPTIONS_NAME_TOO_LONG = field_message(
+    _("option name '%(name)s' is longer than %(maximum)s characters")
+)
+OPTIONS_VALUE_TOO_LONG = field_message(
+    _("the value of option '%(name)s' is longer than %(maximum)s characters")
+)
+OPTIONS_TWICE = field_message(_("option '%(name)s' is given twice"))
+OPTIONS_PAIR_WITHOUT_VALUE = field_message(
+    _("'%(part)s' is not name=value; write 색상=검정;사이즈=M or 검정/M")
+)
+OPTION_GROUP_NOT_TEXT = field_message(_("the option group must be text"))
+OPTION_GROUP_TOO_LONG = field_message(_("the option group is longer than %(maximum)s characters"))
+OPTIONS_MESSAGES = {
+    "not_a_dict": OPTIONS_NOT_A_DICT,
+    "too_many": OPTIONS_TOO_MANY,
+    "not_text": OPTIONS_NOT_TEXT,
+    "empty": OPTIONS_EMPTY,
+    "name_too_long": OPTIONS_NAME_TOO_LONG,
+    "value_too_long": OPTIONS_VALUE_TOO_LONG,
+    "twice": OPTIONS_TWICE,
+    "pair_without_value": OPTIONS_PAIR_WITHOUT_VALUE,
+    "group_not_text": OPTION_GROUP_NOT_TEXT,
+    "group_too_long": OPTION_GROUP_TOO_LONG,
+}
+PRODUCT_NOT_FOUND = ErrorCode(NotFound, "product_not_found", _("No product %(sku)s in this store."))

@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from banpum.commerce import errors as catalogue
 from banpum.commerce.models import Store
+from banpum.commerce.options import OptionsError, option_group_clean, options_parse
 from banpum.commerce.schemas import OrderIn
 from banpum.commerce.selectors import sales_channel_codes
 from banpum.commerce.services import UpsertResult, order_bulk_upsert, unknown_channel_message
@@ -87,6 +88,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "sku": ("sku", "product_code", "상품코드", "판매자상품코드", "품번"),
     "product_name": ("product_name", "product", "item_name", "상품명", "품명"),
     "category": ("category", "카테고리", "분류"),
+    "option_group": ("option_group", "style_code", "옵션그룹", "스타일코드", "상품그룹코드"),
+    "options": ("options", "option", "옵션", "옵션정보", "옵션명", "옵션내용"),
     "quantity": ("quantity", "qty", "수량", "주문수량"),
     "unit_price": ("unit_price", "price", "단가", "판매가", "판매단가"),
     "discount": ("discount", "할인", "할인금액", "할인액"),
@@ -127,6 +130,8 @@ _LINE = {
     "sku": "sku",
     "product_name": "name",
     "category": "category",
+    "option_group": "option_group",
+    "options": "options",
     "quantity": "quantity",
     "unit_price": "unit_price",
     "discount": "discount",
@@ -155,6 +160,8 @@ _KINDS = {
     "customer_phone": "phone",
     "shipping_phone": "phone",
     "shipping_postcode": "postcode",
+    "option_group": "option_group",
+    "options": "options",
 }
 _TRUE = {"true", "t", "yes", "y", "1", "o", "예", "네", "무료", "무료배송"}
 _FALSE = {"false", "f", "no", "n", "0", "x", "아니오", "아니요", "유료"}
@@ -403,6 +410,13 @@ def _cell(kind: str, value: Any) -> Any:
         return _bool(value)
     if kind == "phone":
         return _phone(value)
+    if kind in ("options", "option_group"):
+        try:
+            text = _text(value)
+            return options_parse(text) if kind == "options" else option_group_clean(text)
+        except OptionsError as error:
+            message = catalogue.OPTIONS_MESSAGES[error.kind].render(**error.params)
+            raise _CellError(message) from None
     if kind == "postcode" and isinstance(value, int) and not isinstance(value, bool):
         return f"{value:05d}"  # Korean postcodes keep their leading zero (06234)
     return _text(value)

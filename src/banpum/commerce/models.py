@@ -127,6 +127,17 @@ class Product(models.Model):
         default=True,
         help_text=_("Unset for goods that can never be returned for a change of mind."),
     )
+    # A variant (one colour × size of a style) is a product of its own; siblings share the
+    # style code. Blank for a product without options. ``commerce.options`` checks both.
+    option_group = models.CharField(
+        _("option group"),
+        max_length=64,
+        blank=True,
+        help_text=_("The style code shared by the product's colour and size variants."),
+    )
+    options = models.JSONField(
+        _("options"), default=dict, blank=True, help_text=_('e.g. {"색상": "검정", "사이즈": "M"}')
+    )
 
     class Meta:
         verbose_name = _("product")
@@ -134,6 +145,7 @@ class Product(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "sku"], name="product_sku_unique_per_store")
         ]
+        indexes = [models.Index(fields=["store", "option_group"], name="product_option_group")]
         ordering = ["sku"]
 
     def __str__(self) -> str:

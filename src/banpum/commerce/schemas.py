@@ -25,7 +25,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from banpum.commerce.errors import OPTIONS_MESSAGES
 from banpum.commerce.models import payment_method_parse
+from banpum.commerce.options import OptionsError, options_clean, options_parse
 from banpum.commerce.selectors import returnable_quantity
 from banpum.core.schemas import InDateTime, InputSchema, OutDateTime
 
@@ -67,6 +69,12 @@ def _whole_number(minimum: int, maximum: int) -> Callable[[Any], Any]:
         return value
 
     return check
+
+
+def options_error(error: OptionsError) -> ValueError:
+    """A refused option as a field error, worded in the request's language when raised (the
+    API keeps a ``ValueError``'s words as they are)."""
+    return ValueError(str(OPTIONS_MESSAGES[error.kind].render(**error.params)))
 
 
 Money = Annotated[
@@ -141,6 +149,26 @@ class OrderLineIn(_In):
         validate_default=True,
         description="What the buyer paid for the line; default unit_price × quantity − discount",
     )
+    option_group: str = Field(
+        default="",
+        max_length=64,
+        description="The style code the product's variants share; sets the product's when given",
+    )
+    options: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            'The variant\'s options, e.g. {"색상": "검정", "사이즈": "M"}, or as text '
+            '"색상=검정;사이즈=M" / "검정/M"; sets the product\'s when given'
+        ),
+    )
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _options(cls, value: Any) -> Any:
+        try:
+            return options_parse(value) if isinstance(value, str) else options_clean(value)
+        except OptionsError as error:
+            raise options_error(error) from None
 
     @field_validator("discount")
     @classmethod

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from banpum.commerce import errors
 from banpum.commerce.hooks import claimed_units
-from banpum.commerce.models import Order, OrderLine, SalesChannel, Shipment, Store
+from banpum.commerce.models import Order, OrderLine, Product, SalesChannel, Shipment, Store
 from banpum.core.errors import ValidationFailed
 
 
@@ -124,3 +124,33 @@ def order_search(
             match |= Q(customer__phone__in=variants) | Q(shipping_phone__in=variants)
         queryset = queryset.filter(match)
     return queryset.order_by("-id")
+
+
+def product_get(*, store: Store, sku: str) -> Product:
+    product = Product.objects.filter(store=store, sku=sku).first()
+    if product is None:
+        raise errors.PRODUCT_NOT_FOUND(sku=sku)
+    return product
+
+
+def product_siblings(product: Product) -> QuerySet[Product]:
+    """The product and the other variants of its style (its option group), by SKU.
+
+    A product without a group is a style of its own: its only "variant" is itself.
+    """
+    if not product.option_group:
+        return Product.objects.filter(pk=product.pk)
+    return Product.objects.filter(
+        store_id=product.store_id, option_group=product.option_group
+    ).order_by("sku")
+
+
+def product_is_variant_of(candidate: Product, product: Product) -> bool:
+    """The same product, or a sibling variant of the same store and style."""
+    if candidate.pk == product.pk:
+        return True
+    return bool(
+        product.option_group
+        and candidate.store_id == product.store_id
+        and candidate.option_group == product.option_group
+    )

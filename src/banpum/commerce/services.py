@@ -420,18 +420,33 @@ class _Products:
 
 
 def _products_for(store: Store, items: list[_Item]) -> _Products:
-    """Products by SKU; unknown SKUs become products named and priced after their first line."""
+    """Products by SKU; unknown SKUs become products named and priced after their first line.
+
+    A line that names the product's option group or options sets them (the catalogue's
+    variants come in with the orders); lines that leave them out change nothing.
+    """
     first_seen: dict[str, OrderLineIn] = {}
+    variant_of: dict[str, OrderLineIn] = {}
     for item in items:
         for line in item.lines:
             first_seen.setdefault(line.data.sku, line.data)
+            if {"option_group", "options"} & line.data.model_fields_set:
+                variant_of.setdefault(line.data.sku, line.data)
     by_sku: dict[str, Product] = {}
     for chunk in _chunks(first_seen):
         by_sku.update(
             (product.sku, product) for product in Product.objects.filter(store=store, sku__in=chunk)
         )
     missing = [
-        Product(store=store, sku=sku, name=line.name, category=line.category, price=line.unit_price)
+        Product(
+            store=store,
+            sku=sku,
+            name=line.name,
+            category=line.category,
+            price=line.unit_price,
+            option_group=line.option_group,
+            options=line.options or {},
+        )
         for sku, line in first_seen.items()
         if sku not in by_sku
     ]
@@ -443,7 +458,23 @@ def _products_for(store: Store, items: list[_Item]) -> _Products:
                 (product.sku, product)
                 for product in Product.objects.filter(store=store, sku__in=chunk)
             )
+    _variants_update(by_sku, variant_of)
     return _Products(by_sku=by_sku, created=len(missing))
+
+
+def _variants_update(by_sku: dict[str, Product], variant_of: dict[str, OrderLineIn]) -> None:
+    changed: list[Product] = []
+    for sku, line in variant_of.items():
+        product = by_sku[sku]
+        values: dict[str, Any] = {}
+        if "option_group" in line.model_fields_set:
+            values["option_group"] = line.option_group
+        if "options" in line.model_fields_set:
+            values["options"] = line.options or {}
+        if _assign(product, values):
+            changed.append(product)
+    if changed:
+        Product.objects.bulk_update(changed, ["option_group", "options"])
 
 
 class _CustomerMatcher:

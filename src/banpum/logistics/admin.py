@@ -15,6 +15,8 @@ from banpum.logistics.models import (
     Carrier,
     CarrierAccount,
     CarrierRule,
+    OutboundShipment,
+    OutboundStatusChange,
     Parcel,
     Pickup,
     PickupStatusChange,
@@ -232,3 +234,17 @@ class PickupStatusChangeAdmin(ReadOnlyAdmin[PickupStatusChange]):
     list_display = ["pickup", "action", "from_status", "to_status", "cancel_state", "at"]
     list_filter = ["action", "to_status"]
     list_select_related = ["pickup__return_request"]
+
+
+@admin.register(OutboundShipment)
+class OutboundShipmentAdmin(ReadOnlyAdmin[OutboundShipment]):
+    """Written by the outbound services only (status by its one writer)."""
+
+    list_display = ("id", "return_request", "kind", "status", "waybill_number", "requested_at")
+    list_filter = ("kind", "status")
+    search_fields = ("waybill_number", "return_request__number")
+
+
+@admin.register(OutboundStatusChange)
+class OutboundStatusChangeAdmin(ReadOnlyAdmin[OutboundStatusChange]):
+    list_display = ("shipment", "action", "from_status", "to_status", "actor_label", "at")

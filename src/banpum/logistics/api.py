@@ -7,16 +7,18 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from banpum.accounts.capabilities import Capability, actor_require
 from banpum.commerce.api_context import request_store
 from banpum.core.api_context import request_actor
 from banpum.core.pagination import PageQuery, Pages, page_of_list
 from banpum.core.schemas import ErrorOut, errors
 from banpum.logistics import selectors
-from banpum.logistics.errors import PICKUP_NOT_FOUND
+from banpum.logistics.errors import OUTBOUND_NOT_FOUND, PICKUP_NOT_FOUND
 from banpum.logistics.labels_service import labels_pdf, return_labels_pdf
-from banpum.logistics.models import Pickup
+from banpum.logistics.models import OutboundShipment, Pickup
 from banpum.logistics.schemas import (
     LabelBatchIn,
+    OutboundShipmentOut,
     PickupOut,
     RerequestIn,
     SelfShipIn,
@@ -27,6 +29,23 @@ from banpum.logistics.services import pickups as pickup_services
 from banpum.returns.selectors import return_request_get
 
 router = Router(tags=["logistics"])
+
+
+@router.get(
+    "/shipments/{shipment_id}",
+    response={200: OutboundShipmentOut, **errors(403, 404)},
+    summary="An outbound shipment (an exchange's replacement, goods sent back)",
+)
+def get_shipment(request: HttpRequest, shipment_id: int) -> Any:
+    actor_require(request_actor(request), request_store(request).pk, Capability.EXCHANGE_MANAGE)
+    shipment = (
+        OutboundShipment.objects.select_related("account__carrier", "return_request")
+        .filter(pk=shipment_id, store=request_store(request))
+        .first()
+    )
+    if shipment is None:
+        raise OUTBOUND_NOT_FOUND()
+    return shipment
 
 
 def _pickup(request: HttpRequest, pickup_id: int) -> Pickup:

@@ -91,3 +91,16 @@ WEBHOOK_INVALID_BATCH = ErrorCode(
     ValidationFailed, "validation_error", _("The webhook body is not a valid event batch.")
 )
 WEBHOOK_NOT_JSON = field_message(_("The body is not JSON."))
+
+# Outbound shipments (an exchange's replacement, refused goods sent back).
+OUTBOUND_NOT_FOUND = ErrorCode(
+    NotFound, "shipment_not_found", _("No such outbound shipment in this store.")
+)
+OUTBOUND_ILLEGAL_TRANSITION = ErrorCode(
+    Conflict, "illegal_transition", _("Cannot %(action)s a shipment that is %(status)s.")
+)
+OUTBOUND_ALREADY_OPEN = ErrorCode(
+    Conflict,
+    "shipment_already_requested",
+    _("Return %(number)s already has a shipment of this kind on its way."),
+)

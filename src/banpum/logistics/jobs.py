@@ -21,6 +21,8 @@ class LogisticsJobs(Protocol):
 
     def pickup_label_codes_fetch(self, pickup_id: int) -> None: ...
 
+    def outbound_shipment_send(self, shipment_id: int, *, delay: float = 0) -> None: ...
+
 
 _wired: list[LogisticsJobs] = []
 

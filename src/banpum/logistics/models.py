@@ -7,6 +7,8 @@ in later. Either way the parcel is tracked through ``TrackingEvent`` rows.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -89,6 +91,13 @@ class CarrierAccount(models.Model):
     )
     is_default = models.BooleanField(_("default"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # 맞교환: one visit delivers the replacement and collects the return (the contract must
+    # offer it; CJ calls it 교환회수).
+    supports_swap = models.BooleanField(
+        _("swap at the door"),
+        default=False,
+        help_text=_("The driver delivers an exchange's replacement when collecting the return."),
+    )
 
     class Meta:
         verbose_name = _("carrier account")
@@ -248,6 +257,9 @@ class Pickup(models.Model):
     fare_amount = models.PositiveBigIntegerField(_("fare"), default=0)
     item_summary = models.CharField(_("items"), max_length=300, blank=True)
     memo = models.CharField(_("memo for the driver"), max_length=300, blank=True)
+    # 맞교환: the driver hands over these items (``[{"sku", "name", "quantity"}]``) on the visit.
+    swap = models.BooleanField(_("swap at the door"), default=False)
+    swap_items = models.JSONField(_("items delivered on the visit"), default=list, blank=True)
     carrier_reference = models.CharField(_("carrier reference"), max_length=64, blank=True)
     waybill_number = models.CharField(_("waybill number"), max_length=64, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(_("booking attempts"), default=0)
@@ -311,6 +323,109 @@ class Pickup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.return_request} {self.waybill_number or self.status}"
+
+
+class OutboundKind(models.TextChoices):
+    EXCHANGE = "exchange", _("Exchange replacement")
+    SEND_BACK = "send_back", _("Refused items sent back")
+
+
+class OutboundStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    BOOKED = "booked", _("Booked")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OutboundShipment(models.Model):
+    """A parcel the store sends to the customer: an exchange's replacement, or refused goods.
+
+    Booked with the carrier by a job (``logistics.services.outbound``); ``status`` is written only
+    by ``logistics.outbound.transitions``. A swap pickup (맞교환) carries its delivery itself and
+    needs no outbound shipment.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="outbound_shipments")
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="outbound_shipments"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=OutboundKind.choices)
+    account = models.ForeignKey(
+        CarrierAccount,
+        on_delete=models.PROTECT,
+        related_name="outbound_shipments",
+        null=True,
+        blank=True,
+        help_text=_("The contract booked with; empty while no linked carrier is set up."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=OutboundStatus.choices,
+        default=OutboundStatus.REQUESTED,
+        editable=False,
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    receiver_name = models.CharField(_("receiver"), max_length=100)
+    receiver_phone = models.CharField(_("receiver phone"), max_length=32)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    address1 = models.CharField(_("address"), max_length=200, blank=True)
+    address2 = models.CharField(_("address detail"), max_length=200, blank=True)
+    items = models.JSONField(
+        _("items"), default=list, blank=True, help_text=_('[{"sku", "name", "quantity"}]')
+    )
+    box_count = models.PositiveSmallIntegerField(_("boxes"), default=1)
+    box_size = models.CharField(_("box size"), max_length=20, blank=True)
+    carrier_reference = models.CharField(_("carrier reference"), max_length=64, blank=True)
+    waybill_number = models.CharField(_("waybill number"), max_length=64, blank=True, db_index=True)
+    fare_amount = models.PositiveBigIntegerField(_("fare"), default=0)
+    attempts = models.PositiveIntegerField(_("booking attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("carrier call due at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("outbound shipment")
+        verbose_name_plural = _("outbound shipments")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.return_request} → {self.waybill_number or self.status}"
+
+
+class OutboundStatusChange(models.Model):
+    """One move of an outbound shipment along its table: append-only, written by its writer."""
+
+    shipment = models.ForeignKey(
+        OutboundShipment, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=12)
+    to_status = models.CharField(_("to"), max_length=12)
+    actor_type = models.CharField(_("actor type"), max_length=10)
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("outbound status change")
+        verbose_name_plural = _("outbound status changes")
+        ordering = ["shipment_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("Outbound status changes are append-only.")
+        super().save(*args, **kwargs)
 
 
 class PickupStatusChange(models.Model):

@@ -127,3 +127,33 @@ class StalledListOut(Schema):
     next: str | None
     previous: str | None
     results: list[StalledOut]
+
+
+class OutboundShipmentOut(Schema):
+    id: int
+    kind: str = Field(description="exchange or send_back")
+    status: str = Field(description="requested, booked, shipped, delivered, failed or cancelled")
+    return_number: str
+    carrier: str
+    waybill_number: str
+    receiver_name: str
+    postcode: str
+    address1: str
+    address2: str
+    items: list[dict[str, Any]]
+    box_count: int
+    fare_amount: int
+    attempts: int
+    last_error: str
+    requested_at: OutDateTime
+    booked_at: OutDateTime | None
+    shipped_at: OutDateTime | None
+    delivered_at: OutDateTime | None
+
+    @staticmethod
+    def resolve_return_number(obj: Any) -> str:
+        return str(obj.return_request.number or "")
+
+    @staticmethod
+    def resolve_carrier(obj: Any) -> str:
+        return str(obj.account.carrier.code) if obj.account else ""

@@ -7,7 +7,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from banpum.logistics.jobs import jobs_wire
-from banpum.logistics.services import label_codes, pickups, tracking
+from banpum.logistics.services import label_codes, outbound, pickups, tracking
 
 
 @db_task()
@@ -30,16 +30,23 @@ def pickup_label_codes_fetch_task(pickup_id: int) -> None:
     label_codes.pickup_label_codes_fetch(pickup_id=pickup_id, now=timezone.now())
 
 
+@db_task()
+def outbound_shipment_send_task(shipment_id: int) -> None:
+    outbound.outbound_shipment_send(shipment_id=shipment_id, now=timezone.now())
+
+
 @db_periodic_task(crontab(minute="*"))
 def pickups_sweep_task() -> None:
     pickups.pickups_sweep(now=timezone.now())
     label_codes.pickup_label_codes_sweep(now=timezone.now())
+    outbound.outbound_shipments_sweep(now=timezone.now())
 
 
 @db_periodic_task(crontab(minute="*/5"))
 def tracking_poll_task() -> None:
     tracking.tracking_poll(now=timezone.now())
     tracking.tracking_poll_public(now=timezone.now())
+    outbound.outbound_tracking_poll(now=timezone.now())
 
 
 class HueyJobs:
@@ -67,6 +74,12 @@ class HueyJobs:
 
     def pickup_label_codes_fetch(self, pickup_id: int) -> None:
         pickup_label_codes_fetch_task(pickup_id)
+
+    def outbound_shipment_send(self, shipment_id: int, *, delay: float = 0) -> None:
+        if delay:
+            outbound_shipment_send_task.schedule(args=(shipment_id,), delay=delay)
+        else:
+            outbound_shipment_send_task(shipment_id)
 
 
 jobs_wire(HueyJobs())

@@ -66,6 +66,33 @@ class PickupOrder:
     # The local date the pickup was first requested: part of some carriers' booking keys
     # (CJ's RCPT_YMD), so a retry after midnight must send the first attempt's date.
     booking_date: dt.date | None = None
+    # 맞교환: the driver brings ``delivery_items`` (an exchange's replacement) on the same visit
+    # and collects the return. Only for accounts whose contract offers it.
+    swap: bool = False
+    delivery_items: tuple[PickupItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeliveryOrder:
+    """What a carrier needs to deliver one parcel from the seller to a customer (forward)."""
+
+    idempotency_key: str
+    reference: str  # the seller's own reference: the return number and the shipment's id
+    customer_code: str
+    sender: Address  # the seller's warehouse
+    receiver: Address  # the customer
+    items: tuple[PickupItem, ...]
+    box_count: int = 1
+    box_size: str = ""
+    fare_type: str = "credit"
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class DeliveryBooked:
+    carrier_reference: str
+    waybill_number: str
+    fare_amount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +141,10 @@ class GatewayError:
 
 class CarrierGateway(Protocol):
     def request_pickup(self, order: PickupOrder) -> PickupBooked | GatewayError: ...
+
+    def book_delivery(self, order: DeliveryOrder) -> DeliveryBooked | GatewayError:
+        """Book a forward parcel (the seller ships to a customer); idempotent by key."""
+        ...
 
     def cancel_pickup(
         self, *, carrier_reference: str, waybill_number: str

@@ -43,6 +43,8 @@ from typing import Any
 
 from banpum.integrations.carriers.base import (
     Address,
+    DeliveryBooked,
+    DeliveryOrder,
     GatewayError,
     LabelInfo,
     PickupBooked,
@@ -169,6 +171,18 @@ class CjGateway:
         self.default_box_type = default_box_type
 
     # -- pickup -----------------------------------------------------------------------------
+
+    def book_delivery(self, order: DeliveryOrder) -> DeliveryBooked | GatewayError:
+        """Forward parcels go through CJ's 일반 택배 (not the 반품 API this adapter speaks):
+        not supported here, so the job hands the shipment to CS instead of retrying."""
+        return GatewayError(
+            code="unsupported",
+            message=(
+                "The CJ return-pickup API cannot book forward deliveries; book the parcel in "
+                "CJ's own system and enter its waybill, or use another carrier account."
+            ),
+            retryable=False,
+        )
 
     def request_pickup(self, order: PickupOrder) -> PickupBooked | GatewayError:
         """Book the return pickup once, however many times the job retries.

@@ -22,6 +22,9 @@ import httpx
 
 from banpum.integrations.carriers.base import (
     TRACKING_STATUSES,
+    Address,
+    DeliveryBooked,
+    DeliveryOrder,
     GatewayError,
     LabelInfo,
     PickupBooked,
@@ -94,6 +97,20 @@ class SimulatorGateway:
         if not isinstance(reference, str) or not isinstance(waybill, str) or not waybill:
             return _bad_response("booking without reference or waybill_number", answer)
         return PickupBooked(
+            carrier_reference=reference,
+            waybill_number=waybill,
+            fare_amount=fare if isinstance(fare, int) and not isinstance(fare, bool) else None,
+        )
+
+    def book_delivery(self, order: DeliveryOrder) -> DeliveryBooked | GatewayError:
+        answer = self._call("POST", "/v1/deliveries", json=delivery_order_payload(order))
+        if isinstance(answer, GatewayError):
+            return answer
+        reference, waybill = answer.get("reference"), answer.get("waybill_number")
+        fare = answer.get("fare")
+        if not isinstance(reference, str) or not isinstance(waybill, str) or not waybill:
+            return _bad_response("delivery without reference or waybill_number", answer)
+        return DeliveryBooked(
             carrier_reference=reference,
             waybill_number=waybill,
             fare_amount=fare if isinstance(fare, int) and not isinstance(fare, bool) else None,
@@ -174,19 +191,45 @@ class SimulatorGateway:
         return _error_from_response(response)
 
 
+def _address(a: Address) -> dict[str, str]:
+    return {
+        "name": a.name,
+        "phone": a.phone,
+        "postcode": a.postcode,
+        "address1": a.address1,
+        "address2": a.address2,
+    }
+
+
+def delivery_order_payload(order: DeliveryOrder) -> dict[str, Any]:
+    """The simulator's ``POST /v1/deliveries`` body for one ``DeliveryOrder``."""
+    return {
+        "idempotency_key": order.idempotency_key,
+        "reference": order.reference,
+        "customer_code": order.customer_code,
+        "sender": _address(order.sender),
+        "receiver": _address(order.receiver),
+        "items": [{"name": item.name, "quantity": item.quantity} for item in order.items],
+        "box_count": order.box_count,
+        "box_size": order.box_size,
+        "fare_type": order.fare_type,
+        "memo": order.memo,
+    }
+
+
 def pickup_order_payload(order: PickupOrder) -> dict[str, Any]:
     """The simulator's ``POST /v1/pickups`` body for one ``PickupOrder``."""
-
-    def address(a: Any) -> dict[str, str]:
-        return {
-            "name": a.name,
-            "phone": a.phone,
-            "postcode": a.postcode,
-            "address1": a.address1,
-            "address2": a.address2,
+    address = _address
+    swap: dict[str, Any] = {}
+    if order.swap:
+        swap = {
+            "swap": True,
+            "delivery_items": [
+                {"name": item.name, "quantity": item.quantity} for item in order.delivery_items
+            ],
         }
-
     return {
+        **swap,
         "idempotency_key": order.idempotency_key,
         "return_number": order.return_number,
         "customer_code": order.customer_code,

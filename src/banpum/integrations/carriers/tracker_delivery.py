@@ -30,6 +30,8 @@ import httpx
 
 from banpum.integrations.carriers.base import (
     TRACKING_STATUSES,
+    DeliveryBooked,
+    DeliveryOrder,
     GatewayError,
     LabelInfo,
     PickupBooked,
@@ -354,6 +356,9 @@ class TrackerDeliveryGateway:
 
     def request_pickup(self, order: PickupOrder) -> PickupBooked | GatewayError:
         return _unsupported("request_pickup")
+
+    def book_delivery(self, order: DeliveryOrder) -> DeliveryBooked | GatewayError:
+        return _unsupported("book_delivery")
 
     def cancel_pickup(
         self, *, carrier_reference: str, waybill_number: str

@@ -9,7 +9,9 @@ journey, signed webhooks, and faults switched on at start or at runtime.
 
 Carrier API (``Authorization: Bearer <key>``; any non-empty key is a tenant with its own
 bookings and webhook): ``PUT|GET|DELETE /v1/webhook``, ``POST|GET /v1/pickups``,
-``GET|DELETE /v1/pickups/{reference or waybill}``, ``GET /v1/tracking/{waybill}``,
+``GET|DELETE /v1/pickups/{reference or waybill}`` (a pickup with ``swap`` and
+``delivery_items`` is a 맞교환 visit), ``POST /v1/deliveries`` and ``GET /v1/deliveries/{ref}``
+(forward parcels from the seller to a customer), ``GET /v1/tracking/{waybill}``,
 ``GET /v1/labels/{waybill}``. Control API (no auth, never faulted): ``GET|POST /v1/_faults``,
 ``POST /v1/_advance``, ``GET /v1/_clock``, ``GET /v1/_deliveries``. Webhook calls are
 ``POST {url}`` with ``{"events": [...]}`` signed as in ``banpum.core.signing``.

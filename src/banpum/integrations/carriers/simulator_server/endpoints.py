@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from banpum.integrations.carriers.simulator_server.http import (
     _booked_json,
+    _delivery_validate,
     _error,
     _json_body,
     _pickup_validate,
@@ -34,6 +35,8 @@ class _Endpoints(_Journeys):
             },
             ("pickups", 2): {"POST": self._pickup_create, "GET": self._pickup_list},
             ("pickups", 3): {"GET": self._pickup_get, "DELETE": self._pickup_cancel},
+            ("deliveries", 2): {"POST": self._delivery_create},
+            ("deliveries", 3): {"GET": self._pickup_get},
             ("tracking", 3): {"GET": self._tracking_get},
             ("labels", 3): {"GET": self._label_get},
         }
@@ -101,6 +104,35 @@ class _Endpoints(_Journeys):
                         "주소를 확인할 수 없어 회수 예약을 할 수 없습니다",
                         fields={side: "주소불명"},
                     )
+            booking = self._book(request, now)
+            tenant.add(booking)
+            self._save()
+        self._wake.set()
+        return _Reply(201, _booked_json(booking, now))
+
+    def _delivery_create(self, tenant_id: str, payload: dict[str, Any]) -> _Reply:
+        """A forward booking: the same idempotency (a repeated key answers the first booking),
+        the same journey machinery and tracking, from the warehouse to the customer."""
+        request, fields = _delivery_validate(payload)
+        if fields:
+            return _error(400, "invalid", "요청 값이 올바르지 않습니다", fields=fields)
+        with self._lock:
+            tenant = self._tenant(tenant_id)
+            now = self._clock.now()
+            existing = tenant.by_key.get(request["idempotency_key"])
+            if existing:
+                booking = tenant.bookings[existing]
+                return _Reply(200, _booked_json(booking, now), note="idempotent replay")
+            marker = self.config.address_marker
+            receiver = request["receiver"]
+            parts = (receiver["postcode"], receiver["address1"], receiver["address2"])
+            if marker and any(marker in part for part in parts):
+                return _error(
+                    422,
+                    "address_not_found",
+                    "주소를 확인할 수 없어 택배 예약을 할 수 없습니다",
+                    fields={"receiver": "주소불명"},
+                )
             booking = self._book(request, now)
             tenant.add(booking)
             self._save()

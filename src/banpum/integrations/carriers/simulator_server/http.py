@@ -190,4 +190,44 @@ def _pickup_validate(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
         except (TypeError, ValueError):
             fields["preferred_date"] = "YYYY-MM-DD or null"
     request["preferred_date"] = preferred
+    swap = payload.get("swap", False)
+    if not isinstance(swap, bool):
+        fields["swap"] = "true or false"
+    request["swap"] = swap is True
+    request["delivery_items"] = _items(payload, "delivery_items", fields, required=swap is True)
+    return request, fields
+
+
+def _items(
+    payload: dict[str, Any], name: str, fields: dict[str, str], *, required: bool
+) -> list[dict[str, Any]]:
+    raw = payload.get(name)
+    if raw is None and not required:
+        return []
+    if not isinstance(raw, list) or (required and not raw):
+        fields[name] = "at least one item is required"
+        return []
+    items = []
+    for index, item in enumerate(raw):
+        item_name = item.get("name") if isinstance(item, dict) else None
+        quantity = item.get("quantity") if isinstance(item, dict) else None
+        if not isinstance(item_name, str) or not item_name.strip():
+            fields[f"{name}.{index}.name"] = "required"
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            fields[f"{name}.{index}.quantity"] = "a positive integer is required"
+        items.append({"name": item_name, "quantity": quantity})
+    return items
+
+
+def _delivery_validate(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A forward booking (``POST /v1/deliveries``): the pickup's checks, with the seller's
+    ``reference`` where a pickup has its return number, and no swap."""
+    if "return_number" in payload or "swap" in payload:
+        return {}, {"return_number" if "return_number" in payload else "swap": "not a field"}
+    request, fields = _pickup_validate({**payload, "return_number": payload.get("reference", "")})
+    if "return_number" in fields:
+        fields["reference"] = fields.pop("return_number")
+    for name in ("preferred_date", "original_waybill", "swap", "delivery_items"):
+        request.pop(name, None)
+    request["kind"] = "delivery"
     return request, fields

@@ -43,6 +43,21 @@ PLAYBACK = (
 )
 
 
+# A forward parcel from the seller's warehouse to the customer (an exchange's replacement).
+FORWARD_PLAYBACK = (
+    _Step(0, "INFORMATION_RECEIVED", "접수", "택배 예약이 접수되었습니다", "sender"),
+    _Step(2, "AT_PICKUP", "집하완료", "판매자 창고에서 상품을 집하했습니다", "sender"),
+    _Step(8, "IN_TRANSIT", "간선상차", "터미널로 이동 중입니다", "sender"),
+    _Step(14, "IN_TRANSIT", "간선하차", "허브 터미널에 도착했습니다", "hub"),
+    _Step(22, "OUT_FOR_DELIVERY", "배달출발", "고객님께 배달을 출발했습니다", "receiver"),
+    _Step(26, "DELIVERED", "배달완료", "고객님께 상품을 전달했습니다", "receiver"),
+)
+# 맞교환: the driver hands over the replacement at the door, then carries the return home.
+SWAP_STEP = _Step(
+    1, "AT_PICKUP", "교환집하", "교환 상품을 전달하고 반품 상품을 집하했습니다", "sender"
+)
+
+
 # Provinces and metropolitan cities as couriers abbreviate them (전라남도 → 전남, not 전라남).
 _PROVINCES = {
     "서울특별시": "서울", "서울시": "서울", "부산광역시": "부산", "대구광역시": "대구",
@@ -99,13 +114,16 @@ class _Journeys(_WebhookSender):
         config = self.config
         seed = f"{config.seed}:{number}" if config.seed is not None else None
         rng = random.Random(seed)  # noqa: S311 - a simulated journey, no secret; replayable
-        reference = f"PK{now:%Y%m%d}{number:06d}"
+        forward = request.get("kind") == "delivery"
+        reference = f"{'DL' if forward else 'PK'}{now:%Y%m%d}{number:06d}"
         # CJ-style waybill: 11 digits and a check digit (the 11 digits mod 7).
         body = 60_000_000_000 + (self._salt + number * 7919) % 10_000_000_000
         waybill = f"{body}{body % 7}"
-        steps: list[_Step] = list(PLAYBACK)
+        steps: list[_Step] = list(FORWARD_PLAYBACK if forward else PLAYBACK)
+        if request.get("swap"):
+            steps[1] = SWAP_STEP
         exception_code = ""
-        if rng.random() < config.exception_rate:
+        if not forward and rng.random() < config.exception_rate:
             exception_code = rng.choice(config.exception_codes)
             raw, words = EXCEPTION_WORDS[exception_code]
             steps = [PLAYBACK[0], _Step(1, "ATTEMPT_FAIL", raw, words, "sender")]

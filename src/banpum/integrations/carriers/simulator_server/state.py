@@ -84,6 +84,8 @@ class _Booking:
             "status": self.status(now),
             "fare": self.fare,
             "return_number": self.request["return_number"],
+            "kind": self.request.get("kind", "pickup"),
+            "swap": bool(self.request.get("swap")),
             "idempotency_key": self.idempotency_key,
             "booked_at": self.booked_at.isoformat(timespec="seconds"),
             "cancelled_at": self.cancelled_at.isoformat(timespec="seconds")

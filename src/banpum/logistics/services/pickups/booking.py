@@ -24,6 +24,7 @@ from banpum.core.actors import Actor
 from banpum.integrations.carriers.base import GatewayError, PickupBooked
 from banpum.logistics.addresses import address_line, return_address
 from banpum.logistics.gateways import gateway_open
+from banpum.logistics.hooks import shipment_hooks
 from banpum.logistics.jobs import jobs
 from banpum.logistics.models import (
     CancelState,
@@ -153,6 +154,15 @@ def pickup_arrange_for_return(
         details=details,
         now=now,
     )
+    if account.supports_swap and return_request.type == "exchange":
+        # 맞교환: the replacement rides along when it is in stock (reserved by settlement).
+        items = shipment_hooks().swap_items(return_request=return_request, actor=actor, now=now)
+        if items:
+            pickup.swap = True
+            pickup.swap_items = [
+                {"sku": i.sku, "name": i.name, "quantity": i.quantity} for i in items
+            ]
+            pickup.save(update_fields=["swap", "swap_items"])
     return_transition(
         return_request=return_request,
         action=Action.REQUEST_PICKUP,

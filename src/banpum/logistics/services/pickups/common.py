@@ -150,6 +150,11 @@ def pickup_order(pickup: Pickup) -> PickupOrder:
         memo=pickup.memo,
         original_waybill=shipment.tracking_number if shipment else "",
         booking_date=local_date(pickup.requested_at, account.store.timezone),
+        swap=pickup.swap,
+        delivery_items=tuple(
+            PickupItem(str(item.get("name", "")), int(item.get("quantity", 1)))
+            for item in (pickup.swap_items or [])
+        ),
     )
 
 

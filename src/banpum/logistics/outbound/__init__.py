@@ -1,0 +1,2 @@
+"""Outbound shipments (parcels to the customer): their lifecycle in ``transitions``; the
+commands in ``logistics.services.outbound``."""
