@@ -21,6 +21,7 @@ from banpum.policy.types import (
     PolicyRules,
     Reason,
     ReasonKind,
+    RefundShortcuts,
     Resolution,
 )
 
@@ -43,6 +44,14 @@ class AutoApprovalSchema(BaseModel):
     max_refund: int | None = Field(default=None, ge=0, strict=True)
     reason_kinds: list[ReasonKind] = Field(default_factory=list)
     methods: list[Method] = Field(default_factory=list)
+
+
+class RefundShortcutsSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    early_refund_max: int | None = Field(default=None, ge=0, strict=True)
+    keep_item_max: int | None = Field(default=None, ge=0, strict=True)
+    keep_item_categories: list[str] = Field(default_factory=list)
 
 
 DEFAULT_REASONS: list[dict[str, Any]] = [
@@ -84,6 +93,7 @@ class PolicyRulesSchema(BaseModel):
     default_fee_collection: FeeCollection = FeeCollection.DEDUCT_FROM_REFUND
     refund_business_days: int = Field(default=3, ge=0, le=30, strict=True)
     auto_approval: AutoApprovalSchema = Field(default_factory=AutoApprovalSchema)
+    refund_shortcuts: RefundShortcutsSchema = Field(default_factory=RefundShortcutsSchema)
     reasons: list[ReasonSchema] = Field(
         default_factory=lambda: [ReasonSchema(**reason) for reason in DEFAULT_REASONS]
     )
@@ -129,6 +139,11 @@ class PolicyRulesSchema(BaseModel):
                 max_refund=auto.max_refund,
                 reason_kinds=frozenset(auto.reason_kinds),
                 methods=frozenset(auto.methods),
+            ),
+            refund_shortcuts=RefundShortcuts(
+                early_refund_max=self.refund_shortcuts.early_refund_max,
+                keep_item_max=self.refund_shortcuts.keep_item_max,
+                keep_item_categories=frozenset(self.refund_shortcuts.keep_item_categories),
             ),
         )
 

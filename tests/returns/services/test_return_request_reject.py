@@ -48,4 +48,9 @@ def test_reject_after_approval_is_a_conflict(order: Any, cs_agent: Actor) -> Non
         return_request_reject(
             now=timezone.now(), return_request=approved, actor=cs_agent, note="too late"
         )
-    assert raised.value.extra["allowed_actions"] == ["request_pickup", "await_shipment", "keep_item", "cancel"]
+    assert raised.value.extra["allowed_actions"] == [
+        "request_pickup",
+        "await_shipment",
+        "keep_item",
+        "cancel",
+    ]
