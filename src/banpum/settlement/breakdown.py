@@ -147,8 +147,7 @@ def refund_breakdown(data: BreakdownInput) -> Breakdown:
         capped += before_cap - net
         capped_lines.append(_with(line, net=net))
     wanted_shipping = max(data.shipping, 0)
-    shipping = min(wanted_shipping, room)
-    capped += wanted_shipping - shipping
+    shipping = min(wanted_shipping, room)  # what is left of the order, after the lines
     # The return fee comes off the shipping first, then the lines in order.
     fee_left = max(data.fee_deduction, 0)
     from_shipping = min(fee_left, shipping)
