@@ -100,7 +100,9 @@ def test_a_plain_return_reads_as_parts() -> None:
     )
     result = refund_breakdown(data)
     assert result.total == 10000
-    parts = {p["code"]: p["amount"] for p in result.as_json()["parts"]}  # type: ignore[union-attr,index]
+    listed = result.as_json()["parts"]
+    assert isinstance(listed, list)
+    parts = {p["code"]: p["amount"] for p in listed}
     assert parts["items"] == 10000
     assert parts["original_shipping"] == 3000
     assert parts["return_fee_deduction"] == -3000

@@ -234,6 +234,7 @@ def _register_routers() -> None:
     from banpum.logistics.api import router as logistics_router
     from banpum.policy.api import router as policy_router
     from banpum.returns.api import router as returns_router
+    from banpum.settlement.api import router as settlement_router
 
     api.add_router("/orders", orders_router)
     api.add_router("/returns", returns_router)
@@ -241,6 +242,8 @@ def _register_routers() -> None:
     # Its paths span /returns/{number}/pickups, /pickups/…, /labels and /logistics/…; none is
     # a path of the returns router, so the two never answer for each other.
     api.add_router("", logistics_router)
+    # /returns/{number}/refunds|fee/…, /refunds/…, /customers/…, /settings/payment-account.
+    api.add_router("", settlement_router)
     api.add_router("", _fallback)
 
 
