@@ -89,12 +89,14 @@ def _cases() -> list[tuple[str, Callable[[], str]]]:
         cases.append((name, render))
 
     for event_type in EventType:
-        data: dict[str, Any] = {
+        samples: dict[EventType, dict[str, Any]] = {
             EventType.CREATED: {"origin": "api"},
             EventType.STATUS_CHANGED: {"action": "approve"},
             EventType.NOTE_ADDED: {},
             EventType.LOGISTICS: {"kind": "no_carrier"},
-        }[event_type]
+            EventType.FEE_SETTLED: {"fee_settlement": "waived", "amount": 3000},
+        }
+        data = samples[event_type]
         add(f"type:{event_type}", partial(_text, event_type, data))
     add(
         "type:status_changed:unknown_action",
@@ -160,7 +162,25 @@ def _words(render: Callable[[], str], language: str) -> str:
         return render()
 
 
-@pytest.mark.parametrize(("name", "render"), CASES, ids=[name for name, _ in CASES])
+# New words not yet in locale/ko (helpers do not edit .po files): the lead translates them at
+# merge, and this strict xfail then fails until the name is removed from here.
+AWAITING_TRANSLATION = frozenset({"type:fee_settled"})
+
+
+@pytest.mark.parametrize(
+    ("name", "render"),
+    [
+        pytest.param(
+            name,
+            render,
+            id=name,
+            marks=[pytest.mark.xfail(strict=True, reason="awaiting translation")]
+            if name in AWAITING_TRANSLATION
+            else [],
+        )
+        for name, render in CASES
+    ],
+)
 def test_worded_in_english_and_korean(name: str, render: Callable[[], str]) -> None:
     english, korean = _words(render, "en"), _words(render, "ko")
     for words in (english, korean):

@@ -18,14 +18,14 @@ from banpum.settlement import facts, selectors, texts
 from banpum.settlement.breakdown import refund_breakdown
 from banpum.settlement.models import PaymentProvider, Refund, RefundReason
 from banpum.settlement.schemas import (
-    FeeOut,
     FeeSettleIn,
+    FeeSettlementOut,
     FeeWaiveIn,
     GoodwillIn,
     PaymentAccountIn,
     PaymentAccountOut,
     RedeemIn,
-    RefundOut,
+    RefundDetailOut,
     ReturnRefundsOut,
     StoreCreditEntryOut,
     StoreCreditOut,
@@ -65,7 +65,7 @@ class QueueQuery(Schema):
 
 @router.get(
     "/refunds",
-    response={200: list[RefundOut], **errors(403, 422)},
+    response={200: list[RefundDetailOut], **errors(403, 422)},
     summary="Refund queues: due soon, late, failed, awaiting transfer, all",
 )
 @paginate(Pages, ordering=("-id",))
@@ -78,7 +78,9 @@ def list_refunds(request: HttpRequest, filters: Query[QueueQuery]) -> Any:
 
 
 @router.get(
-    "/refunds/{refund_id}", response={200: RefundOut, **errors(403, 404)}, summary="One refund"
+    "/refunds/{refund_id}",
+    response={200: RefundDetailOut, **errors(403, 404)},
+    summary="One refund",
 )
 def get_refund(request: HttpRequest, refund_id: int) -> Refund:
     _require(request, Capability.REFUND_MANAGE)
@@ -87,7 +89,7 @@ def get_refund(request: HttpRequest, refund_id: int) -> Refund:
 
 @router.post(
     "/refunds/{refund_id}/retry",
-    response={200: RefundOut, **errors(403, 404, 409)},
+    response={200: RefundDetailOut, **errors(403, 404, 409)},
     summary="Send a failed refund again after fixing its cause",
 )
 def retry_refund(request: HttpRequest, refund_id: int) -> Refund:
@@ -99,7 +101,7 @@ def retry_refund(request: HttpRequest, refund_id: int) -> Refund:
 
 @router.post(
     "/returns/{number}/refunds/goodwill",
-    response={201: RefundOut, **errors(403, 404, 409, 422)},
+    response={201: RefundDetailOut, **errors(403, 404, 409, 422)},
     summary="A goodwill refund with a reason (manager); never above what was paid",
 )
 def goodwill_refund(request: HttpRequest, number: str, payload: GoodwillIn) -> Status[Any]:
@@ -127,7 +129,7 @@ def _fee_out(return_request: ReturnRequest) -> dict[str, Any]:
 
 @router.post(
     "/returns/{number}/fee/waive",
-    response={200: FeeOut, **errors(403, 404, 409, 422)},
+    response={200: FeeSettlementOut, **errors(403, 404, 409, 422)},
     summary="Waive an outstanding return fee (manager); the return completes if it only waited",
 )
 def waive_fee(request: HttpRequest, number: str, payload: FeeWaiveIn) -> dict[str, Any]:
@@ -144,7 +146,7 @@ def waive_fee(request: HttpRequest, number: str, payload: FeeWaiveIn) -> dict[st
 
 @router.post(
     "/returns/{number}/fee/settle",
-    response={200: FeeOut, **errors(403, 404, 409, 422)},
+    response={200: FeeSettlementOut, **errors(403, 404, 409, 422)},
     summary="Record an outstanding return fee paid later",
 )
 def settle_fee(request: HttpRequest, number: str, payload: FeeSettleIn) -> dict[str, Any]:

@@ -23,7 +23,7 @@ class BreakdownPartOut(Schema):
     text: str = Field(description="The amount as money in the reader's language")
 
 
-class RefundOut(Schema):
+class RefundDetailOut(Schema):
     id: int
     return_number: str | None
     order_number: str
@@ -78,7 +78,7 @@ class ReturnRefundsOut(Schema):
     number: str
     breakdown: list[BreakdownPartOut] = Field(description="What the return refunds, now")
     total: int
-    refunds: list[RefundOut]
+    refunds: list[RefundDetailOut]
 
 
 class GoodwillIn(InputSchema):
@@ -96,7 +96,7 @@ class FeeSettleIn(InputSchema):
     note: str = Field(default="", max_length=2000)
 
 
-class FeeOut(Schema):
+class FeeSettlementOut(Schema):
     number: str
     status: str
     fee_settlement: str

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -26,132 +23,19 @@ from banpum.returns.models import ReturnRequest, ReturnStatus
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 from banpum.settlement import errors, facts
 from banpum.settlement.breakdown import Breakdown, refund_breakdown
-from banpum.settlement.jobs import jobs
 from banpum.settlement.models import (
     Refund,
     RefundKind,
-    RefundLine,
-    RefundMethod,
     RefundReason,
     RefundStatus,
 )
-from banpum.settlement.services import balance, settle
+from banpum.settlement.services import balance, opening
+from banpum.settlement.services.opening import LineShare, refund_open
 from banpum.settlement.services.routing import refund_method_for
-from banpum.settlement.transitions import RefundAction, RefundMove, refund_transition
 
 logger = logging.getLogger(__name__)
 
 SETTLEMENT_ACTOR = Actor.system("settlement")
-
-
-@dataclass(frozen=True)
-class LineShare:
-    order_line_id: int
-    return_line_id: int | None
-    quantity: int
-    amount: int
-
-
-def idempotency_key_new(prefix: str) -> str:
-    """Random, fixed at creation: a retry replays it, a restored backup never collides."""
-    return f"{prefix}-{secrets.token_hex(12)}"[:64]
-
-
-def refund_open(
-    *,
-    order: Order,
-    return_request: ReturnRequest | None,
-    kind: RefundKind,
-    amount: int,
-    actor: Actor,
-    now: dt.datetime,
-    method: RefundMethod | None = None,
-    lines: Sequence[LineShare] = (),
-    breakdown: dict[str, object] | None = None,
-    due_on: dt.date | None = None,
-    reason_code: str = "",
-    note: str = "",
-    principal: Refund | None = None,
-) -> Refund:
-    """A new refund row, its money committed (not for interest), routed by its method."""
-    if amount <= 0:
-        raise errors.AMOUNT_POSITIVE.field("amount")
-    with transaction.atomic():
-        if kind is not RefundKind.INTEREST:
-            balance.balance_commit(order, amount, {s.order_line_id: s.amount for s in lines})
-        resolution = return_request.resolution if return_request else "refund"
-        refund = Refund.objects.create(
-            store_id=order.store_id,
-            order=order,
-            return_request=return_request,
-            principal=principal,
-            kind=kind,
-            method=method or refund_method_for(order, resolution=resolution),
-            amount=amount,
-            breakdown=breakdown or {},
-            due_on=due_on,
-            payment_key=order.payment_reference,
-            idempotency_key=idempotency_key_new(
-                (return_request.number if return_request else None) or f"O{order.pk}"
-            ),
-            reason_code=reason_code,
-            note=note,
-            created_by=actor.label[:150],
-            created_at=now,
-            updated_at=now,
-            next_attempt_at=now,
-        )
-        RefundLine.objects.bulk_create(
-            RefundLine(
-                refund=refund,
-                order_line_id=s.order_line_id,
-                return_line_id=s.return_line_id,
-                quantity=s.quantity,
-                amount=s.amount,
-            )
-            for s in lines
-            if s.amount or s.quantity
-        )
-        _route(refund, actor, now)
-    return Refund.objects.get(pk=refund.pk)
-
-
-def _route(refund: Refund, actor: Actor, now: dt.datetime) -> None:
-    if refund.method == RefundMethod.ORIGINAL_PAYMENT:
-        refund_id = refund.pk
-        transaction.on_commit(lambda: jobs().refund_send(refund_id))
-        return
-    if refund.method == RefundMethod.MARKETPLACE:
-        refund = refund_transition(
-            refund=refund,
-            action=RefundAction.PAY_BY_CHANNEL,
-            actor=actor,
-            now=now,
-            move=RefundMove(changes={"paid_at": now, "next_attempt_at": None}),
-        )
-    elif refund.method == RefundMethod.STORE_CREDIT:
-        from banpum.settlement.services.store_credit import store_credit_issue_for_refund
-
-        store_credit_issue_for_refund(refund=refund, actor=actor, now=now)
-        refund = refund_transition(
-            refund=refund,
-            action=RefundAction.PAY,
-            actor=actor,
-            now=now,
-            move=RefundMove(changes={"paid_at": now, "next_attempt_at": None}),
-        )
-    else:
-        # A bank transfer waits for a person (or a batch) to send it; the lead's batches read
-        # this queue.
-        refund_transition(
-            refund=refund,
-            action=RefundAction.AWAIT_TRANSFER,
-            actor=actor,
-            now=now,
-            move=RefundMove(changes={"next_attempt_at": None}),
-        )
-        return
-    settle.refund_done(refund=refund, actor=actor, now=now)
 
 
 def _shares(result: Breakdown) -> list[LineShare]:
@@ -206,7 +90,7 @@ def refund_for_return(
             )
         )
     else:
-        settle.return_settle_if_done(return_request=locked, actor=actor, now=now)
+        opening.return_settle_if_done(return_request=locked, actor=actor, now=now)
     return refunds
 
 
@@ -226,7 +110,7 @@ def refund_keep_item(
     # Nothing is sent back, so no return fee is owed: no deduction.
     result = refund_breakdown(facts.breakdown_input(locked, with_fee=False))
     if result.total <= 0:
-        settle.return_settle_if_done(return_request=locked, actor=actor, now=now)
+        opening.return_settle_if_done(return_request=locked, actor=actor, now=now)
         return None
     return refund_open(
         order=locked.order,

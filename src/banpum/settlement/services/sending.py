@@ -38,7 +38,7 @@ from banpum.settlement.models import (
     RefundMethod,
     RefundStatus,
 )
-from banpum.settlement.services import balance, settle
+from banpum.settlement.services import balance, opening
 from banpum.settlement.transitions import RefundAction, RefundMove, refund_transition
 
 logger = logging.getLogger(__name__)
@@ -247,7 +247,7 @@ def refund_outcome_apply(*, refund_id: int, outcome: Outcome, now: dt.datetime) 
             ),
         )
         logger.info("refund paid id=%s amount=%s", refund.pk, refund.amount)
-        settle.refund_done(refund=refund, actor=GATEWAY_ACTOR, now=now)
+        opening.refund_done(refund=refund, actor=GATEWAY_ACTOR, now=now)
         return refund
     errors_changed = {"last_error_code": outcome.code[:64], "last_error": outcome.message[:500]}
     if isinstance(outcome, Rejected):
@@ -332,7 +332,5 @@ def refund_retry(*, refund: Refund, actor: Actor, now: dt.datetime) -> Refund:
         refund_id = locked.pk
         transaction.on_commit(lambda: jobs().refund_send(refund_id))
     else:
-        from banpum.settlement.services.intents import _route
-
-        _route(locked, actor, now)
+        opening.refund_route(locked, actor, now)
     return locked
