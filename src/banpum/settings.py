@@ -284,6 +284,11 @@ BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY = os.environ.get(
 # How long a payment gateway call may take before it counts as a (retryable) timeout; a cancel
 # that timed out may have landed (PaymentUnavailable.maybe_applied).
 BANPUM_PAYMENTS_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_PAYMENTS_TIMEOUT_SECONDS", "10"))
+# Interest owed on a refund paid after its legal due date, in basis points a year: 1500 is the
+# 15 % of the Korean e-commerce act's enforcement decree (§21-3).
+BANPUM_REFUND_DELAY_INTEREST_RATE_BP = int(
+    os.environ.get("BANPUM_REFUND_DELAY_INTEREST_RATE_BP", "1500")
+)
 
 # Banpum's own knobs.
 # Encryption at rest of small secrets (refund account numbers), see core.crypto: a base64

@@ -96,12 +96,14 @@ def _cases() -> list[tuple[str, Callable[[], str]]]:
         cases.append((name, render))
 
     for event_type in EventType:
-        data: dict[str, Any] = {
+        samples: dict[EventType, dict[str, Any]] = {
             EventType.CREATED: {"origin": "api"},
             EventType.STATUS_CHANGED: {"action": "approve"},
             EventType.NOTE_ADDED: {},
             EventType.LOGISTICS: {"kind": "no_carrier"},
-        }[event_type]
+            EventType.FEE_SETTLED: {"fee_settlement": "waived", "amount": 3000},
+        }
+        data = samples[event_type]
         add(f"type:{event_type}", partial(_text, event_type, data))
     add(
         "type:status_changed:unknown_action",

@@ -195,6 +195,7 @@ def stalled(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
                 "since": item.since,
                 "age_hours": round(item.age.total_seconds() / 3600, 1),
                 "value_at_risk": item.value_at_risk,
+                "refunded_early": item.refunded_early,
                 "waybill_number": item.pickup.waybill_number if item.pickup else "",
                 "carrier": item.pickup.carrier.code if item.pickup else "",
                 "customer_name": item.return_request.customer.name

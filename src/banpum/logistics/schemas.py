@@ -115,6 +115,9 @@ class StalledOut(Schema):
     since: OutDateTime
     age_hours: float
     value_at_risk: int
+    refunded_early: int = Field(
+        description="Won already refunded before the goods came back (early refund at pickup)"
+    )
     waybill_number: str
     carrier: str
     customer_name: str | None

@@ -50,6 +50,8 @@ class StalledReturn:
     age: dt.timedelta
     value_at_risk: int
     pickup: Pickup | None
+    # Paid back before the goods came back (선환불): lost too if the parcel never arrives.
+    refunded_early: int = 0
 
 
 def value_at_risk(return_request: ReturnRequest) -> int:
@@ -104,7 +106,15 @@ def stalled_returns(
 
     def add(rr: ReturnRequest, kind: str, since: dt.datetime, pickup: Pickup | None) -> None:
         if rr.pk not in found:
-            found[rr.pk] = StalledReturn(rr, kind, since, now - since, value_at_risk(rr), pickup)
+            found[rr.pk] = StalledReturn(
+                rr,
+                kind,
+                since,
+                now - since,
+                value_at_risk(rr),
+                pickup,
+                rr.refunded_early_amount,
+            )
 
     returns = ReturnRequest.objects.filter(store=store).select_related("order", "customer")
     pickups = Pickup.objects.filter(return_request__store=store).select_related(

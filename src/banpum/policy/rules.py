@@ -8,7 +8,7 @@ re-explained from what it stored, and the engine can be tested exhaustively.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 
 from banpum.policy import deadlines as law
@@ -473,3 +473,25 @@ def _explain(
             )
         )
     return tuple(notes)
+
+
+def early_refund_allowed(rules: PolicyRules, *, refund_amount: int, customer_flagged: bool) -> bool:
+    """선환불 at the pickup scan: on, for a customer not flagged, up to the policy's amount."""
+    limit = rules.refund_shortcuts.early_refund_max
+    return limit is not None and not customer_flagged and 0 < refund_amount <= limit
+
+
+def keep_item_allowed(
+    rules: PolicyRules,
+    *,
+    refund_amount: int,
+    categories: Collection[str],
+    customer_flagged: bool,
+) -> bool:
+    """Refund without collecting: cheap (or listed-category) goods not worth the pickup."""
+    shortcuts = rules.refund_shortcuts
+    limit = shortcuts.keep_item_max
+    if limit is None or customer_flagged or not 0 < refund_amount <= limit:
+        return False
+    allowed = shortcuts.keep_item_categories
+    return not allowed or all(category in allowed for category in categories)

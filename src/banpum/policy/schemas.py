@@ -23,6 +23,7 @@ from banpum.policy.types import (
     PolicyRules,
     Reason,
     ReasonKind,
+    RefundShortcuts,
     RepeatReturner,
     Resolution,
 )
@@ -57,6 +58,14 @@ class RepeatReturnerSchema(BaseModel):
     min_orders: int = Field(default=3, ge=1, le=10_000, strict=True)
     # Returns per order: above 1 when customers split returns; 0 holds every return of theirs.
     max_ratio: float = Field(default=0.5, ge=0, le=10, allow_inf_nan=False)
+
+
+class RefundShortcutsSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    early_refund_max: int | None = Field(default=None, ge=0, strict=True)
+    keep_item_max: int | None = Field(default=None, ge=0, strict=True)
+    keep_item_categories: list[str] = Field(default_factory=list)
 
 
 DEFAULT_REASONS: list[dict[str, Any]] = [
@@ -99,6 +108,7 @@ class PolicyRulesSchema(BaseModel):
     refund_business_days: int = Field(default=3, ge=0, le=30, strict=True)
     auto_approval: AutoApprovalSchema = Field(default_factory=AutoApprovalSchema)
     repeat_returner: RepeatReturnerSchema | None = None  # None: off
+    refund_shortcuts: RefundShortcutsSchema = Field(default_factory=RefundShortcutsSchema)
     reasons: list[ReasonSchema] = Field(
         default_factory=lambda: [ReasonSchema(**reason) for reason in DEFAULT_REASONS]
     )
@@ -148,6 +158,11 @@ class PolicyRulesSchema(BaseModel):
             repeat_returner=RepeatReturner(**self.repeat_returner.model_dump())
             if self.repeat_returner is not None
             else None,
+            refund_shortcuts=RefundShortcuts(
+                early_refund_max=self.refund_shortcuts.early_refund_max,
+                keep_item_max=self.refund_shortcuts.keep_item_max,
+                keep_item_categories=frozenset(self.refund_shortcuts.keep_item_categories),
+            ),
         )
 
 

@@ -126,6 +126,20 @@ class RepeatReturner:
 
 
 @dataclass(frozen=True)
+class RefundShortcuts:
+    """Refunding before (or without) the goods coming back, as marketplaces do.
+
+    ``early_refund_max``: refund at the carrier's pickup scan (선환불) when the refund is at most
+    this; None turns it off. ``keep_item_max``: refund without collecting when the refund is at
+    most this and (if ``keep_item_categories`` is not empty) every line is in those categories.
+    """
+
+    early_refund_max: int | None = None
+    keep_item_max: int | None = None
+    keep_item_categories: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class PolicyRules:
     version: int
     reasons: tuple[Reason, ...]
@@ -145,6 +159,7 @@ class PolicyRules:
     refund_business_days: int = 3
     auto_approval: AutoApproval = field(default_factory=AutoApproval)
     repeat_returner: RepeatReturner | None = None  # None: the check is off
+    refund_shortcuts: RefundShortcuts = field(default_factory=RefundShortcuts)
 
     def reason(self, code: str) -> Reason | None:
         return next((reason for reason in self.reasons if reason.code == code), None)

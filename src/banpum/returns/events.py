@@ -150,3 +150,22 @@ def event_logistics(
         note=note,
         data={"kind": kind.value, **(data or {})},
     )
+
+
+def event_fee_settled(
+    return_request: ReturnRequest,
+    actor: Actor,
+    *,
+    settlement: str,
+    note: str = "",
+    now: dt.datetime,
+) -> ReturnEvent:
+    """How the buyer's return fee was settled (waived, transferred, …); ``note`` says why."""
+    return _event(
+        return_request,
+        EventType.FEE_SETTLED,
+        actor,
+        now=now,
+        note=note,
+        data={"fee_settlement": settlement, "amount": return_request.fee_amount},
+    )

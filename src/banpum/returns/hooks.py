@@ -42,3 +42,31 @@ def pickup_hooks_wire(hooks: PickupHooks) -> None:
 
 def pickup_hooks() -> PickupHooks:
     return _pickups[0]
+
+
+class SettlementHooks(Protocol):
+    def keep_item(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> bool:
+        """Just approved: if the policy lets the customer keep the goods, refund without a
+        pickup (KEEP_ITEM) and answer True; else False, and the pickup is arranged."""
+
+    def picked_up(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        """The carrier scanned the parcel: an early refund (선환불) may be due."""
+
+
+class _NoSettlement:
+    def keep_item(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> bool:
+        return False
+
+    def picked_up(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        return None
+
+
+_settlement: list[SettlementHooks] = [_NoSettlement()]
+
+
+def settlement_hooks_wire(hooks: SettlementHooks) -> None:
+    _settlement[:] = [hooks]
+
+
+def settlement_hooks() -> SettlementHooks:
+    return _settlement[0]

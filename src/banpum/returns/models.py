@@ -166,6 +166,9 @@ class ReturnRequest(models.Model):
         _("return fee settlement"), max_length=20, choices=FeeSettlement.choices, blank=True
     )
     defect_noticed_at = models.DateTimeField(_("defect noticed at"), null=True, blank=True)
+    # Paid back before the goods came back (선환불 at the pickup scan), written by settlement
+    # through ``return_refunded_early_record``: the stalled list shows it as money at risk.
+    refunded_early_amount = models.PositiveBigIntegerField(_("refunded early"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Set by the services from their clock (``now``), so the demo and imports write history.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
@@ -231,6 +234,7 @@ class EventType(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     NOTE_ADDED = "note_added", _("Note added")
     LOGISTICS = "logistics", _("Pickup and tracking")
+    FEE_SETTLED = "fee_settled", _("Return fee settled")
 
 
 class ActorType(models.TextChoices):

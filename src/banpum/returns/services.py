@@ -41,8 +41,8 @@ from banpum.returns import errors, events
 from banpum.returns.errors import HARD_PROBLEMS, NotEligible
 from banpum.returns.events import StatusCause
 from banpum.returns.facts import committed_refunds, customer_facts, line_facts, order_facts
-from banpum.returns.hooks import pickup_hooks
-from banpum.returns.models import Origin, ReturnLine, ReturnRequest
+from banpum.returns.hooks import pickup_hooks, settlement_hooks
+from banpum.returns.models import FeeSettlement, Origin, ReturnLine, ReturnRequest
 from banpum.returns.numbers import return_number_new
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
@@ -337,6 +337,9 @@ def _approve(
         expected_version=expected_version,
         now=now,
     )
+    # Cheap or bulky goods the policy lets the customer keep: refunded, nothing collected.
+    if settlement_hooks().keep_item(return_request=return_request, actor=POLICY_ACTOR, now=now):
+        return ReturnRequest.objects.get(pk=return_request.pk)
     if return_request.method != Method.CARRIER_PICKUP:
         # Drop-off, self-ship and in-store returns wait for the customer to send the parcel.
         return return_transition(
@@ -440,3 +443,34 @@ def return_note_add(
         raise errors.NOTE_TOO_LONG.field("note")
     events.event_note_added(return_request, actor, note=note, now=now)
     return return_request
+
+
+@transaction.atomic
+def return_fee_settle(
+    *,
+    return_request: ReturnRequest,
+    settlement: FeeSettlement,
+    actor: Actor,
+    now: dt.datetime,
+    note: str = "",
+) -> ReturnRequest:
+    """Record how the buyer's return fee was settled, with an event; the caller checks rights."""
+    locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+    locked.fee_settlement = settlement.value
+    locked.version += 1
+    locked.updated_at = now
+    locked.save(update_fields=["fee_settlement", "version", "updated_at"])
+    events.event_fee_settled(locked, actor, settlement=settlement.value, note=note, now=now)
+    return locked
+
+
+@transaction.atomic
+def return_refunded_early_record(
+    *, return_request: ReturnRequest, amount: int, now: dt.datetime
+) -> ReturnRequest:
+    """Settlement paid ``amount`` before the goods came back (the stalled list's money at risk)."""
+    locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+    locked.refunded_early_amount += amount
+    locked.updated_at = now
+    locked.save(update_fields=["refunded_early_amount", "updated_at"])
+    return locked

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from banpum.policy import texts
 from banpum.returns.events import LogisticsKind, StatusCause
-from banpum.returns.models import EventType, Origin, ReturnEvent, ReturnStatus
+from banpum.returns.models import EventType, FeeSettlement, Origin, ReturnEvent, ReturnStatus
 from banpum.returns.transitions import Action
 
 # The facts (``data`` keys) each logistics kind and each status-change cause carries, besides
@@ -346,6 +346,17 @@ def _created(data: Data) -> str:
     return _("Return requested (%(origin)s).") % {"origin": origin}
 
 
+def _fee_settled(data: Data) -> str:
+    try:
+        how = str(FeeSettlement(str(data.get("fee_settlement"))).label)
+    except ValueError:
+        return _("Return fee settled.")
+    return _("Return fee of %(amount)s: %(how)s.") % {
+        "amount": texts.money(data.get("amount")),
+        "how": how,
+    }
+
+
 def event_text(event: ReturnEvent) -> str:
     """What happened, in the active language (the request's; Korean by default)."""
     data: Data = event.data if isinstance(event.data, Mapping) else {}
@@ -357,4 +368,6 @@ def event_text(event: ReturnEvent) -> str:
         return _created(data)
     if event.type == EventType.NOTE_ADDED:
         return _("Note added.")
+    if event.type == EventType.FEE_SETTLED:
+        return _fee_settled(data)
     return event.note or event.type

@@ -235,6 +235,7 @@ def _register_routers() -> None:
     from banpum.policy.api import router as policy_router
     from banpum.returns.api import router as returns_router
     from banpum.returns.store_settings_api import router as store_settings_router
+    from banpum.settlement.api import router as settlement_router
     from banpum.settlement.exchanges.api import router as exchanges_router
     from banpum.warehouse.api import router as warehouse_router
 
@@ -251,6 +252,8 @@ def _register_routers() -> None:
     api.add_router("", warehouse_router)
     # /products/{sku}/variants, /returns/{number}/exchange…, /shipments/{id}.
     api.add_router("", exchanges_router)
+    # /returns/{number}/refunds|fee/…, /refunds/…, /customers/…, /settings/payment-account.
+    api.add_router("", settlement_router)
     api.add_router("", _fallback)
 
 

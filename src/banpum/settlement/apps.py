@@ -1,5 +1,32 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from banpum.core.actors import Actor
+    from banpum.returns.models import ReturnRequest
+
+
+class _ReturnSettlement:
+    """``returns.hooks.SettlementHooks`` on the settlement services."""
+
+    def keep_item(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> bool:
+        from banpum.settlement.services import intents
+
+        locked = type(return_request).objects.get(pk=return_request.pk)
+        if not intents.keep_item_applies(locked):
+            return False
+        intents.refund_keep_item(return_request=locked, actor=actor, now=now)
+        return True
+
+    def picked_up(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        from banpum.settlement.services import intents
+
+        intents.refund_early(return_request=return_request, actor=actor, now=now)
 
 
 class SettlementConfig(AppConfig):
@@ -11,3 +38,9 @@ class SettlementConfig(AppConfig):
         from banpum.settlement.exchanges.wiring import exchanges_wire
 
         exchanges_wire()
+        # Register the jobs with Huey in every process; importing the tasks wires them into the
+        # services (settlement.jobs).
+        from banpum.returns.hooks import settlement_hooks_wire
+        from banpum.settlement import tasks  # noqa: F401
+
+        settlement_hooks_wire(_ReturnSettlement())

@@ -1,6 +1,9 @@
-"""Settlement: the money and goods that resolve a return.
+"""Refunds, what each order still has to refund, the store-credit ledger, payment accounts,
+and exchanges (the replacement lines and their shipment).
 
-Sections: exchanges (below). The refunds section is merged in beside it.
+``Refund.status`` is written only by ``settlement.transitions.refund_transition``. What an order
+(and each of its lines) has committed to refunds is a row with a database check, so two refunds
+racing for the same money cannot together commit more than was paid.
 """
 
 from __future__ import annotations
@@ -8,12 +11,334 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from banpum.commerce.models import Product
+from banpum.commerce.models import Customer, Order, OrderLine, Product, Store
 from banpum.logistics.models import OutboundShipment
 from banpum.returns.models import ReturnLine, ReturnRequest
+
+
+class RefundKind(models.TextChoices):
+    RETURN = "return", _("Return refund")
+    EARLY = "early", _("Early refund at pickup")
+    KEEP_ITEM = "keep_item", _("Refund, item kept")
+    GOODWILL = "goodwill", _("Goodwill refund")
+    INTEREST = "interest", _("Delay interest")
+
+
+class RefundMethod(models.TextChoices):
+    ORIGINAL_PAYMENT = "original_payment", _("Original payment")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    STORE_CREDIT = "store_credit", _("Store credit")
+    MARKETPLACE = "marketplace", _("Refunded by the marketplace")
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    UNKNOWN = "unknown", _("Outcome unknown, checking")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+    AWAITING_TRANSFER = "awaiting_transfer", _("Awaiting bank transfer")
+    PAID_BY_CHANNEL = "paid_by_channel", _("Refunded by the marketplace")
+
+
+# The money has gone out (or the channel says it has).
+DONE_STATUSES = frozenset({RefundStatus.PAID, RefundStatus.PAID_BY_CHANNEL})
+# The job owes a gateway call or its outcome.
+IN_FLIGHT_STATUSES = frozenset({RefundStatus.SENDING, RefundStatus.UNKNOWN})
+
+
+class RefundReason(models.TextChoices):
+    """Why a manager refunded beyond the rules (goodwill)."""
+
+    SERVICE_RECOVERY = "service_recovery", _("Service recovery")
+    DELAY = "delay", _("Delivery or handling delay")
+    PRICE_ADJUSTMENT = "price_adjustment", _("Price adjustment")
+    PARTIAL_DEFECT = "partial_defect", _("Minor defect, item kept")
+    OTHER = "other", _("Other")
+
+
+class Refund(models.Model):
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("store")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("order")
+    )
+    return_request = models.ForeignKey(
+        ReturnRequest,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        null=True,
+        blank=True,
+        verbose_name=_("return request"),
+    )
+    # The principal an interest refund is owed on.
+    principal = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="interest_refunds",
+        null=True,
+        blank=True,
+        verbose_name=_("principal refund"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=RefundKind.choices)
+    method = models.CharField(_("method"), max_length=20, choices=RefundMethod.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RefundStatus.choices,
+        default=RefundStatus.PENDING,
+        editable=False,
+    )
+    amount = models.PositiveBigIntegerField(_("amount"))
+    breakdown = models.JSONField(_("breakdown"), default=dict, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    interest_owed = models.PositiveBigIntegerField(_("delay interest owed"), default=0)
+    payment_key = models.CharField(_("payment key"), max_length=200, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error_code = models.CharField(_("last error code"), max_length=64, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    provider_reference = models.CharField(_("transaction key"), max_length=200, blank=True)
+    reason_code = models.CharField(
+        _("reason"), max_length=32, choices=RefundReason.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["store", "status", "due_on"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.pk} {self.amount}"
+
+
+class RefundLine(models.Model):
+    refund = models.ForeignKey(
+        Refund, on_delete=models.CASCADE, related_name="lines", verbose_name=_("refund")
+    )
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="refund_lines", verbose_name=_("line")
+    )
+    return_line = models.ForeignKey(
+        ReturnLine,
+        on_delete=models.PROTECT,
+        related_name="refund_lines",
+        null=True,
+        blank=True,
+        verbose_name=_("return line"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=0)
+    amount = models.PositiveBigIntegerField(_("amount"))
+
+    class Meta:
+        verbose_name = _("refund line")
+        verbose_name_plural = _("refund lines")
+        ordering = ["refund_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.refund} line {self.order_line_id}: {self.amount}"
+
+
+class RefundStatusChange(models.Model):
+    """One immutable row per status move of a refund: its audit trail."""
+
+    refund = models.ForeignKey(
+        Refund, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("refund")
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from status"), max_length=20)
+    to_status = models.CharField(_("to status"), max_length=20)
+    actor_type = models.CharField(_("actor type"), max_length=10)
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    at = models.DateTimeField(_("occurred at"))
+
+    class Meta:
+        verbose_name = _("refund status change")
+        verbose_name_plural = _("refund status changes")
+        ordering = ["refund_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.refund} {self.from_status}→{self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("Refund status changes are append-only.")
+        super().save(*args, **kwargs)
+
+
+class OrderRefundBalance(models.Model):
+    """What an order's refunds have committed, never more than was paid (a database check)."""
+
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, related_name="refund_balance", verbose_name=_("order")
+    )
+    paid_total = models.PositiveBigIntegerField(_("paid total"))
+    committed_total = models.PositiveBigIntegerField(_("committed to refunds"), default=0)
+
+    class Meta:
+        verbose_name = _("order refund balance")
+        verbose_name_plural = _("order refund balances")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committed_total__lte=F("paid_total")),
+                name="order_refund_committed_lte_paid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.committed_total}/{self.paid_total}"
+
+
+class OrderLineRefundBalance(models.Model):
+    """The same guarantee per order line, for refunds that name lines."""
+
+    order_line = models.OneToOneField(
+        OrderLine,
+        on_delete=models.CASCADE,
+        related_name="refund_balance",
+        verbose_name=_("order line"),
+    )
+    paid_amount = models.PositiveBigIntegerField(_("paid amount"))
+    committed_total = models.PositiveBigIntegerField(_("committed to refunds"), default=0)
+
+    class Meta:
+        verbose_name = _("order line refund balance")
+        verbose_name_plural = _("order line refund balances")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committed_total__lte=F("paid_amount")),
+                name="order_line_refund_committed_lte_paid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_line}: {self.committed_total}/{self.paid_amount}"
+
+
+class StoreCreditAccount(models.Model):
+    customer = models.OneToOneField(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="store_credit",
+        verbose_name=_("customer"),
+    )
+    balance = models.BigIntegerField(_("balance"), default=0)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("store credit account")
+        verbose_name_plural = _("store credit accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance__gte=0), name="store_credit_balance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.balance}"
+
+
+class StoreCreditEntryKind(models.TextChoices):
+    ISSUE = "issue", _("Issued")
+    REDEEM = "redeem", _("Redeemed")
+    REVERSE = "reverse", _("Reversed")
+
+
+class StoreCreditEntry(models.Model):
+    """One immutable movement of a customer's store credit, with the balance after it."""
+
+    account = models.ForeignKey(
+        StoreCreditAccount,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("account"),
+    )
+    amount = models.BigIntegerField(_("amount"))  # signed: + issued, - redeemed
+    balance_after = models.BigIntegerField(_("balance after"))
+    kind = models.CharField(_("kind"), max_length=10, choices=StoreCreditEntryKind.choices)
+    refund = models.ForeignKey(
+        Refund,
+        on_delete=models.PROTECT,
+        related_name="store_credit_entries",
+        null=True,
+        blank=True,
+        verbose_name=_("refund"),
+    )
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("store credit entry")
+        verbose_name_plural = _("store credit entries")
+        ordering = ["account_id", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0), name="store_credit_entry_balance_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["refund"],
+                condition=Q(kind="issue"),
+                name="store_credit_issued_once_per_refund",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.amount:+d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("Store credit entries are append-only.")
+        super().save(*args, **kwargs)
+
+
+class PaymentProvider(models.TextChoices):
+    TOSS = "toss", _("Toss Payments")
+    SIMULATOR = "simulator", _("Payment simulator")
+
+
+class PaymentAccount(models.Model):
+    """A store's account with its payment gateway; the secret key is write-only."""
+
+    store = models.OneToOneField(
+        Store, on_delete=models.CASCADE, related_name="payment_account", verbose_name=_("store")
+    )
+    provider = models.CharField(_("provider"), max_length=20, choices=PaymentProvider.choices)
+    base_url = models.URLField(_("base URL"), blank=True)
+    # Never shown by the API, the admin or a log line; replaced, never read back.
+    secret_key = models.CharField(_("secret key"), max_length=300, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("payment account")
+        verbose_name_plural = _("payment accounts")
+
+    def __str__(self) -> str:
+        return f"{self.store} {self.provider}"
+
+    def __repr__(self) -> str:
+        return f"<PaymentAccount {self.pk} {self.provider} secret=***>"
+
 
 # --- exchanges ------------------------------------------------------------------------------
 

@@ -139,11 +139,11 @@ def test_unknown_endpoint_is_404_json(client_json: JsonClient, path: str) -> Non
 
 
 def test_unknown_endpoint_without_a_key_is_json_too(store: Any) -> None:
-    response = english_client().post("/api/v1/refunds", {}, content_type="application/json")
+    response = english_client().post("/api/v1/no-such-thing", {}, content_type="application/json")
     assert response.status_code == 404
     assert response.json() == {
         "code": "endpoint_not_found",
-        "message": "No API endpoint at /refunds.",
+        "message": "No API endpoint at /no-such-thing.",
         "extra": {},
     }
 

@@ -52,6 +52,7 @@ from banpum.logistics.transitions import (
 )
 from banpum.returns import events
 from banpum.returns.events import LogisticsKind, StatusCause
+from banpum.returns.hooks import settlement_hooks
 from banpum.returns.models import ReturnRequest
 from banpum.returns.transitions import (
     Action,
@@ -330,6 +331,8 @@ def _move_return(
             move=Move(data={"cause": StatusCause.PICKED_UP.value, **data}),
             now=now,
         )
+        # Collected by the carrier: settlement may refund early (선환불), through a hook.
+        settlement_hooks().picked_up(return_request=return_request, actor=actor, now=now)
     if pickup.status == P.DELIVERED and return_transition_allowed(
         return_request.status, Action.ARRIVE
     ):

@@ -1,0 +1,38 @@
+"""Pick the payment adapter for a store's account: the simulator, Toss, or none.
+
+It reads a ``PaymentAccount`` row, so it belongs to settlement; ``integrations.payments`` hold
+the adapters and know no domain model. Both the simulator and Toss speak Toss's API, so one
+adapter serves both, pointed at the account's base URL.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from banpum.integrations.payments.base import PaymentGateway
+from banpum.settlement.models import PaymentAccount, PaymentProvider
+
+TOSS_BASE_URL = "https://api.tosspayments.com"
+
+
+def payment_timeout_seconds() -> float:
+    """Seconds a payment call may take before it counts as a timeout (maybe applied)."""
+    return float(settings.BANPUM_PAYMENTS_TIMEOUT_SECONDS)
+
+
+def gateway_for(account: PaymentAccount | None) -> PaymentGateway | None:
+    """The account's gateway, or None when the store has no active payment account."""
+    if account is None or not account.is_active:
+        return None
+    from banpum.integrations.payments import toss  # type: ignore[attr-defined,unused-ignore]
+
+    base_url = account.base_url or (
+        TOSS_BASE_URL
+        if account.provider == PaymentProvider.TOSS
+        # Read at call time: `banpum serve` and the demo's seeding may start it elsewhere.
+        else str(settings.BANPUM_PAYMENTS_SIMULATOR_URL)
+    )
+    gateway: PaymentGateway = toss.TossPayments(
+        secret_key=account.secret_key, base_url=base_url, timeout=payment_timeout_seconds()
+    )
+    return gateway

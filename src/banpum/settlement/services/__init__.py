@@ -1,0 +1,1 @@
+"""Settlement's writes. Import the use-case modules directly; this names the public ones."""

@@ -1,0 +1,41 @@
+"""A store's payment gateway credentials: replaced whole, the secret never read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from banpum.accounts.capabilities import Capability, actor_require
+from banpum.commerce.models import Store
+from banpum.core.actors import Actor
+from banpum.settlement import errors
+from banpum.settlement.models import PaymentAccount, PaymentProvider
+
+
+@transaction.atomic
+def payment_account_set(
+    *,
+    store: Store,
+    provider: PaymentProvider,
+    base_url: str,
+    secret_key: str,
+    actor: Actor,
+    now: dt.datetime,
+) -> PaymentAccount:
+    actor_require(actor, store.pk, Capability.PAYMENTS_MANAGE)
+    if not secret_key.strip():
+        raise errors.SECRET_KEY_NEEDED.field("secret_key")
+    if provider == PaymentProvider.SIMULATOR and not base_url:
+        raise errors.BASE_URL_NEEDED.field("base_url")
+    account, _ = PaymentAccount.objects.update_or_create(
+        store=store,
+        defaults={
+            "provider": provider,
+            "base_url": base_url,
+            "secret_key": secret_key.strip(),
+            "is_active": True,
+            "updated_at": now,
+        },
+    )
+    return account
