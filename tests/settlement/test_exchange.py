@@ -19,13 +19,12 @@ from banpum.logistics.services.outbound import outbound_booking_apply, outbound_
 from banpum.policy.types import Resolution, ReturnType
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as RS
-from banpum.settlement.exchanges import refund_hook
 from banpum.settlement.exchanges.services import (
     exchange_choose,
     exchange_convert_to_refund,
     exchange_start,
 )
-from banpum.settlement.models import Exchange, ExchangeStatus
+from banpum.settlement.models import Exchange, ExchangeStatus, Refund
 from banpum.warehouse.models import MovementKind, StockLevel
 from banpum.warehouse.stock import StockChange, stock_level_rebuilt, stock_location, stock_move
 from tests.factories import ProductFactory
@@ -215,10 +214,6 @@ def test_no_stock_waits_with_a_reason_then_refund_with_consent(
     assert not OutboundShipment.objects.filter(return_request=return_request).exists()
     _ledger_consistent(variants["black_m"])
 
-    refunds: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        refund_hook, "_wired", [lambda rr, actor, now, note="": refunds.append((rr.number, note))]
-    )
     with pytest.raises(ValidationFailed):
         exchange_convert_to_refund(
             return_request=return_request, consent_note="  ", actor=CS, now=NOW
@@ -234,7 +229,10 @@ def test_no_stock_waits_with_a_reason_then_refund_with_consent(
     assert last_change is not None
     assert last_change.note == "고객 전화로 환불 동의 (3/2 10:00)"
     assert ReturnRequest.objects.get(pk=return_request.pk).status == RS.REFUND_PENDING
-    assert refunds == [(number_of(return_request), "고객 전화로 환불 동의 (3/2 10:00)")]
+    refund = Refund.objects.get(return_request=return_request)
+    assert refund.amount > 0
+    started = return_request.events.get(to_status=RS.REFUND_PENDING)
+    assert started.note == "고객 전화로 환불 동의 (3/2 10:00)"
 
 
 def test_convert_releases_a_reservation(

@@ -34,10 +34,11 @@ class SettlementConfig(AppConfig):
     verbose_name = _("Settlement")
 
     def ready(self) -> None:
-        # Logistics tells exchanges when a replacement's parcel is booked (logistics.hooks).
-        from banpum.settlement.exchanges.wiring import exchanges_wire
+        # Logistics tells settlement when a parcel to the customer is booked (logistics.hooks);
+        # the warehouse, when a return is inspected (warehouse.hooks).
+        from banpum.settlement.wiring import settlement_wire
 
-        exchanges_wire()
+        settlement_wire()
         # Register the jobs with Huey in every process; importing the tasks wires them into the
         # services (settlement.jobs).
         from banpum.returns.hooks import settlement_hooks_wire

@@ -1,16 +1,14 @@
 """Load what the pure breakdown needs from the database, once, as plain data.
 
-Accepted units and deductions come from the warehouse's ``LineInspection`` when that model
-exists (the lead wires it at merge), else every returned unit counts as accepted.
+Accepted units and deductions come from the warehouse's ``LineInspection``; a return settled
+without inspection (the item kept, an early refund) counts every returned unit as accepted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from django.apps import apps
 from django.db.models import Sum
 
 from banpum.commerce.models import Order, OrderLine
@@ -23,6 +21,7 @@ from banpum.settlement.models import (
     RefundLine,
     RefundStatus,
 )
+from banpum.warehouse.models import InspectionOutcome, LineInspection
 
 # Refunds that hold money: all but the failed ones (a failure gives its amount back).
 _HOLDING = [s for s in RefundStatus if s != RefundStatus.FAILED]
@@ -38,16 +37,12 @@ def inspections_for(lines: Iterable[ReturnLine]) -> dict[int, Inspected]:
     """Accepted units and deductions per return line: the warehouse's, else all accepted."""
     lines = list(lines)
     found: dict[int, Inspected] = {}
-    # Looked up by name: the warehouse app's inspection may not exist in this build.
-    model: Any = apps.all_models.get("warehouse", {}).get("lineinspection")
-    if model is not None:
-        for row in model.objects.filter(return_line__in=lines):
-            outcome = getattr(row, "outcome", "accept")
-            accepted = 0 if outcome == "reject" else int(row.quantity_accepted)
-            amount = int(getattr(row, "deduction_amount", 0) or 0)
-            code = str(getattr(row, "deduction_reason", "") or "other")
-            deductions = (Deduction(code, amount),) if amount else ()
-            found[row.return_line_id] = Inspected(accepted, deductions)
+    for row in LineInspection.objects.filter(return_line__in=lines):
+        accepted = 0 if row.outcome == InspectionOutcome.REJECT else row.quantity_accepted
+        amount = row.deduction_amount
+        code = row.deduction_reason or "other"
+        deductions = (Deduction(code, amount),) if amount else ()
+        found[row.return_line_id] = Inspected(accepted, deductions)
     for line in lines:
         found.setdefault(line.pk, Inspected(line.quantity))
     return found

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banpum.policy.texts import money
 from banpum.settlement import breakdown
+from banpum.warehouse.models import DeductionReason
 
 PART_LABELS: dict[str, Any] = {
     breakdown.ITEMS: _("Items"),
@@ -16,13 +17,9 @@ PART_LABELS: dict[str, Any] = {
     breakdown.REFUNDED_EARLY: _("Already refunded at pickup"),
     breakdown.CAPPED: _("Already refunded before"),
 }
-# Inspection's deduction codes (warehouse); unknown codes are shown as they are.
+# Inspection's deduction codes: the warehouse's own labels, so the two never disagree.
 DEDUCTION_LABELS: dict[str, Any] = {
-    "damaged": _("Deduction: damaged"),
-    "used": _("Deduction: used"),
-    "missing_parts": _("Deduction: parts missing"),
-    "tags_removed": _("Deduction: tags removed"),
-    "packaging": _("Deduction: packaging damaged"),
+    **{reason.value: reason.label for reason in DeductionReason},
     "other": _("Deduction"),
 }
 ERROR_LABELS: dict[str, Any] = {

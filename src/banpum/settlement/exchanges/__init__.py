@@ -4,5 +4,5 @@
 - ``services``: ``exchange_choose``, ``exchange_start``, ``exchange_convert_to_refund``,
   ``exchange_shipment_booked`` (the logistics hook), ``exchange_swap_reserve`` (맞교환);
 - ``selectors``: ``product_variants``, ``exchange_get``;
-- ``api``: the endpoints; ``wiring``: the logistics hooks; ``refund_hook``: the refund service.
+- ``api``: the endpoints (the hooks they answer are wired in ``settlement.wiring``).
 """

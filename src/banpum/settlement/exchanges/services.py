@@ -27,9 +27,9 @@ from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as RS
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 from banpum.settlement import errors
-from banpum.settlement.exchanges.refund_hook import refund_for_return
 from banpum.settlement.exchanges.transitions import ExchangeAction, exchange_transition
 from banpum.settlement.models import Exchange, ExchangeLine, ExchangeStatus
+from banpum.settlement.services.intents import refund_for_return
 from banpum.warehouse.models import MovementKind
 from banpum.warehouse.stock import StockChange, stock_available, stock_location, stock_move
 
@@ -383,14 +383,8 @@ def exchange_convert_to_refund(
             note=consent_note.strip(),
         )
         _release(exchange, actor, now)
-        locked = return_transition(
-            return_request=locked,
-            action=Action.START_REFUND,
-            actor=actor,
-            move=Move(note=consent_note.strip(), data={"cause": "exchange_converted"}),
-            now=now,
-        )
-        refund_for_return(locked, actor, now, consent_note.strip())
+        # START_REFUND from exchange_pending needs the consent as its note.
+        refund_for_return(return_request=locked, actor=actor, now=now, note=consent_note.strip())
     return exchange
 
 
