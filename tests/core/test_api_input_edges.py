@@ -190,3 +190,14 @@ def test_too_many_query_fields_is_a_json_400(api: Client) -> None:
     response = api.get(f"/api/v1/returns?{query}")
     assert response.status_code == 400
     assert _json(response)["code"] == "bad_request"
+
+
+def test_a_multipart_body_without_a_boundary_is_400(api: Client) -> None:
+    """Schemathesis found it: Django's parser raises, and an upload must never 500."""
+    response = api.post(
+        "/api/v1/returns/NO-SUCH/lines/1/photos",
+        data=b"--x\r\n",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400, response.content
+    assert _json(response)["code"] == "invalid_multipart"

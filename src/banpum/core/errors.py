@@ -148,6 +148,11 @@ METHOD_NOT_ALLOWED = ErrorCode(
     MethodNotAllowed, "method_not_allowed", _("This method is not allowed here.")
 )
 INVALID_JSON = ErrorCode(BadRequest, "invalid_json", _("The body is not valid JSON."))
+INVALID_MULTIPART = ErrorCode(
+    BadRequest,
+    "invalid_multipart",
+    _("The body is not valid multipart/form-data (a boundary is missing or the parts are broken)."),
+)
 BAD_REQUEST = ErrorCode(
     BadRequest, "bad_request", _("The request is malformed or its Host is not served.")
 )

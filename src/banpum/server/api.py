@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
@@ -203,6 +204,12 @@ def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     if isinstance(exc, RequestDataTooBig):
         return payload_too_large()
     return bad_request(request, exc)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """An upload whose Content-Type names multipart but whose body does not hold to it."""
+    return _application_error(request, core_errors.INVALID_MULTIPART())
 
 
 @api.exception_handler(Exception)
