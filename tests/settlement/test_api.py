@@ -117,7 +117,10 @@ def test_the_payment_secret_is_write_only(store: Any) -> None:
     assert answer.json()["secret_key_set"] is True
     assert "sk_hush" not in repr(PaymentAccount.objects.get())
     missing = _post(
-        manager, "/settings/payment-account", {"provider": "simulator", "secret_key": "k"}, "put"
+        manager,
+        "/settings/payment-account",
+        {"provider": "simulator", "base_url": "http://10.0.0.7:8020", "secret_key": "k"},
+        "put",
     )
     assert missing.status_code == 422
 

@@ -120,7 +120,14 @@ def test_a_worker_killed_mid_refund_pays_once_after_the_sweep(
     assert claimed is not None
     assert claimed.status == RefundStatus.SENDING
     with contextlib.suppress(PaymentUnavailable):  # the worker died here
-        fake.cancel(CancelRequest(refund.payment_key, refund.amount, "x", refund.idempotency_key))
+        fake.cancel(
+            CancelRequest(
+                refund.payment_key,
+                refund.amount,
+                sending.cancel_reason(refund),
+                refund.idempotency_key,
+            )
+        )
 
     assert refunds_sweep(now=now + dt.timedelta(seconds=30)) == {"resent": 0}  # within grace
     with django_capture_on_commit_callbacks(execute=True):

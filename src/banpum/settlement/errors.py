@@ -41,7 +41,9 @@ NO_CUSTOMER = ErrorCode(
 )
 AMOUNT_POSITIVE = field_message(_("must be a positive amount"))
 REASON_NOTE_NEEDED = field_message(_("say why in a note when the reason is 'other'"))
-BASE_URL_NEEDED = field_message(_("the simulator needs its base URL"))
+BASE_URL_NOT_LOOPBACK = field_message(
+    _("the simulator must run on this machine (http://127.0.0.1:<port> or localhost)")
+)
 SECRET_KEY_NEEDED = field_message(_("must not be empty"))
 TEXT_NEEDED = field_message(_("must not be empty"))
 FEE_SETTLE_HOW = field_message(_("one of: enclosed, transferred, charged"))

@@ -26,12 +26,12 @@ def gateway_for(account: PaymentAccount | None) -> PaymentGateway | None:
         return None
     from banpum.integrations.payments import toss  # type: ignore[attr-defined,unused-ignore]
 
-    base_url = account.base_url or (
-        TOSS_BASE_URL
-        if account.provider == PaymentProvider.TOSS
-        # Read at call time: `banpum serve` and the demo's seeding may start it elsewhere.
-        else str(settings.BANPUM_PAYMENTS_SIMULATOR_URL)
-    )
+    if account.provider == PaymentProvider.TOSS:
+        base_url = TOSS_BASE_URL  # never elsewhere: the secret travels in the header
+    else:
+        # Blank: the simulator `banpum serve` runs, read at call time (the demo's seeding
+        # starts one of its own).
+        base_url = account.base_url or str(settings.BANPUM_PAYMENTS_SIMULATOR_URL)
     gateway: PaymentGateway = toss.TossPayments(
         secret_key=account.secret_key, base_url=base_url, timeout=payment_timeout_seconds()
     )

@@ -24,10 +24,20 @@ def refund_interest(
     paid_at: dt.datetime,
     timezone: str,
     basis_points: int = KR_DELAY_INTEREST_BASIS_POINTS,
+    country: str | None = None,
+    extra_holidays: frozenset[dt.date] = frozenset(),
 ) -> int:
-    """What is owed on top of ``amount`` paid at ``paid_at`` (0 when on time or no due date)."""
+    """What is owed on top of ``amount`` paid at ``paid_at`` (0 when on time or no due date).
+
+    With ``country``, a due date that has since become a holiday (one the store added after the
+    refund opened) moves to the next business day, so paying then is not late."""
     if due_on is None:
         return 0
     return delay_interest(
-        amount, due_on=due_on, paid_on=local_date(paid_at, timezone), basis_points=basis_points
+        amount,
+        due_on=due_on,
+        paid_on=local_date(paid_at, timezone),
+        basis_points=basis_points,
+        country=country,
+        extra_holidays=extra_holidays,
     )

@@ -364,6 +364,8 @@ def exchange_convert_to_refund(
     refund_pending (START_REFUND needs the note) and starts the refund.
     """
     actor_require(actor, return_request.store_id, Capability.EXCHANGE_MANAGE)
+    # Money goes out instead of goods: the refund's right too, checked before anything moves.
+    actor_require(actor, return_request.store_id, Capability.REFUND_MANAGE)
     if not consent_note.strip():
         raise errors.EXCHANGE_CONSENT_MISSING.field("consent_note")
     with transaction.atomic():

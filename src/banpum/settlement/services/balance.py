@@ -11,7 +11,12 @@ from django.db.models import F
 from banpum.commerce.models import Order, OrderLine
 from banpum.policy.texts import money
 from banpum.settlement import errors
-from banpum.settlement.models import OrderLineRefundBalance, OrderRefundBalance, Refund
+from banpum.settlement.models import (
+    OrderLineRefundBalance,
+    OrderRefundBalance,
+    Refund,
+    RefundKind,
+)
 
 
 def balance_lock(order: Order) -> OrderRefundBalance:
@@ -67,7 +72,11 @@ def balance_commit(order: Order, amount: int, lines: Mapping[int, int]) -> None:
 
 
 def balance_release(refund: Refund) -> None:
-    """Give a permanently failed refund's money back to what the order may still refund."""
+    """Give a permanently failed refund's money back to what the order may still refund.
+
+    Interest was never committed (it is outside the cap), so it gives nothing back."""
+    if refund.kind == RefundKind.INTEREST:
+        return
     balance = balance_lock(refund.order)
     OrderRefundBalance.objects.filter(pk=balance.pk).update(
         committed_total=F("committed_total") - refund.amount

@@ -56,7 +56,8 @@ def return_fee_settle_later(
     now: dt.datetime,
     note: str = "",
 ) -> ReturnRequest:
-    actor_require(actor, return_request.store_id, Capability.REFUND_MANAGE)
+    # Recording an outstanding fee as paid completes the return as a waiver would: a manager's.
+    actor_require(actor, return_request.store_id, Capability.FEE_WAIVE)
     if how not in SETTLED_LATER:
         raise errors.FEE_SETTLE_HOW.field("how")
     return _settle(return_request, how, actor, now, note.strip())

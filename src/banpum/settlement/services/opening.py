@@ -14,6 +14,7 @@ from django.db import transaction
 from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.policy.deadlines import KR_DELAY_INTEREST_BASIS_POINTS
+from banpum.policy.selectors import extra_holidays_for
 from banpum.returns.models import FeeSettlement, ReturnRequest
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 from banpum.settlement import errors
@@ -172,6 +173,8 @@ def refund_done(*, refund: Refund, actor: Actor, now: dt.datetime) -> None:
                 paid_at=refund.paid_at,
                 timezone=refund.store.timezone,
                 basis_points=interest_basis_points(),
+                country=refund.store.country,
+                extra_holidays=extra_holidays_for(refund.store),
             )
             if owed > 0 and not refund.interest_refunds.exists():
                 Refund.objects.filter(pk=refund.pk).update(interest_owed=owed)
@@ -227,3 +230,36 @@ def return_settle_if_done(
                 return_request=locked, action=Action.COMPLETE, actor=actor, now=now
             )
         return locked
+
+
+# The return's own refund was worked out with the early refund subtracted.
+_AFTER_REFUND_START = ("refund_pending", "refunded", "completed")
+
+
+def refund_early_make_up(*, early: Refund, actor: Actor, now: dt.datetime) -> Refund | None:
+    """An early refund failed for good after the return's own refund had subtracted it: open
+    what it did not pay as a refund of the return, so the customer is never left short.
+
+    Called in the transaction that failed it (its money already given back to the order).
+    Before that point nothing is needed: the return's refund counts only early refunds that
+    hold money, and a failed one holds none.
+    """
+    return_request = early.return_request
+    if early.kind != RefundKind.EARLY or return_request is None:
+        return None
+    if return_request.status not in _AFTER_REFUND_START:
+        return None
+    return refund_open(
+        order=early.order,
+        return_request=return_request,
+        kind=RefundKind.RETURN,
+        amount=early.amount,
+        actor=actor,
+        now=now,
+        lines=[
+            LineShare(line.order_line_id, line.return_line_id, line.quantity, line.amount)
+            for line in early.lines.all()
+        ],
+        breakdown={"make_up_for": early.pk},
+        due_on=return_request.refund_due_on,
+    )

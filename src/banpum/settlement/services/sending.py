@@ -35,6 +35,7 @@ from banpum.settlement.models import (
     IN_FLIGHT_STATUSES,
     PaymentAccount,
     Refund,
+    RefundKind,
     RefundMethod,
     RefundStatus,
 )
@@ -50,6 +51,12 @@ BACKOFF_CAP_SECONDS = 60 * 60
 # Waiting for another refund of the same order to finish its call.
 SERIALIZE_DELAY_SECONDS = 5
 CANCEL_REASON = "반품 환불"
+
+
+def cancel_reason(refund: Refund) -> str:
+    """The cancel's reason names the refund, so a reconcile recognises its own cancel and
+    never claims one a person made in the gateway's console for the same amount."""
+    return f"{CANCEL_REASON} #{refund.pk}"
 
 
 def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
@@ -95,16 +102,23 @@ def _gateway(refund: Refund) -> PaymentGateway | None:
 
 
 def _our_cancel(refund: Refund, state: PaymentState) -> Paid | None:
-    """Our cancel in the payment's list: a cancel of our amount no paid refund has claimed,
-    and the payment's cancelled total covering what we recorded plus this refund."""
+    """Our cancel in the payment's list: the one whose reason names this refund; for a gateway
+    that does not echo reasons, a cancel of our amount no paid refund has claimed, the
+    payment's cancelled total covering what we recorded plus this refund."""
     done = Refund.objects.filter(
         order_id=refund.order_id,
         method=RefundMethod.ORIGINAL_PAYMENT,
         payment_key=refund.payment_key,
         status=RefundStatus.PAID,
     ).exclude(pk=refund.pk)
-    recorded = done.aggregate(total=Sum("amount"))["total"] or 0
     claimed = set(done.values_list("provider_reference", flat=True))
+    ours = cancel_reason(refund)
+    for cancel in state.cancels:
+        if cancel.reason == ours and cancel.transaction_key not in claimed:
+            return Paid(cancel.transaction_key, state)
+    if any(cancel.reason for cancel in state.cancels):
+        return None  # reasons are echoed, and none is ours
+    recorded = done.aggregate(total=Sum("amount"))["total"] or 0
     cancelled = sum(cancel.amount for cancel in state.cancels)
     if cancelled - recorded < refund.amount:
         return None
@@ -128,7 +142,7 @@ def _call(refund: Refund, gateway: PaymentGateway) -> Outcome:
     request = CancelRequest(
         payment_key=refund.payment_key,
         amount=refund.amount,
-        reason=CANCEL_REASON,
+        reason=cancel_reason(refund),
         idempotency_key=refund.idempotency_key,
     )
     try:
@@ -146,8 +160,8 @@ def _call(refund: Refund, gateway: PaymentGateway) -> Outcome:
     found = _our_cancel(refund, state)
     if found is not None:
         return found
-    newest = max(state.cancels, key=lambda c: c.canceled_at, default=None)
-    return Paid(newest.transaction_key if newest else "", state)
+    # Accepted, but our cancel is not in the answer: read the payment again before deciding.
+    return Unknown("unmatched_reply", "")
 
 
 def _claim(refund_id: int, now: dt.datetime) -> tuple[Refund | None, Outcome | None]:
@@ -170,7 +184,8 @@ def _claim(refund_id: int, now: dt.datetime) -> tuple[Refund | None, Outcome | N
             return None, None
         if not refund.payment_key:
             return refund, Rejected("no_payment_key", "")
-        if refund.attempts >= MAX_ATTEMPTS:
+        if refund.attempts >= MAX_ATTEMPTS and refund.status == RefundStatus.PENDING:
+            # Known not applied (a refund that may have been paid is read, never given up).
             return refund, Rejected("gave_up", refund.last_error)
         if refund.status == RefundStatus.SENDING:
             # A worker died mid-call (the sweep found it): its outcome is unknown.
@@ -197,6 +212,25 @@ def _later(refund: Refund, now: dt.datetime, delay: float) -> None:
     transaction.on_commit(lambda: jobs().refund_send(refund_id, delay=delay))
 
 
+def _attempt(refund: Refund, gateway: PaymentGateway, *, reconcile_first: bool) -> Outcome:
+    """One call, or a read then maybe a call. A crash inside the adapter is an unknown outcome
+    (the cancel may have left), never an exception that strands the refund in ``sending``."""
+    try:
+        if not reconcile_first:
+            return _call(refund, gateway)
+        outcome = _reconcile(refund, gateway)
+        if not isinstance(outcome, NotApplied):
+            return outcome
+        if refund.attempts > MAX_ATTEMPTS:
+            # Read and found not paid, after every attempt: safe to give up (money released).
+            return Rejected("gave_up", refund.last_error)
+        # Not there: send the same request again (same idempotency key).
+        return _call(refund, gateway)
+    except Exception as error:  # any adapter bug must leave the refund readable
+        logger.exception("refund job: unexpected error id=%s", refund.pk)
+        return Unknown("unexpected", type(error).__name__)
+
+
 def refund_send(*, refund_id: int, now: dt.datetime) -> Refund | None:
     """The job: one gateway call (or a status read), outside any transaction."""
     refund, preset = _claim(refund_id, now)
@@ -209,16 +243,11 @@ def refund_send(*, refund_id: int, now: dt.datetime) -> Refund | None:
         gateway = _gateway(refund)
         if gateway is None:
             outcome = NotApplied("no_payment_account", "")
-        elif isinstance(preset, Unknown):
-            outcome = _reconcile(refund, gateway)
-            if isinstance(outcome, NotApplied):
-                # Not there: send the same request again (same idempotency key).
-                outcome = _call(refund, gateway)
         else:
-            outcome = _call(refund, gateway)
-        close = getattr(gateway, "close", None)
-        if callable(close):
-            close()
+            outcome = _attempt(refund, gateway, reconcile_first=isinstance(preset, Unknown))
+            close = getattr(gateway, "close", None)
+            if callable(close):
+                close()
     return refund_outcome_apply(refund_id=refund.pk, outcome=outcome, now=now)
 
 
@@ -262,6 +291,7 @@ def refund_outcome_apply(*, refund_id: int, outcome: Outcome, now: dt.datetime) 
         )
         balance.balance_release(refund)
         logger.error("refund failed for good id=%s error=%s", refund.pk, outcome.code)
+        opening.refund_early_make_up(early=refund, actor=GATEWAY_ACTOR, now=now)
         return refund
     delay = backoff_seconds(refund.attempts)
     action = RefundAction.LOSE_REPLY if isinstance(outcome, Unknown) else RefundAction.RETRY
@@ -316,11 +346,12 @@ def refund_retry(*, refund: Refund, actor: Actor, now: dt.datetime) -> Refund:
     locked = Refund.objects.select_for_update().get(pk=refund.pk)
     if locked.status != RefundStatus.FAILED:
         raise errors.REFUND_NOT_RETRYABLE(extra={"status": locked.status})
-    balance.balance_commit(
-        locked.order,
-        locked.amount,
-        {line.order_line_id: line.amount for line in locked.lines.all()},
-    )
+    if locked.kind != RefundKind.INTEREST:  # interest is outside the principal's cap
+        balance.balance_commit(
+            locked.order,
+            locked.amount,
+            {line.order_line_id: line.amount for line in locked.lines.all()},
+        )
     locked = refund_transition(
         refund=locked,
         action=RefundAction.REOPEN,
