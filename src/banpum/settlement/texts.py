@@ -29,7 +29,10 @@ ERROR_LABELS: dict[str, Any] = {
     "no_payment_key": _("The order has no payment reference to refund."),
     "no_payment_account": _("No payment gateway is set up for this store."),
     "gave_up": _("No answer from the payment gateway after many attempts."),
+    "transfer_failed": _("The bank did not pay the transfer."),
 }
+# Codes whose own words (the bank's reason) say more than the label, when there are any.
+SAID_FIRST = frozenset({"transfer_failed"})
 
 
 def part_label(code: str) -> str:
@@ -39,6 +42,8 @@ def part_label(code: str) -> str:
 
 def error_label(code: str, said: str) -> str:
     """A known code's words, else what the provider said (its own words, kept as-is)."""
+    if code in SAID_FIRST and said:
+        return said
     label = ERROR_LABELS.get(code)
     return str(label) if label is not None else said
 
