@@ -244,6 +244,7 @@ def _register_routers() -> None:
     from banpum.returns.store_settings_api import router as store_settings_router
     from banpum.settlement.api import router as settlement_router
     from banpum.settlement.exchanges.api import router as exchanges_router
+    from banpum.settlement.transfers_api import router as transfers_router
     from banpum.warehouse.api import router as warehouse_router
 
     api.add_router("/orders", orders_router)
@@ -261,6 +262,8 @@ def _register_routers() -> None:
     api.add_router("", exchanges_router)
     # /returns/{number}/refunds|fee/…, /refunds/…, /customers/…, /settings/payment-account.
     api.add_router("", settlement_router)
+    # /returns/{number}/refund-account and /transfers/batches/…: bank-transfer refunds.
+    api.add_router("", transfers_router)
     api.add_router("", _fallback)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from banpum.core.errors import Conflict, ErrorCode, NotFound, field_message
+from banpum.core.errors import Conflict, ErrorCode, NotFound, PayloadTooLarge, field_message
 
 REFUND_NOT_FOUND = ErrorCode(NotFound, "refund_not_found", _("No such refund in this store."))
 CUSTOMER_NOT_FOUND = ErrorCode(NotFound, "customer_not_found", _("No such customer in this store."))
@@ -47,6 +47,56 @@ BASE_URL_NOT_LOOPBACK = field_message(
 SECRET_KEY_NEEDED = field_message(_("must not be empty"))
 TEXT_NEEDED = field_message(_("must not be empty"))
 FEE_SETTLE_HOW = field_message(_("one of: enclosed, transferred, charged"))
+
+# --- bank transfers -------------------------------------------------------------------------
+
+REFUND_ACCOUNT_NOT_FOUND = ErrorCode(
+    NotFound, "refund_account_not_found", _("Return %(number)s has no refund account yet.")
+)
+TRANSFER_BATCH_NOT_FOUND = ErrorCode(
+    NotFound, "transfer_batch_not_found", _("No such transfer batch in this store.")
+)
+NOTHING_TO_TRANSFER = ErrorCode(
+    Conflict,
+    "nothing_to_transfer",
+    _("No refund awaits a bank transfer with an account and outside any batch."),
+)
+TRANSFER_REFUNDS_UNAVAILABLE = ErrorCode(
+    Conflict,
+    "transfer_refunds_unavailable",
+    _(
+        "Refund(s) %(ids)s cannot go into a batch: each must await a bank transfer, have an "
+        "account and not be in another batch."
+    ),
+)
+TRANSFER_BATCH_RACE = ErrorCode(
+    Conflict,
+    "transfer_batch_race",
+    _("Another batch took some of these refunds at the same time; create the batch again."),
+)
+TRANSFER_BATCH_CONFIRMED = ErrorCode(
+    Conflict,
+    "transfer_batch_confirmed",
+    _("Transfer batch %(batch)s is already confirmed (%(status)s); nothing was changed."),
+)
+TRANSFER_ITEM_DECIDED = ErrorCode(
+    Conflict,
+    "transfer_item_decided",
+    _("Refund %(refund)s is already recorded as %(outcome)s in this batch; nothing was changed."),
+)
+TRANSFER_FILE_TOO_LARGE = ErrorCode(
+    PayloadTooLarge,
+    "transfer_file_too_large",
+    _("The result file is larger than %(limit)s bytes."),
+)
+TRANSFER_CSV_UNWRITABLE = ErrorCode(
+    Conflict,
+    "transfer_csv_unwritable",
+    _("A name in this batch cannot be written in the bank's CSV encoding; download the .xlsx."),
+)
+TRANSFER_NOT_IN_BATCH = field_message(_("Refund %(refund)s is not in this batch."))
+TRANSFER_BOTH_PAID_AND_FAILED = field_message(_("Refund %(refund)s is both paid and failed."))
+TRANSFER_NOTHING_CONFIRMED = field_message(_("Name at least one paid or failed refund."))
 
 # --- exchanges ------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from banpum.core.crypto import Secret
 from banpum.integrations.payments.base import PaymentGateway
 from banpum.settlement.models import PaymentAccount, PaymentProvider
 
@@ -32,7 +33,10 @@ def gateway_for(account: PaymentAccount | None) -> PaymentGateway | None:
         # Blank: the simulator `banpum serve` runs, read at call time (the demo's seeding
         # starts one of its own).
         base_url = account.base_url or str(settings.BANPUM_PAYMENTS_SIMULATOR_URL)
+    secret = account.secret_key
+    # A row just saved still holds the text it was given; a loaded one holds a Secret.
+    secret_key = secret.reveal() if isinstance(secret, Secret) else str(secret or "")
     gateway: PaymentGateway = toss.TossPayments(
-        secret_key=account.secret_key, base_url=base_url, timeout=payment_timeout_seconds()
+        secret_key=secret_key, base_url=base_url, timeout=payment_timeout_seconds()
     )
     return gateway

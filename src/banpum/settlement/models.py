@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Customer, Order, OrderLine, Product, Store
+from banpum.core.fields import EncryptedCharField
 from banpum.logistics.models import OutboundShipment
 from banpum.returns.models import ReturnLine, ReturnRequest
 
@@ -324,8 +325,11 @@ class PaymentAccount(models.Model):
     )
     provider = models.CharField(_("provider"), max_length=20, choices=PaymentProvider.choices)
     base_url = models.URLField(_("base URL"), blank=True)
-    # Never shown by the API, the admin or a log line; replaced, never read back.
-    secret_key = models.CharField(_("secret key"), max_length=300, editable=False)
+    # Encrypted at rest; never shown by the API, the admin or a log line; replaced, never read
+    # back (only the gateway adapter reveals it, to authenticate).
+    secret_key = EncryptedCharField(
+        _("secret key"), purpose="payment_secret", max_length=300, editable=False
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"))
 
@@ -338,6 +342,169 @@ class PaymentAccount(models.Model):
 
     def __repr__(self) -> str:
         return f"<PaymentAccount {self.pk} {self.provider} secret=***>"
+
+
+# --- bank transfers -------------------------------------------------------------------------
+
+
+class RefundAccount(models.Model):
+    """An account a bank-transfer refund is paid to, as the customer or CS gave it.
+
+    Rows are never changed: a new account for a return is a new row (the latest wins), so a
+    batch item keeps pointing at the account its file was built with. The number is encrypted
+    at rest; ``account_masked`` and ``account_last4`` are what screens show and search.
+    """
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="refund_accounts", verbose_name=_("store")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="refund_accounts",
+        null=True,
+        blank=True,
+        verbose_name=_("customer"),
+    )
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        related_name="refund_accounts",
+        null=True,
+        blank=True,
+        verbose_name=_("order"),
+    )
+    return_request = models.ForeignKey(
+        ReturnRequest,
+        on_delete=models.PROTECT,
+        related_name="refund_accounts",
+        null=True,
+        blank=True,
+        verbose_name=_("return request"),
+    )
+    bank_code = models.CharField(_("bank code"), max_length=3)
+    account_number = EncryptedCharField(
+        _("account number"), purpose="refund_account", max_length=20, editable=False
+    )
+    account_last4 = models.CharField(_("account number, last 4 digits"), max_length=4)
+    account_masked = models.CharField(_("account number, masked"), max_length=20)
+    holder_name = models.CharField(_("account holder"), max_length=30)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("refund account")
+        verbose_name_plural = _("refund accounts")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["store", "account_last4"])]
+
+    def __str__(self) -> str:
+        return f"{self.bank_code} {self.account_masked}"
+
+    def __repr__(self) -> str:
+        return f"<RefundAccount {self.pk} {self.bank_code} {self.account_masked}>"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("Refund accounts are never changed: add a new one.")
+        super().save(*args, **kwargs)
+
+
+class TransferBatchStatus(models.TextChoices):
+    EXPORTED = "exported", _("Exported, awaiting the bank's result")
+    CONFIRMED = "confirmed", _("Confirmed, all paid")
+    PARTLY_FAILED = "partly_failed", _("Confirmed, some transfers failed")
+
+
+class TransferBatch(models.Model):
+    """One 대량이체 file: the refunds it pays, exported once, confirmed from the bank's result.
+
+    ``status`` is written only by ``settlement.transfer_transitions.transfer_batch_transition``.
+    """
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="transfer_batches", verbose_name=_("store")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=TransferBatchStatus.choices,
+        default=TransferBatchStatus.EXPORTED,
+        editable=False,
+    )
+    count = models.PositiveIntegerField(_("transfers"))
+    total = models.PositiveBigIntegerField(_("total"))
+    file_name = models.CharField(_("file name"), max_length=100)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    confirmed_by = models.CharField(_("confirmed by"), max_length=150, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer batch")
+        verbose_name_plural = _("transfer batches")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.status}"
+
+
+class TransferOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+
+
+class TransferBatchItem(models.Model):
+    """One refund in one batch, with the account and amount its file row was built from.
+
+    A refund is in at most one item that is not failed (a partial unique index): it can never
+    be exported twice while a transfer may still pay it. A failed item stays in its batch as
+    the record of the attempt; the refund, retried, may join a new batch.
+    """
+
+    batch = models.ForeignKey(
+        TransferBatch, on_delete=models.PROTECT, related_name="items", verbose_name=_("batch")
+    )
+    refund = models.ForeignKey(
+        Refund, on_delete=models.PROTECT, related_name="transfer_items", verbose_name=_("refund")
+    )
+    account = models.ForeignKey(
+        RefundAccount,
+        on_delete=models.PROTECT,
+        related_name="transfer_items",
+        verbose_name=_("account"),
+    )
+    amount = models.PositiveBigIntegerField(_("amount"))
+    bank_code = models.CharField(_("bank code"), max_length=3)
+    account_last4 = models.CharField(_("account number, last 4 digits"), max_length=4)
+    reference = models.CharField(_("reference"), max_length=20)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=10,
+        choices=TransferOutcome.choices,
+        default=TransferOutcome.PENDING,
+        editable=False,
+    )
+    failure_reason = models.CharField(_("failure reason"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer batch item")
+        verbose_name_plural = _("transfer batch items")
+        ordering = ["batch_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["refund"],
+                condition=~Q(outcome="failed"),
+                name="transfer_item_one_live_per_refund",
+            ),
+            models.UniqueConstraint(fields=["batch", "refund"], name="transfer_item_once_in_batch"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_item_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: refund {self.refund_id} {self.outcome}"
 
 
 # --- exchanges ------------------------------------------------------------------------------

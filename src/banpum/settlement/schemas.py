@@ -13,7 +13,13 @@ from banpum.core.schemas import InputSchema, OutDateTime
 from banpum.policy.deadlines import local_date
 from banpum.settlement import texts
 from banpum.settlement.interest import days_late
-from banpum.settlement.models import PaymentProvider, Refund, RefundReason
+from banpum.settlement.models import (
+    PaymentProvider,
+    Refund,
+    RefundMethod,
+    RefundReason,
+    RefundStatus,
+)
 
 
 class BreakdownPartOut(Schema):
@@ -43,7 +49,18 @@ class RefundDetailOut(Schema):
     provider_reference: str
     reason_code: str
     note: str
+    account_needed: bool = Field(
+        description="A bank transfer waiting for the customer's account (PUT refund-account)"
+    )
     created_at: OutDateTime
+
+    @staticmethod
+    def resolve_account_needed(obj: Refund) -> bool:
+        return (
+            obj.method == RefundMethod.BANK_TRANSFER
+            and obj.status == RefundStatus.AWAITING_TRANSFER
+            and not getattr(obj, "has_account", True)
+        )
 
     @staticmethod
     def resolve_return_number(obj: Refund) -> str | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from banpum.commerce.models import Customer, Store
 from banpum.policy.deadlines import local_date
@@ -14,9 +15,14 @@ from banpum.settlement import errors
 from banpum.settlement.models import (
     DONE_STATUSES,
     Refund,
+    RefundAccount,
+    RefundMethod,
     RefundStatus,
     StoreCreditAccount,
     StoreCreditEntry,
+    TransferBatch,
+    TransferBatchItem,
+    TransferOutcome,
 )
 
 DUE_SOON_DAYS = 2
@@ -27,11 +33,21 @@ class RefundQueue(StrEnum):
     LATE = "late"
     FAILED = "failed"
     AWAITING_TRANSFER = "awaiting_transfer"
+    ACCOUNT_NEEDED = "account_needed"
     ALL = "all"
 
 
+def _with_account_flag(refunds: QuerySet[Refund]) -> QuerySet[Refund]:
+    """``has_account``: the refund's order has a refund account (its return's, or another)."""
+    return refunds.annotate(
+        has_account=Exists(RefundAccount.objects.filter(order_id=OuterRef("order_id")))
+    )
+
+
 def _refunds(store: Store) -> QuerySet[Refund]:
-    return Refund.objects.filter(store=store).select_related("return_request", "order", "store")
+    return _with_account_flag(
+        Refund.objects.filter(store=store).select_related("return_request", "order", "store")
+    )
 
 
 def refund_list(*, store: Store, queue: RefundQueue, now: dt.datetime) -> QuerySet[Refund]:
@@ -48,6 +64,10 @@ def refund_list(*, store: Store, queue: RefundQueue, now: dt.datetime) -> QueryS
         return refunds.filter(status=RefundStatus.FAILED)
     if queue is RefundQueue.AWAITING_TRANSFER:
         return refunds.filter(status=RefundStatus.AWAITING_TRANSFER)
+    if queue is RefundQueue.ACCOUNT_NEEDED:
+        return refunds.filter(
+            status=RefundStatus.AWAITING_TRANSFER, method=RefundMethod.BANK_TRANSFER
+        ).exclude(Exists(RefundAccount.objects.filter(order_id=OuterRef("order_id"))))
     return refunds
 
 
@@ -60,7 +80,7 @@ def refund_get(*, store: Store, refund_id: int) -> Refund:
 
 def refunds_for_return(*, return_request: ReturnRequest) -> list[Refund]:
     return list(
-        Refund.objects.filter(return_request=return_request)
+        _with_account_flag(Refund.objects.filter(return_request=return_request))
         .select_related("return_request", "order", "store")
         .order_by("id")
     )
@@ -80,3 +100,59 @@ def store_credit_balance(*, customer: Customer) -> int:
 
 def store_credit_entries(*, customer: Customer) -> QuerySet[StoreCreditEntry]:
     return StoreCreditEntry.objects.filter(account__customer=customer)
+
+
+# --- bank transfers -------------------------------------------------------------------------
+
+
+def refund_account_current(*, return_request: ReturnRequest) -> RefundAccount | None:
+    """The account a transfer for this return goes to: its own latest, else its order's."""
+    accounts = RefundAccount.objects.filter(order_id=return_request.order_id)
+    own = accounts.filter(return_request=return_request).order_by("-id").first()
+    return own or accounts.order_by("-id").first()
+
+
+def refund_accounts_for(refunds: Iterable[Refund]) -> dict[int, RefundAccount]:
+    """Each refund's account (its return's latest, else its order's latest), in one query;
+    refunds without one are left out."""
+    wanted = list(refunds)
+    by_order: dict[int, list[RefundAccount]] = {}
+    for account in RefundAccount.objects.filter(
+        order_id__in={refund.order_id for refund in wanted}
+    ).order_by("-id"):
+        by_order.setdefault(account.order_id or 0, []).append(account)
+    found: dict[int, RefundAccount] = {}
+    for refund in wanted:
+        candidates = by_order.get(refund.order_id, [])
+        own = [a for a in candidates if a.return_request_id == refund.return_request_id]
+        if own or candidates:
+            found[refund.pk] = (own or candidates)[0]
+    return found
+
+
+def _batches(store: Store) -> QuerySet[TransferBatch]:
+    def counted(outcome: TransferOutcome) -> Count:
+        return Count("items", filter=Q(items__outcome=outcome))
+
+    return TransferBatch.objects.filter(store=store).annotate(
+        paid_count=counted(TransferOutcome.PAID),
+        failed_count=counted(TransferOutcome.FAILED),
+        pending_count=counted(TransferOutcome.PENDING),
+    )
+
+
+def transfer_batch_list(*, store: Store) -> QuerySet[TransferBatch]:
+    return _batches(store)
+
+
+def transfer_batch_get(*, store: Store, batch_id: int) -> TransferBatch:
+    """One batch of the store with its items (their refunds and accounts), or 404."""
+    items = TransferBatchItem.objects.select_related("refund__return_request", "account").order_by(
+        "id"
+    )
+    batch = (
+        _batches(store).filter(pk=batch_id).prefetch_related(Prefetch("items", queryset=items))
+    ).first()
+    if batch is None:
+        raise errors.TRANSFER_BATCH_NOT_FOUND()
+    return batch

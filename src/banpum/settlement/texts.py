@@ -38,9 +38,12 @@ ERROR_LABELS: dict[str, Any] = {
     "TOO_MANY_REQUESTS": _("The payment gateway asked to slow down; it will be tried again."),
     "FORBIDDEN_CONSECUTIVE_REQUEST": _("Cancels came too fast; it will be tried again."),
     "IDEMPOTENT_REQUEST_PROCESSING": _("The gateway is still working on this cancel."),
+    "transfer_failed": _("The bank did not pay the transfer."),
 }
 # Codes a gateway names after the HTTP status (HTTP_502 …): one set of words.
 _HTTP_ERROR = _("The payment gateway answered with an error (%(code)s); it will be tried again.")
+# Codes whose own words (the bank's reason) say more than the label, when there are any.
+SAID_FIRST = frozenset({"transfer_failed"})
 
 
 def part_label(code: str) -> str:
@@ -50,6 +53,8 @@ def part_label(code: str) -> str:
 
 def error_label(code: str, said: str) -> str:
     """A known code's words, else what the provider said (its own words, kept as-is)."""
+    if code in SAID_FIRST and said:
+        return said
     label = ERROR_LABELS.get(code)
     if label is not None:
         return str(label)
