@@ -141,3 +141,16 @@ def test_a_cs_agent_cannot_record_an_outstanding_fee_as_paid(
         return_fee_settle_later(
             return_request=return_request, how=FeeSettlement.TRANSFERRED, actor=cs, now=NOW
         )
+
+
+def test_the_return_detail_lists_its_refunds(store: Any, fake: FakeGateway, api: Any) -> None:
+    refund = _run(_opened(store, fake), 1)
+    assert refund.status == RefundStatus.PAID
+    number = refund.return_request.number  # type: ignore[union-attr]
+
+    body = api.get(f"/api/v1/returns/{number}").json()
+    assert [(r["id"], r["status"], r["amount"]) for r in body["refunds"]] == [
+        (refund.pk, "paid", refund.amount)
+    ]
+    assert body["refunds"][0]["status_label"] == "지급 완료"
+    assert body["received_at"] is not None

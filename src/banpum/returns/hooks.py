@@ -8,6 +8,7 @@ logistics app wires its services in when Django starts (``LogisticsConfig.ready`
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -44,6 +45,23 @@ def pickup_hooks() -> PickupHooks:
     return _pickups[0]
 
 
+@dataclass(frozen=True)
+class RefundSummary:
+    """One refund of a return as its detail shows it: codes, their words, money and dates."""
+
+    id: int
+    kind: str
+    kind_label: str
+    method: str
+    method_label: str
+    status: str
+    status_label: str
+    amount: int
+    interest_owed: int
+    due_on: dt.date | None
+    paid_at: dt.datetime | None
+
+
 class SettlementHooks(Protocol):
     def keep_item(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> bool:
         """Just approved: if the policy lets the customer keep the goods, refund without a
@@ -52,6 +70,9 @@ class SettlementHooks(Protocol):
     def picked_up(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
         """The carrier scanned the parcel: an early refund (선환불) may be due."""
 
+    def refunds_of(self, return_request: ReturnRequest) -> list[RefundSummary]:
+        """The return's refunds, oldest first, for its detail."""
+
 
 class _NoSettlement:
     def keep_item(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> bool:
@@ -59,6 +80,9 @@ class _NoSettlement:
 
     def picked_up(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
         return None
+
+    def refunds_of(self, return_request: ReturnRequest) -> list[RefundSummary]:
+        return []
 
 
 _settlement: list[SettlementHooks] = [_NoSettlement()]

@@ -25,6 +25,7 @@ from banpum.policy.types import (
     ReturnType,
 )
 from banpum.returns.errors import UNKNOWN_LINE_NUMBER
+from banpum.returns.hooks import settlement_hooks
 
 
 class ReturnLineIn(InputSchema):
@@ -162,6 +163,14 @@ class FeeOut(Schema):
     collection: str | None
 
 
+class ReturnFeeOut(FeeOut):
+    settlement: str | None = Field(
+        default=None,
+        description="How it was settled at inspection: deducted, enclosed, transferred, "
+        "charged, outstanding (blocks completion), waived, not_owed",
+    )
+
+
 class RefundOut(Schema):
     items: int
     shipping: int
@@ -271,11 +280,13 @@ class ReturnOut(Schema):
     resolution: str
     method: str
     origin: str
-    fee: FeeOut
+    fee: ReturnFeeOut
     refund_estimate: int
     request_deadline: dt.date | None
     refund_business_days: int
     refund_due_on: dt.date | None
+    arrived_at: OutDateTime | None = Field(description="The carrier delivered it to the warehouse")
+    received_at: OutDateTime | None = Field(description="The warehouse scanned it in")
     policy_version: int
     order: ReturnOrderOut
     customer_name: str | None
@@ -291,6 +302,7 @@ class ReturnOut(Schema):
             "kind": (obj.decision.get("fee") or {}).get("kind"),
             "amount": obj.fee_amount,
             "collection": obj.fee_collection or None,
+            "settlement": obj.fee_settlement or None,
         }
 
     @staticmethod
@@ -316,10 +328,31 @@ class ReturnOut(Schema):
         return [action.value for action in allowed_actions(obj.status)]
 
 
+class RefundSummaryOut(Schema):
+    id: int
+    kind: str
+    kind_label: str = Field(description="The kind in the reader's language")
+    method: str
+    method_label: str
+    status: str
+    status_label: str
+    amount: int
+    interest_owed: int
+    due_on: dt.date | None
+    paid_at: OutDateTime | None
+
+
 class ReturnDetailOut(ReturnOut):
     lines: list[ReturnLineOut]
     events: list[EventOut]
     decision: DecisionOut | None
+    refunds: list[RefundSummaryOut] = Field(
+        description="Its refunds with status and amount (the breakdown: /returns/{number}/refunds)"
+    )
+
+    @staticmethod
+    def resolve_refunds(obj: Any) -> list[Any]:
+        return settlement_hooks().refunds_of(obj)
 
     @staticmethod
     def resolve_lines(obj: Any) -> list[Any]:

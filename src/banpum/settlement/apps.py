@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from banpum.core.actors import Actor
+    from banpum.returns.hooks import RefundSummary
     from banpum.returns.models import ReturnRequest
 
 
@@ -27,6 +28,11 @@ class _ReturnSettlement:
         from banpum.settlement.services import intents
 
         intents.refund_early(return_request=return_request, actor=actor, now=now)
+
+    def refunds_of(self, return_request: ReturnRequest) -> list[RefundSummary]:
+        from banpum.settlement.selectors import refund_summaries
+
+        return refund_summaries(return_request)
 
 
 class SettlementConfig(AppConfig):

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from banpum.commerce.models import Customer, Store
 from banpum.policy.deadlines import local_date
+from banpum.returns.hooks import RefundSummary
 from banpum.returns.models import ReturnRequest
 from banpum.settlement import errors
 from banpum.settlement.models import (
@@ -156,3 +157,23 @@ def transfer_batch_get(*, store: Store, batch_id: int) -> TransferBatch:
     if batch is None:
         raise errors.TRANSFER_BATCH_NOT_FOUND()
     return batch
+
+
+def refund_summaries(return_request: ReturnRequest) -> list[RefundSummary]:
+    """The return's refunds for its detail (``returns.hooks``): one query, oldest first."""
+    return [
+        RefundSummary(
+            id=refund.pk,
+            kind=refund.kind,
+            kind_label=str(refund.get_kind_display()),
+            method=refund.method,
+            method_label=str(refund.get_method_display()),
+            status=refund.status,
+            status_label=str(refund.get_status_display()),
+            amount=refund.amount,
+            interest_owed=refund.interest_owed,
+            due_on=refund.due_on,
+            paid_at=refund.paid_at,
+        )
+        for refund in Refund.objects.filter(return_request=return_request).order_by("id")
+    ]

@@ -41,6 +41,7 @@ def test_create_by_order_id_and_line_number(client_json: JsonClient, order: Any)
         "kind": "one_way",
         "amount": 3000,
         "collection": "deduct_from_refund",
+        "settlement": None,
     }
     assert (body["refund_estimate"], body["refund_business_days"]) == (7000, 3)
     assert stored.request_deadline is not None
@@ -141,6 +142,7 @@ def test_fee_override_and_origin(client_json: JsonClient, order: Any) -> None:
         "kind": "one_way",
         "amount": 6000,
         "collection": "bank_transfer",
+        "settlement": None,
     }
     assert body["refund_estimate"] == 10000
 
@@ -148,7 +150,13 @@ def test_fee_override_and_origin(client_json: JsonClient, order: Any) -> None:
 def test_seller_pays_override(client_json: JsonClient, order: Any) -> None:
     status, body = client_json.post(URL, _body(order, fee={"payer": "seller", "amount": 3000}))
     assert status == 201, body
-    assert body["fee"] == {"payer": "seller", "kind": "none", "amount": 0, "collection": None}
+    assert body["fee"] == {
+        "payer": "seller",
+        "kind": "none",
+        "amount": 0,
+        "collection": None,
+        "settlement": None,
+    }
     assert body["refund_estimate"] == 10000
 
 

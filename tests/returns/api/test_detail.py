@@ -69,7 +69,7 @@ def test_detail_queries_do_not_grow_with_events(
             now=timezone.now(), return_request=return_request, actor=API_ACTOR, note=f"메모 {index}"
         )
     api.get(f"/api/v1/returns/{return_request.number}")
-    # API key, the return with its joins, its lines, its events.
-    with django_assert_max_num_queries(4):
+    # API key, the return with its joins, its lines, its events, its refunds (settlement).
+    with django_assert_max_num_queries(5):
         response = api.get(f"/api/v1/returns/{return_request.number}")
     assert len(response.json()["events"]) == 21
