@@ -6,6 +6,10 @@ idempotency key, fixed at creation: a retry after a timeout or a crash is replay
 gateway, never paid twice. An answer that may have been lost (``unknown``) is reconciled by
 reading the payment: our cancel in its list → paid; else the same request is sent again.
 Only one refund per order is in flight at a time, so the reconcile reads one cancel at most.
+
+A refund is given up (failed, its money released) only when it is known not to have been paid:
+after ``MAX_ATTEMPTS`` a refund whose last call may have landed is read once more, and stays
+``unknown`` (read again later, never sent again) until a read answers.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ BACKOFF_CAP_SECONDS = 60 * 60
 # Waiting for another refund of the same order to finish its call.
 SERIALIZE_DELAY_SECONDS = 5
 CANCEL_REASON = "반품 환불"
+# Past MAX_ATTEMPTS, a refund that may have been paid is only read, never sent again.
+LAST_CHECK = "last_check"
 
 
 def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
@@ -170,7 +176,8 @@ def _claim(refund_id: int, now: dt.datetime) -> tuple[Refund | None, Outcome | N
             return None, None
         if not refund.payment_key:
             return refund, Rejected("no_payment_key", "")
-        if refund.attempts >= MAX_ATTEMPTS:
+        if refund.attempts >= MAX_ATTEMPTS and refund.status == RefundStatus.PENDING:
+            # The last call was known not to land: nothing can have been paid.
             return refund, Rejected("gave_up", refund.last_error)
         if refund.status == RefundStatus.SENDING:
             # A worker died mid-call (the sweep found it): its outcome is unknown.
@@ -188,7 +195,10 @@ def _claim(refund_id: int, now: dt.datetime) -> tuple[Refund | None, Outcome | N
                 data={"attempt": refund.attempts + 1, "reconcile": reconcile_first},
             ),
         )
-        return refund, (Unknown("reconcile", "") if reconcile_first else None)
+        if not reconcile_first:
+            return refund, None
+        last = refund.attempts > MAX_ATTEMPTS
+        return refund, Unknown(LAST_CHECK if last else "reconcile", "")
 
 
 def _later(refund: Refund, now: dt.datetime, delay: float) -> None:
@@ -208,12 +218,16 @@ def refund_send(*, refund_id: int, now: dt.datetime) -> Refund | None:
     else:
         gateway = _gateway(refund)
         if gateway is None:
-            outcome = NotApplied("no_payment_account", "")
+            # Nothing sent; an earlier call may still have landed, so unknown stays unknown.
+            outcome = (Unknown if preset else NotApplied)("no_payment_account", "")
         elif isinstance(preset, Unknown):
             outcome = _reconcile(refund, gateway)
             if isinstance(outcome, NotApplied):
-                # Not there: send the same request again (same idempotency key).
-                outcome = _call(refund, gateway)
+                if preset.code == LAST_CHECK:
+                    outcome = Rejected("gave_up", refund.last_error)
+                else:
+                    # Not there: send the same request again (same idempotency key).
+                    outcome = _call(refund, gateway)
         else:
             outcome = _call(refund, gateway)
         close = getattr(gateway, "close", None)
