@@ -240,7 +240,13 @@ def refund_send(*, refund_id: int, now: dt.datetime) -> Refund | None:
 def refund_outcome_apply(*, refund_id: int, outcome: Outcome, now: dt.datetime) -> Refund:
     refund = Refund.objects.select_related("order", "store").get(pk=refund_id)
     balance.balance_lock(refund.order)
-    refund = Refund.objects.select_for_update().select_related("order", "store").get(pk=refund_id)
+    # The refund's row only, not the joined order and store: a store-wide lock would queue
+    # every refund and return of the store behind this one.
+    refund = (
+        Refund.objects.select_for_update(of=("self",))
+        .select_related("order", "store")
+        .get(pk=refund_id)
+    )
     if refund.status not in (RefundStatus.SENDING, RefundStatus.PENDING, RefundStatus.UNKNOWN):
         return refund  # applied by an earlier run
     if isinstance(outcome, Paid):
