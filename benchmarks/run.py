@@ -21,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):  # ``python benchmarks/run.py``: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bench_api, bench_labels, bench_policy
+from benchmarks import bench_api, bench_labels, bench_policy, bench_refunds
 from benchmarks._common import OUT_DIR, NoiseMeter, machine_info
 
 
@@ -61,6 +61,18 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         row("api.list p99 latency", listing["p99_ms"], health["p99_ms"], "ms", 1)
         errors = create["errors"] + listing["errors"] + health["errors"]
         table.append(("api errors (non-2xx, all phases)", str(errors), "0", "-"))
+    refunds = results.get("refunds")
+    if refunds:
+        limit = refunds["limit"]["cancels_per_s"]
+        clean, faulty = refunds["clean"], refunds["faults"]
+        row("refunds paid /s (job, no faults)", clean["refunds_per_s"], limit, "/s", 1)
+        row("refunds paid /s (30% err, 20% timeout, 20% lost)", faulty["refunds_per_s"],
+            limit, "/s", 1)  # fmt: skip
+        attempts = faulty["attempts_per_refund"]
+        table.append(("refund attempts per refund (faults)", f"{attempts:.2f}", "1.00",
+                      f"{1 / attempts:.3f}" if attempts else "-"))  # fmt: skip
+        wrong = clean["payments_not_matching_our_books"] + faulty["payments_not_matching_our_books"]
+        table.append(("refunds not paid exactly once", str(wrong), "0", "-"))
     return table
 
 
@@ -82,7 +94,9 @@ def format_table(table: list[tuple[str, str, str, str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Banpum's benchmarks.")
     parser.add_argument("--quick", action="store_true", help="small counts (< 60 s)")
-    parser.add_argument("--only", choices=["policy", "labels", "api"], help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=["policy", "labels", "api", "refunds"], help="run one benchmark"
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="API client threads")
     parser.add_argument("--server-threads", type=int, default=None, help="Waitress threads")
     parser.add_argument(
@@ -119,6 +133,16 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         results["machine"]["db_engine"] = results["api"]["engine_version"]
         results["machine"]["db_backend"] = results["api"]["backend"]
+    if args.only in (None, "refunds"):
+        _log("refunds: paying through the job against the payment simulator...")
+        try:
+            results["refunds"] = bench_refunds.run(
+                quick=args.quick, database_url=args.database_url, log=_log
+            )
+        except bench_api.BenchError as error:
+            _log(f"refunds benchmark failed: {error}")
+            return 1
+        results["machine"].setdefault("db_engine", results["refunds"]["engine_version"])
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["noise"] = noise.report()
 
@@ -140,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"limit of the api rows: GET /api/v1/health on the same server and client; "
             f"concurrency {api['concurrency']}, client and server share the CPUs"
+        )
+    refunds = results.get("refunds")
+    if refunds:
+        print(
+            f"limit of the refunds rows: the simulator's own cancels/s (httpx straight to it, "
+            f"{refunds['workers']} threads, no faults); {refunds['clean']['refunds']} refunds "
+            f"per phase on {refunds['workers']} job threads, {refunds['engine_version']}"
         )
     share = results["noise"].get("other_share_of_machine")
     if share is not None:

@@ -136,3 +136,67 @@ def test_a_worker_killed_mid_refund_pays_once_after_the_sweep(
     refund.refresh_from_db()
     assert refund.status == RefundStatus.PAID
     assert fake.applied("pay_1") == [refund.amount]
+
+
+def _run_jobs(refund: Refund, times: int) -> Refund:
+    now = timezone.now()
+    for step in range(times):
+        refund_send(refund_id=refund.pk, now=now + dt.timedelta(hours=step + 1))
+    refund.refresh_from_db()
+    return refund
+
+
+def test_a_refund_whose_cancel_landed_is_never_given_up_unread(
+    store: Any, fake: FakeGateway, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Regression: after MAX_ATTEMPTS an unknown refund was failed (its money released) without
+    # reading the payment, though its first call had landed: paid, yet recorded as failed.
+    from banpum.settlement.services.sending import MAX_ATTEMPTS
+
+    fake.read_faults[:] = ["unavailable"] * (MAX_ATTEMPTS - 1)
+    refund = _refund(store, fake, django_capture_on_commit_callbacks, ("lost",))
+    assert refund.status == RefundStatus.UNKNOWN
+
+    refund = _run_jobs(refund, MAX_ATTEMPTS)
+
+    assert refund.status == RefundStatus.PAID
+    assert refund.attempts == MAX_ATTEMPTS + 1
+    assert fake.applied("pay_1") == [refund.amount]
+    assert fake.calls == 1  # the last check only reads
+    assert OrderRefundBalance.objects.get(order=refund.order).committed_total == refund.amount
+
+
+def test_an_unknown_refund_stays_unknown_until_a_read_answers_then_fails_if_not_there(
+    store: Any, fake: FakeGateway, django_capture_on_commit_callbacks: Any
+) -> None:
+    from banpum.settlement.services.sending import MAX_ATTEMPTS
+
+    fake.read_faults[:] = ["unavailable"] * (MAX_ATTEMPTS + 2)
+    refund = _refund(store, fake, django_capture_on_commit_callbacks, ("timeout",))
+
+    refund = _run_jobs(refund, MAX_ATTEMPTS + 2)
+    assert refund.status == RefundStatus.UNKNOWN  # may have been paid: never failed blind
+    assert OrderRefundBalance.objects.get(order=refund.order).committed_total == refund.amount
+
+    refund = _run_jobs(refund, 1)
+    assert refund.status == RefundStatus.FAILED
+    assert refund.last_error_code == "gave_up"
+    assert fake.applied("pay_1") == []
+    assert fake.calls == 1
+    assert OrderRefundBalance.objects.get(order=refund.order).committed_total == 0
+
+
+def test_a_pending_refund_is_given_up_after_the_last_attempt_without_a_call(
+    store: Any, fake: FakeGateway, django_capture_on_commit_callbacks: Any
+) -> None:
+    from banpum.settlement.services.sending import MAX_ATTEMPTS
+
+    refund = _refund(
+        store, fake, django_capture_on_commit_callbacks, ("unavailable",) * MAX_ATTEMPTS
+    )
+    refund = _run_jobs(refund, MAX_ATTEMPTS)
+
+    assert refund.status == RefundStatus.FAILED
+    assert refund.last_error_code == "gave_up"
+    assert fake.calls == MAX_ATTEMPTS
+    assert OrderRefundBalance.objects.get(order=refund.order).committed_total == 0

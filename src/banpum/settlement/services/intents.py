@@ -54,7 +54,9 @@ def refund_for_return(
     moves on when the early refund is paid."""
     actor_require(actor, return_request.store_id, Capability.REFUND_MANAGE)
     locked = (
-        ReturnRequest.objects.select_for_update()
+        # The return's row only: locking the joined order too would take it before the
+        # order's balance, the reverse of every other refund of the order (a deadlock).
+        ReturnRequest.objects.select_for_update(of=("self",))
         .select_related("order__channel")
         .get(pk=return_request.pk)
     )
@@ -154,7 +156,7 @@ def refund_early(*, return_request: ReturnRequest, actor: Actor, now: dt.datetim
     """
     actor_require(actor, return_request.store_id, Capability.REFUND_MANAGE)
     locked = (
-        ReturnRequest.objects.select_for_update()
+        ReturnRequest.objects.select_for_update(of=("self",))  # as in refund_for_return
         .select_related("order__channel", "customer", "policy")
         .get(pk=return_request.pk)
     )

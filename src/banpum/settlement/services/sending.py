@@ -6,6 +6,10 @@ idempotency key, fixed at creation: a retry after a timeout or a crash is replay
 gateway, never paid twice. An answer that may have been lost (``unknown``) is reconciled by
 reading the payment: our cancel in its list → paid; else the same request is sent again.
 Only one refund per order is in flight at a time, so the reconcile reads one cancel at most.
+
+A refund is given up (failed, its money released) only when it is known not to have been paid:
+after ``MAX_ATTEMPTS`` a refund whose last call may have landed is read once more, and stays
+``unknown`` (read again later, never sent again) until a read answers.
 """
 
 from __future__ import annotations
@@ -185,7 +189,8 @@ def _claim(refund_id: int, now: dt.datetime) -> tuple[Refund | None, Outcome | N
         if not refund.payment_key:
             return refund, Rejected("no_payment_key", "")
         if refund.attempts >= MAX_ATTEMPTS and refund.status == RefundStatus.PENDING:
-            # Known not applied (a refund that may have been paid is read, never given up).
+            # The last call was known not to land: nothing can have been paid. (A refund that
+            # may have been paid is read, never given up: see ``_attempt``.)
             return refund, Rejected("gave_up", refund.last_error)
         if refund.status == RefundStatus.SENDING:
             # A worker died mid-call (the sweep found it): its outcome is unknown.
@@ -203,7 +208,9 @@ def _claim(refund_id: int, now: dt.datetime) -> tuple[Refund | None, Outcome | N
                 data={"attempt": refund.attempts + 1, "reconcile": reconcile_first},
             ),
         )
-        return refund, (Unknown("reconcile", "") if reconcile_first else None)
+        if not reconcile_first:
+            return refund, None
+        return refund, Unknown("reconcile", "")
 
 
 def _later(refund: Refund, now: dt.datetime, delay: float) -> None:
@@ -222,7 +229,8 @@ def _attempt(refund: Refund, gateway: PaymentGateway, *, reconcile_first: bool) 
         if not isinstance(outcome, NotApplied):
             return outcome
         if refund.attempts > MAX_ATTEMPTS:
-            # Read and found not paid, after every attempt: safe to give up (money released).
+            # Past every attempt a refund that may have been paid is only read, never sent
+            # again: read and found not paid, it is safe to give up (money released).
             return Rejected("gave_up", refund.last_error)
         # Not there: send the same request again (same idempotency key).
         return _call(refund, gateway)
@@ -242,7 +250,8 @@ def refund_send(*, refund_id: int, now: dt.datetime) -> Refund | None:
     else:
         gateway = _gateway(refund)
         if gateway is None:
-            outcome = NotApplied("no_payment_account", "")
+            # Nothing sent; an earlier call may still have landed, so unknown stays unknown.
+            outcome = (Unknown if preset else NotApplied)("no_payment_account", "")
         else:
             outcome = _attempt(refund, gateway, reconcile_first=isinstance(preset, Unknown))
             close = getattr(gateway, "close", None)
@@ -255,7 +264,13 @@ def refund_send(*, refund_id: int, now: dt.datetime) -> Refund | None:
 def refund_outcome_apply(*, refund_id: int, outcome: Outcome, now: dt.datetime) -> Refund:
     refund = Refund.objects.select_related("order", "store").get(pk=refund_id)
     balance.balance_lock(refund.order)
-    refund = Refund.objects.select_for_update().select_related("order", "store").get(pk=refund_id)
+    # The refund's row only, not the joined order and store: a store-wide lock would queue
+    # every refund and return of the store behind this one.
+    refund = (
+        Refund.objects.select_for_update(of=("self",))
+        .select_related("order", "store")
+        .get(pk=refund_id)
+    )
     if refund.status not in (RefundStatus.SENDING, RefundStatus.PENDING, RefundStatus.UNKNOWN):
         return refund  # applied by an earlier run
     if isinstance(outcome, Paid):
