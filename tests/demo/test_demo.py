@@ -191,7 +191,6 @@ def test_orders_add_up_and_look_like_their_channels(demo: DemoSummary) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="TEMP(i8): demo reaches the new statuses later")
 def test_returns_reach_every_status_through_the_services(demo: DemoSummary) -> None:
     returns = ReturnRequest.objects.filter(store__slug="demo")
     assert returns.count() == RETURNS

@@ -27,7 +27,6 @@ from tests.factories import StoreFactory
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="TEMP(i8): demo reaches the new statuses later")
 def test_command_today_then_already_present(settings: Any) -> None:
     out = StringIO()
     call_command("demo", orders=80, returns=20, stdout=out)
