@@ -20,7 +20,7 @@ from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import DEMO_API_KEY, DemoRefused, demo_seed
 from banpum.demo.simulator import STATE_FILE, SimulatorError
 from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
-from banpum.logistics.models import Pickup, PickupStatus
+from banpum.logistics.models import OutboundShipment, Pickup, PickupStatus
 from banpum.returns.models import ReturnRequest, ReturnStatus
 from tests.demo.helpers import NOW, row_counts
 from tests.factories import StoreFactory
@@ -29,7 +29,7 @@ from tests.factories import StoreFactory
 @pytest.mark.django_db
 def test_command_today_then_already_present(settings: Any) -> None:
     out = StringIO()
-    call_command("demo", orders=80, returns=20, stdout=out)
+    call_command("demo", orders=120, returns=MIN_RETURNS, stdout=out)
     first = out.getvalue()
     assert "created" in first
     assert DEMO_API_KEY in first
@@ -46,7 +46,7 @@ def test_command_today_then_already_present(settings: Any) -> None:
 
     before = row_counts()
     out = StringIO()
-    call_command("demo", orders=80, returns=20, stdout=out)
+    call_command("demo", orders=120, returns=MIN_RETURNS, stdout=out)
     assert "demo data already present" in out.getvalue()
     assert row_counts() == before
 
@@ -57,7 +57,7 @@ def test_books_on_a_simulator_already_running(settings: Any, db: Any) -> None:
     running = CarrierSimulator(port=settings.BANPUM_SIMULATOR_PORT, config=SimulatorConfig())
     running.start()
     try:
-        summary = demo_seed(orders=80, returns=MIN_RETURNS, now=NOW)
+        summary = demo_seed(orders=120, returns=MIN_RETURNS, now=NOW)
         assert summary.problems == []
         assert summary.simulator_url == running.base_url
         assert summary.simulator_state is None
@@ -72,7 +72,10 @@ def test_books_on_a_simulator_already_running(settings: Any, db: Any) -> None:
         )
         waybills = {row["waybill_number"] for row in response.json()["pickups"]}
         booked = Pickup.objects.filter(manual=False).exclude(waybill_number="")
-        assert waybills == set(booked.values_list("waybill_number", flat=True))
+        parcels = OutboundShipment.objects.exclude(waybill_number="")  # exchanges' replacements
+        assert waybills == set(booked.values_list("waybill_number", flat=True)) | set(
+            parcels.values_list("waybill_number", flat=True)
+        )
         assert set(Pickup.objects.values_list("status", flat=True)) == set(PickupStatus.values)
     finally:
         running.stop()
@@ -89,7 +92,7 @@ def test_no_simulator_no_demo(settings: Any) -> None:
     thread.start()
     try:
         with pytest.raises(SimulatorError, match="not the carrier simulator"):
-            demo_seed(orders=80, returns=MIN_RETURNS, now=NOW)
+            demo_seed(orders=120, returns=MIN_RETURNS, now=NOW)
     finally:
         squatter.shutdown()
         squatter.server_close()
@@ -110,7 +113,7 @@ def test_a_database_with_real_data_gets_no_demo(foreign: str) -> None:
         expected = "a user who is not a demo login ('alice')"
     before = row_counts()
     out, err = StringIO(), StringIO()
-    call_command("demo", orders=80, returns=20, stdout=out, stderr=err)  # no SystemExit
+    call_command("demo", orders=120, returns=MIN_RETURNS, stdout=out, stderr=err)  # no SystemExit
     assert "nothing installed" in err.getvalue()
     assert expected in err.getvalue()
     assert DEMO_API_KEY not in out.getvalue() + err.getvalue()
@@ -118,4 +121,4 @@ def test_a_database_with_real_data_gets_no_demo(foreign: str) -> None:
     assert api_key_authenticate(DEMO_API_KEY) is None
     assert not get_user_model().objects.filter(username__in=["admin", "cs"]).exists()
     with pytest.raises(DemoRefused):
-        demo_seed(orders=80, returns=MIN_RETURNS, now=NOW)
+        demo_seed(orders=120, returns=MIN_RETURNS, now=NOW)

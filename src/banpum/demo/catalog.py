@@ -178,6 +178,7 @@ CATALOG_SIZE = len(_ITEMS)
 # out in the demo's stock, so an exchange asking for it waits (교환 대기, 품절).
 VARIANT_CATEGORIES = ("의류", "신발")
 SOLD_OUT_COLOUR = "블랙"
+IN_STOCK_COLOUR = "네이비"
 _NEXT_SIZE = {"S": "M", "M": "L", "L": "XL", "XL": "L", "FREE": "FREE"}
 
 
@@ -215,17 +216,23 @@ def variants(specs: list[ProductSpec]) -> list[VariantSpec]:
     wearable = [spec for spec in specs if spec.category in VARIANT_CATEGORIES and spec.returnable]
     for index, spec in enumerate(wearable, start=1):
         size = _size(spec.name)
-        other = _next_size(size)
-        stem = spec.name.rsplit(" ", 1)[0] if spec.name.endswith(size) else spec.name
+        if size == "FREE":  # one size: another colour instead
+            sku, name = f"{spec.sku}-NV", f"{spec.name} {IN_STOCK_COLOUR}"
+            options = {"색상": IN_STOCK_COLOUR, "사이즈": size}
+        else:
+            other = _next_size(size)
+            stem = spec.name.rsplit(" ", 1)[0] if spec.name.endswith(size) else spec.name
+            sku, name = f"{spec.sku}-{other}", f"{stem} {other}"
+            options = {"색상": "기본", "사이즈": other}
         result.append(
             VariantSpec(
                 base_sku=spec.sku,
-                sku=f"{spec.sku}-{other}",
+                sku=sku,
                 barcode=ean13(f"8809{4218}{index * 2:04d}"),
-                name=f"{stem} {other}",
+                name=name,
                 category=spec.category,
                 price=spec.price,
-                options={"색상": "기본", "사이즈": other},
+                options=options,
                 in_stock=True,
             )
         )
