@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.db.models import F, Sum
+from django.test import Client
 from django.utils import translation
 
 from banpum.accounts.models import StoreMembership
@@ -32,8 +32,8 @@ from banpum.commerce.models import (
 )
 from banpum.demo.catalog import CATALOG_SIZE, catalog, ean13_check_digit
 from banpum.demo.logistics import CARRIER_API_KEY, LINKED_NAME, UNLINKED_NAME
-from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.payments import STATE_FILE as PAYMENT_STATE_FILE
+from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import DEMO_API_KEY, DEMO_PASSWORD, DemoSummary, demo_seed
 from banpum.demo.simulator import STATE_FILE
 from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
@@ -601,14 +601,15 @@ def test_completed_returns_were_paid_back_on_the_payment_simulator(
         assert stats["cancelled_amount"] == cancelled[key], key
 
     completed = paid.filter(return_request__status=S.COMPLETED).select_related("return_request")
-    refund = completed.order_by("id").first()
-    assert refund is not None and refund.return_request is not None
+    shown = completed.order_by("id").first()
+    assert shown is not None
+    assert shown.return_request is not None
     client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_API_KEY}")
-    response = client.get(f"/api/v1/returns/{refund.return_request.number}/refunds")
+    response = client.get(f"/api/v1/returns/{shown.return_request.number}/refunds")
     assert response.status_code == 200, response.content
     listed = {row["id"]: row for row in response.json()["refunds"]}
-    assert listed[refund.pk]["status"] == "paid"
-    assert listed[refund.pk]["amount"] == refund.amount
+    assert listed[shown.pk]["status"] == "paid"
+    assert listed[shown.pk]["amount"] == shown.amount
 
 
 @pytest.mark.django_db
@@ -625,7 +626,8 @@ def test_refunds_every_way_and_left_for_the_worker(demo: DemoSummary) -> None:
     assert pending.exists()
     for refund in pending:
         assert refund.attempts == 0
-        assert refund.next_attempt_at is not None and refund.next_attempt_at <= NOW
+        assert refund.next_attempt_at is not None
+        assert refund.next_attempt_at <= NOW
     assert pending.filter(return_request__status=S.REFUND_PENDING).exists()
     assert pending.filter(return_request__status=S.ITEM_KEPT, kind=RefundKind.KEEP_ITEM).exists()
     # A phone order's refund waits for the bank transfer; a marketplace refunded its buyer.
@@ -653,7 +655,8 @@ def test_a_late_refund_owes_interest(demo: DemoSummary) -> None:
     assert demo.interest_total == sum(interest.values_list("amount", flat=True)) > 0
     for row in interest.select_related("principal"):
         principal = row.principal
-        assert principal is not None and principal.paid_at is not None
+        assert principal is not None
+        assert principal.paid_at is not None
         assert principal.due_on is not None
         assert principal.paid_at.astimezone(SEOUL).date() > principal.due_on
         assert principal.interest_owed == row.amount > 0
@@ -670,7 +673,8 @@ def test_exchanges_store_credit_and_the_fee_left_owed(demo: DemoSummary) -> None
     assert done.exists()
     for exchange in done:
         assert exchange.status == "shipped"
-        assert exchange.shipment is not None and exchange.shipment.waybill_number
+        assert exchange.shipment is not None
+        assert exchange.shipment.waybill_number
     # Another size was chosen, a sibling of the same style.
     other = ExchangeLine.objects.filter(exchange__in=exchanges).exclude(
         replacement=F("return_line__order_line__product")
@@ -709,16 +713,15 @@ def test_the_warehouse_received_and_inspected_through_its_services(demo: DemoSum
     assert deducted.deduction_amount > 0
     assert deducted.deduction_reason == "used"
     refused = inspections.get(outcome="reject")
-    assert refused.reject_reason and refused.quantity_accepted == 0
+    assert refused.reject_reason
+    assert refused.quantity_accepted == 0
     sent_back = refused.return_line.return_request
     assert sent_back.status == S.SENT_BACK
     assert OutboundShipment.objects.filter(
         return_request=sent_back, kind=OutboundKind.SEND_BACK, status="requested"
     ).exists()  # booked by the worker of `banpum serve`
     assert UnidentifiedParcel.objects.filter(store__slug="demo", matched_return=None).exists()
-    restocked = StockMovement.objects.filter(
-        product__store__slug="demo", kind=MovementKind.RESTOCK
-    )
+    restocked = StockMovement.objects.filter(product__store__slug="demo", kind=MovementKind.RESTOCK)
     assert restocked.exists()
     inspected = returns.get(status=S.INSPECTED)
     assert not Refund.objects.filter(return_request=inspected).exclude(kind="early").exists()

@@ -43,6 +43,10 @@ def test_command_today_then_already_present(settings: Any) -> None:
     port = settings.BANPUM_SIMULATOR_PORT
     assert f"booked on the carrier simulator at http://127.0.0.1:{port}" in first
     assert re.search(r"pickups \d+: requested \d+, accepted \d+, picked_up", first)
+    assert re.search(r"refunds \d+: pending \d+, paid \d+, .*원 refunded", first)
+    assert "payments confirmed and cancelled on the payment simulator at http://127.0.0.1:" in (
+        first
+    )
 
     before = row_counts()
     out = StringIO()
