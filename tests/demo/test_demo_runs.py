@@ -16,12 +16,15 @@ from django.core.management import call_command
 
 from banpum.accounts.services import api_key_authenticate
 from banpum.demo.logistics import CARRIER_API_KEY
+from banpum.demo.payments import STATE_FILE as PAYMENT_STATE_FILE
 from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import DEMO_API_KEY, DemoRefused, demo_seed
 from banpum.demo.simulator import STATE_FILE, SimulatorError
 from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
+from banpum.integrations.payments.simulator_server import PaymentSimulator, PaymentSimulatorConfig
 from banpum.logistics.models import OutboundShipment, Pickup, PickupStatus
 from banpum.returns.models import ReturnRequest, ReturnStatus
+from banpum.settlement.models import Refund
 from tests.demo.helpers import NOW, row_counts
 from tests.factories import StoreFactory
 
@@ -57,15 +60,29 @@ def test_command_today_then_already_present(settings: Any) -> None:
 
 @pytest.mark.django_db
 def test_books_on_a_simulator_already_running(settings: Any, db: Any) -> None:
-    """`banpum serve` runs: the demo books on its simulator and leaves its settings as found."""
+    """`banpum serve` runs: the demo books on its simulators and leaves their settings as found."""
     running = CarrierSimulator(port=settings.BANPUM_SIMULATOR_PORT, config=SimulatorConfig())
     running.start()
+    payments = PaymentSimulator(
+        port=0,
+        config=PaymentSimulatorConfig(secret_key=settings.BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY),
+    ).start()
+    settings.BANPUM_PAYMENTS_SIMULATOR_URL = payments.base_url
     try:
         summary = demo_seed(orders=120, returns=MIN_RETURNS, now=NOW)
         assert summary.problems == []
         assert summary.simulator_url == running.base_url
         assert summary.simulator_state is None
         assert not (Path(settings.VAR_DIR) / STATE_FILE).exists()
+        # The orders were paid, and the refunds the demo paid cancelled, on serve's simulator.
+        assert summary.payments_url == payments.base_url
+        assert summary.payments_state is None
+        assert not (Path(settings.VAR_DIR) / PAYMENT_STATE_FILE).exists()
+        stats = payments.stats()["payments"]
+        paid = Refund.objects.filter(method="original_payment", status="paid")
+        assert paid.exists()
+        for refund in paid:
+            assert stats[refund.payment_key]["cancelled_amount"] >= refund.amount
         assert summary.simulator_notes == [
             "no app address given: the demo account's tracking webhook is not registered"
         ]
@@ -83,6 +100,7 @@ def test_books_on_a_simulator_already_running(settings: Any, db: Any) -> None:
         assert set(Pickup.objects.values_list("status", flat=True)) == set(PickupStatus.values)
     finally:
         running.stop()
+        payments.stop()
 
 
 @pytest.mark.django_db
