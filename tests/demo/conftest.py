@@ -23,6 +23,8 @@ def _isolated(settings: Any, tmp_path: Path) -> None:
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.BANPUM_SIMULATOR_PORT = free_port()
     settings.VAR_DIR = tmp_path
+    # Nothing answers there: each seed runs its own payment simulator, its state in tmp_path.
+    settings.BANPUM_PAYMENTS_SIMULATOR_URL = f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,10 @@ def seeded(
     var_dir, port = tmp_path_factory.mktemp("var"), free_port()
     with (
         override_settings(
-            BANPUM_SIMULATOR_PORT=port, VAR_DIR=var_dir, PASSWORD_HASHERS=FAST_HASHERS
+            BANPUM_SIMULATOR_PORT=port,
+            VAR_DIR=var_dir,
+            PASSWORD_HASHERS=FAST_HASHERS,
+            BANPUM_PAYMENTS_SIMULATOR_URL=f"http://127.0.0.1:{free_port()}",
         ),
         django_db_blocker.unblock(),
         transaction.atomic(),

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import F, Sum
+from django.test import Client
 from django.utils import translation
 
 from banpum.accounts.models import StoreMembership
@@ -31,14 +32,18 @@ from banpum.commerce.models import (
 )
 from banpum.demo.catalog import CATALOG_SIZE, catalog, ean13_check_digit
 from banpum.demo.logistics import CARRIER_API_KEY, LINKED_NAME, UNLINKED_NAME
+from banpum.demo.payments import STATE_FILE as PAYMENT_STATE_FILE
 from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import DEMO_API_KEY, DEMO_PASSWORD, DemoSummary, demo_seed
 from banpum.demo.simulator import STATE_FILE
 from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
+from banpum.integrations.payments.simulator_server import PaymentSimulator
 from banpum.logistics.models import (
     CarrierAccount,
     CarrierRule,
     Gateway,
+    OutboundKind,
+    OutboundShipment,
     Pickup,
     PickupException,
     PickupStatus,
@@ -48,12 +53,28 @@ from banpum.policy.models import ReturnPolicy
 from banpum.returns.models import (
     CLAIMING_STATUSES,
     EventType,
+    FeeSettlement,
     ReturnEvent,
     ReturnLine,
     ReturnRequest,
     ReturnStatus,
 )
 from banpum.returns.timeline import event_text
+from banpum.settlement.models import (
+    Exchange,
+    ExchangeLine,
+    Refund,
+    RefundKind,
+    RefundMethod,
+    RefundStatus,
+    StoreCreditAccount,
+)
+from banpum.warehouse.models import (
+    LineInspection,
+    MovementKind,
+    StockMovement,
+    UnidentifiedParcel,
+)
 from tests.demo.helpers import NOW, ORDERS, RETURNS, Seeded, row_counts
 from tests.returns.helpers import number_of
 
@@ -117,7 +138,14 @@ def test_seed_builds_a_korean_store(demo: DemoSummary) -> None:
     }
 
     products = Product.objects.filter(store=store)
-    assert products.count() == 60
+    # 60 catalogue items; clothes and shoes have two sibling variants each (size, colour).
+    variants = products.exclude(option_group="").exclude(option_group=F("sku"))
+    assert demo.counts["variants"] == variants.count() > 0
+    assert products.count() == 60 + variants.count()
+    for variant in variants:
+        base = products.get(sku=variant.option_group)
+        assert set(variant.options) == set(base.options) == {"색상", "사이즈"}
+        assert variant.options != base.options
     assert products.values("category").distinct().count() >= 8
     assert products.filter(returnable=False).exists()
     assert products.filter(category="식품").exists()
@@ -191,7 +219,6 @@ def test_orders_add_up_and_look_like_their_channels(demo: DemoSummary) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="TEMP(i8): demo reaches the new statuses later")
 def test_returns_reach_every_status_through_the_services(demo: DemoSummary) -> None:
     returns = ReturnRequest.objects.filter(store__slug="demo")
     assert returns.count() == RETURNS
@@ -452,7 +479,14 @@ def test_pickups_in_every_state_booked_on_the_simulator(
         if pickup.status == PS.CANCELLED:
             assert pickup.cancel_confirmed
     booked = pickups.exclude(waybill_number="")
-    assert len(simulator_bookings) == booked.count()
+    # The simulator lists the replacements' parcels (exchanges) beside the pickups.
+    parcels = OutboundShipment.objects.filter(return_request__store__slug="demo").exclude(
+        waybill_number=""
+    )
+    assert parcels.filter(kind=OutboundKind.EXCHANGE).exists()
+    assert set(simulator_bookings) == set(booked.values_list("waybill_number", flat=True)) | set(
+        parcels.values_list("waybill_number", flat=True)
+    )
 
     # Left for the worker of `banpum serve`: the newest, requested within hours.
     for pickup in pickups.filter(status=PS.REQUESTED):
@@ -529,3 +563,165 @@ def test_returns_follow_their_pickups(demo: DemoSummary) -> None:
         PickupException.CUSTOMER_ABSENT,
     )
     assert given_up.cancel_confirmed
+
+
+@pytest.fixture
+def payment_stats(seeded: Seeded, demo: DemoSummary) -> Iterator[dict[str, Any]]:
+    """What the payment simulator kept (its state file, read by a second simulator)."""
+    state = seeded.var_dir / PAYMENT_STATE_FILE
+    assert demo.payments_state == state
+    simulator = PaymentSimulator(port=0, state_path=state).start()
+    try:
+        yield simulator.stats()["payments"]
+    finally:
+        simulator.stop()
+
+
+@pytest.mark.django_db
+def test_completed_returns_were_paid_back_on_the_payment_simulator(
+    demo: DemoSummary, payment_stats: dict[str, Any]
+) -> None:
+    """Every card-paid order is a payment on the simulator; each paid card refund is a cancel
+    it applied, of the same amount, and the return detail lists the refunds."""
+    orders = Order.objects.filter(store__slug="demo")
+    pg_paid = orders.filter(payment_method__in=["card", "easy_pay", "virtual_account"])
+    assert set(payment_stats) == set(pg_paid.values_list("payment_reference", flat=True))
+    for order in pg_paid:
+        assert payment_stats[order.payment_reference]["total_amount"] == order.paid_total
+
+    paid = Refund.objects.filter(
+        store__slug="demo", method=RefundMethod.ORIGINAL_PAYMENT, status=RefundStatus.PAID
+    )
+    assert paid.filter(return_request__status=S.COMPLETED).exists()
+    cancelled: Counter[str] = Counter()
+    for refund in paid:
+        cancelled[refund.payment_key] += refund.amount
+        assert refund.provider_reference
+    for key, stats in payment_stats.items():
+        assert stats["cancelled_amount"] == cancelled[key], key
+
+    completed = paid.filter(return_request__status=S.COMPLETED).select_related("return_request")
+    shown = completed.order_by("id").first()
+    assert shown is not None
+    assert shown.return_request is not None
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_API_KEY}")
+    response = client.get(f"/api/v1/returns/{shown.return_request.number}/refunds")
+    assert response.status_code == 200, response.content
+    listed = {row["id"]: row for row in response.json()["refunds"]}
+    assert listed[shown.pk]["status"] == "paid"
+    assert listed[shown.pk]["amount"] == shown.amount
+
+
+@pytest.mark.django_db
+def test_refunds_every_way_and_left_for_the_worker(demo: DemoSummary) -> None:
+    refunds = Refund.objects.filter(store__slug="demo")
+    assert demo.refunds_by_status == {
+        status: refunds.filter(status=status).count() for status in RefundStatus.values
+    }
+    done = refunds.filter(status__in=["paid", "paid_by_channel"]).exclude(kind="interest")
+    assert demo.refunded_total == sum(done.values_list("amount", flat=True)) > 0
+
+    # Pending card refunds, whose job `banpum serve`'s worker runs (the sweep finds them).
+    pending = refunds.filter(method=RefundMethod.ORIGINAL_PAYMENT, status=RefundStatus.PENDING)
+    assert pending.exists()
+    for refund in pending:
+        assert refund.attempts == 0
+        assert refund.next_attempt_at is not None
+        assert refund.next_attempt_at <= NOW
+    assert pending.filter(return_request__status=S.REFUND_PENDING).exists()
+    assert pending.filter(return_request__status=S.ITEM_KEPT, kind=RefundKind.KEEP_ITEM).exists()
+    # A phone order's refund waits for the bank transfer; a marketplace refunded its buyer.
+    assert refunds.filter(
+        status=RefundStatus.AWAITING_TRANSFER,
+        kind=RefundKind.RETURN,
+        order__channel__kind="manual",
+        return_request__status=S.REFUND_PENDING,
+    ).exists()
+    assert refunds.filter(
+        status=RefundStatus.PAID_BY_CHANNEL, return_request__status=S.COMPLETED
+    ).exists()
+    # An early refund at the pickup scan, on a return that went on to completion.
+    early = refunds.filter(kind=RefundKind.EARLY, return_request__status=S.COMPLETED).first()
+    assert early is not None
+    assert early.status in ("paid", "paid_by_channel")
+    assert early.return_request is not None
+    assert early.return_request.pickups.filter(picked_up_at__lte=early.created_at).exists()
+
+
+@pytest.mark.django_db
+def test_a_late_refund_owes_interest(demo: DemoSummary) -> None:
+    interest = Refund.objects.filter(store__slug="demo", kind=RefundKind.INTEREST)
+    assert interest.exists()
+    assert demo.interest_total == sum(interest.values_list("amount", flat=True)) > 0
+    for row in interest.select_related("principal"):
+        principal = row.principal
+        assert principal is not None
+        assert principal.paid_at is not None
+        assert principal.due_on is not None
+        assert principal.paid_at.astimezone(SEOUL).date() > principal.due_on
+        assert principal.interest_owed == row.amount > 0
+        assert row.method == RefundMethod.BANK_TRANSFER
+        assert row.status == RefundStatus.AWAITING_TRANSFER
+
+
+@pytest.mark.django_db
+def test_exchanges_store_credit_and_the_fee_left_owed(demo: DemoSummary) -> None:
+    exchanges = Exchange.objects.filter(return_request__store__slug="demo").select_related(
+        "return_request"
+    )
+    done = exchanges.filter(return_request__status=S.COMPLETED)
+    assert done.exists()
+    for exchange in done:
+        assert exchange.status == "shipped"
+        assert exchange.shipment is not None
+        assert exchange.shipment.waybill_number
+    # Another size was chosen, a sibling of the same style.
+    other = ExchangeLine.objects.filter(exchange__in=exchanges).exclude(
+        replacement=F("return_line__order_line__product")
+    )
+    assert other.exists()
+    for line in other.select_related("replacement", "return_line__order_line__product"):
+        ordered = line.return_line.order_line.product
+        assert ordered is not None
+        assert line.replacement.option_group == ordered.option_group != ""
+    waiting = exchanges.get(return_request__status=S.EXCHANGE_PENDING)
+    assert waiting.waiting_reason == "out_of_stock"
+    shipped = exchanges.get(return_request__status=S.EXCHANGE_SHIPPED)
+    assert shipped.return_request.fee_settlement == FeeSettlement.OUTSTANDING
+    refunded = ReturnRequest.objects.get(store__slug="demo", status=S.REFUNDED)
+    assert refunded.fee_settlement == FeeSettlement.OUTSTANDING
+
+    credited = StoreCreditAccount.objects.filter(customer__store__slug="demo", balance__gt=0)
+    assert credited.exists()
+    assert Refund.objects.filter(
+        store__slug="demo",
+        method=RefundMethod.STORE_CREDIT,
+        status=RefundStatus.PAID,
+        return_request__status=S.COMPLETED,
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_the_warehouse_received_and_inspected_through_its_services(demo: DemoSummary) -> None:
+    returns = ReturnRequest.objects.filter(store__slug="demo")
+    partial = returns.get(status=S.PARTIALLY_RECEIVED)
+    assert partial.pickups.get().box_count == 2
+    assert list(partial.receipts.values_list("boxes", "box_count")) == [(1, 2)]
+    inspections = LineInspection.objects.filter(return_line__return_request__in=returns)
+    assert {"A", "B", "C"} <= set(inspections.values_list("grade", flat=True))
+    deducted = inspections.get(outcome="accept_with_deduction")
+    assert deducted.deduction_amount > 0
+    assert deducted.deduction_reason == "used"
+    refused = inspections.get(outcome="reject")
+    assert refused.reject_reason
+    assert refused.quantity_accepted == 0
+    sent_back = refused.return_line.return_request
+    assert sent_back.status == S.SENT_BACK
+    assert OutboundShipment.objects.filter(
+        return_request=sent_back, kind=OutboundKind.SEND_BACK, status="requested"
+    ).exists()  # booked by the worker of `banpum serve`
+    assert UnidentifiedParcel.objects.filter(store__slug="demo", matched_return=None).exists()
+    restocked = StockMovement.objects.filter(product__store__slug="demo", kind=MovementKind.RESTOCK)
+    assert restocked.exists()
+    inspected = returns.get(status=S.INSPECTED)
+    assert not Refund.objects.filter(return_request=inspected).exclude(kind="early").exists()

@@ -171,3 +171,81 @@ def catalog(count: int) -> list[ProductSpec]:
 
 
 CATALOG_SIZE = len(_ITEMS)
+
+
+# Clothes and shoes come in sizes and colours: each gets two sibling variants (one option group,
+# the base product's SKU), so an exchange can ask for another size. The other colour is sold
+# out in the demo's stock, so an exchange asking for it waits (교환 대기, 품절).
+VARIANT_CATEGORIES = ("의류", "신발")
+SOLD_OUT_COLOUR = "블랙"
+IN_STOCK_COLOUR = "네이비"
+_NEXT_SIZE = {"S": "M", "M": "L", "L": "XL", "XL": "L", "FREE": "FREE"}
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    base_sku: str  # the option group: the style's code
+    sku: str
+    barcode: str
+    name: str
+    category: str
+    price: int
+    options: dict[str, str]
+    in_stock: bool
+
+
+def _size(name: str) -> str:
+    last = name.rsplit(" ", 1)[-1]
+    return last if last in _NEXT_SIZE or last[:3].isdigit() else "FREE"
+
+
+def _next_size(size: str) -> str:
+    if size in _NEXT_SIZE:
+        return _NEXT_SIZE[size]
+    digits = size[:3]
+    return str(int(digits) + (2 if int(digits) < 40 else 5))
+
+
+def base_options(spec: ProductSpec) -> dict[str, str]:
+    return {"색상": "기본", "사이즈": _size(spec.name)}
+
+
+def variants(specs: list[ProductSpec]) -> list[VariantSpec]:
+    """The sibling variants of the catalogue's clothes and shoes (another size, another colour)."""
+    result: list[VariantSpec] = []
+    wearable = [spec for spec in specs if spec.category in VARIANT_CATEGORIES and spec.returnable]
+    for index, spec in enumerate(wearable, start=1):
+        size = _size(spec.name)
+        if size == "FREE":  # one size: another colour instead
+            sku, name = f"{spec.sku}-NV", f"{spec.name} {IN_STOCK_COLOUR}"
+            options = {"색상": IN_STOCK_COLOUR, "사이즈": size}
+        else:
+            other = _next_size(size)
+            stem = spec.name.rsplit(" ", 1)[0] if spec.name.endswith(size) else spec.name
+            sku, name = f"{spec.sku}-{other}", f"{stem} {other}"
+            options = {"색상": "기본", "사이즈": other}
+        result.append(
+            VariantSpec(
+                base_sku=spec.sku,
+                sku=sku,
+                barcode=ean13(f"8809{4218}{index * 2:04d}"),
+                name=name,
+                category=spec.category,
+                price=spec.price,
+                options=options,
+                in_stock=True,
+            )
+        )
+        result.append(
+            VariantSpec(
+                base_sku=spec.sku,
+                sku=f"{spec.sku}-BK",
+                barcode=ean13(f"8809{4218}{index * 2 + 1:04d}"),
+                name=f"{spec.name} {SOLD_OUT_COLOUR}",
+                category=spec.category,
+                price=spec.price,
+                options={"색상": SOLD_OUT_COLOUR, "사이즈": size},
+                in_stock=False,
+            )
+        )
+    return result

@@ -105,6 +105,7 @@ class LineInfo:
     returnable: bool  # for a change of mind: the product's flag and the category's
     quantity: int
     paid_amount: int
+    sku: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class OrderInfo:
     delivered_at: dt.datetime | None
     lines: tuple[LineInfo, ...]
     postcode: str = ""  # where a pickup would collect the parcel
+    payment_method: str = ""
 
     @property
     def jeju(self) -> bool:
@@ -441,6 +443,7 @@ def _info(draft: _Draft) -> OrderInfo:
         ordered_at=order.ordered_at,
         delivered_at=draft.shipment.delivered_at if draft.shipment else None,
         postcode=order.shipping_postcode,
+        payment_method=order.payment_method,
         lines=tuple(
             LineInfo(
                 id=line.pk,
@@ -448,6 +451,7 @@ def _info(draft: _Draft) -> OrderInfo:
                 returnable=product.returnable and line.category not in NON_RETURNABLE_CATEGORIES,
                 quantity=line.quantity,
                 paid_amount=line.paid_amount,
+                sku=line.sku,
             )
             for line, product in zip(draft.lines, draft.products, strict=True)
         ),

@@ -61,12 +61,13 @@ def returns_seed(
     demo publishes policy version 2 there, so earlier returns keep version 1).
     """
     result = ReturnsResult()
-    planner = Planner(orders, now=now, tz=store.timezone, rng=rng)
+    planner = Planner(orders, now=now, tz=store.timezone, rng=rng, cutover_at=cutover_at)
     plans: list[Plan] = []
     for slot in status_plan(count, rng):
         plan = planner.plan(slot)
         if plan is None:
             story = f" ({slot.pickup})" if slot.pickup else ""
+            story += f" [{slot.case}]" if slot.case else ""
             result.problems.append(f"no order fits a {slot.target} return{story}")
         else:
             plans.append(plan)

@@ -13,29 +13,40 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.demo import texts
+from banpum.demo.catalog import SOLD_OUT_COLOUR
 from banpum.demo.logistics import PLAYED, UNKNOWN_POSTCODE, UNLINKED_CARRIER, CarrierDesk
 from banpum.demo.logistics import PickupPlan as P
-from banpum.demo.plans import Kind, Plan
+from banpum.demo.plans import EXCHANGE_CASES, Case, Kind, Plan
 from banpum.demo.timeline import ReturnClock
-from banpum.logistics.models import Carrier, Pickup, PickupStatus
+from banpum.logistics.models import (
+    Carrier,
+    OutboundKind,
+    OutboundShipment,
+    OutboundStatus,
+    Pickup,
+    PickupStatus,
+)
+from banpum.logistics.services.outbound import outbound_shipment_send
 from banpum.logistics.services.pickups import (
     PickupDetails,
     active_pickup,
+    pickup_arrange_for_return,
     pickup_register_manual,
     pickup_rerequest,
     return_switch_to_self_ship,
 )
 from banpum.logistics.services.pickups.common import carrier_facts
-from banpum.policy.types import Condition, FeeCollection, Method, Resolution, ReturnAsk, ReturnType
+from banpum.policy.types import Condition, Method, Resolution, ReturnAsk, ReturnType
 from banpum.returns.events import StatusCause
-from banpum.returns.models import Origin, ReturnRequest
+from banpum.returns.models import Origin, ReturnLine, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.services import (
     return_note_add,
@@ -52,8 +63,25 @@ from banpum.returns.transitions import (
     return_transition,
     return_transition_allowed,
 )
-
-RETURN_CARRIER = "kr.cjlogistics"  # the exchange goods go out with the linked carrier
+from banpum.settlement.exchanges.services import exchange_choose
+from banpum.settlement.models import Refund, RefundMethod, RefundStatus
+from banpum.settlement.services.sending import refund_send
+from banpum.warehouse.hooks import inspection_hooks, inspection_hooks_wire
+from banpum.warehouse.models import (
+    DeductionReason,
+    DispositionAction,
+    Grade,
+    InspectionOutcome,
+    RejectReason,
+)
+from banpum.warehouse.services import (
+    DispositionIn,
+    FeeConfirmation,
+    LineInspectionIn,
+    paid_for_units,
+    return_inspect,
+    return_receive,
+)
 
 
 @dataclass
@@ -79,6 +107,7 @@ class Cast:
     cs: Actor
     api: Actor
     system: Actor
+    warehouse: Actor
 
 
 def _actor(plan: Plan, cast: Cast) -> Actor:
@@ -96,58 +125,119 @@ def _waybill(rng: random.Random, head: str = "6", length: int = 12) -> str:
     return head + str(rng.randint(0, 10**digits - 1)).zfill(digits)
 
 
-def _inspection(plan: Plan, rng: random.Random) -> tuple[str, dict[str, str]]:
+# What can happen to a faulty item: perishables and cosmetics are thrown away, books go back.
+_DISPOSITIONS: dict[str, tuple[DispositionAction, ...]] = {
+    "식품": (DispositionAction.DISPOSE,),
+    "화장품": (DispositionAction.DISPOSE, DispositionAction.RETURN_TO_VENDOR),
+    "도서": (DispositionAction.RETURN_TO_VENDOR,),
+}
+_FAULTY = (
+    DispositionAction.DISPOSE,
+    DispositionAction.RETURN_TO_VENDOR,
+    DispositionAction.REFURBISH,
+)
+
+
+def _inspected_line(line: ReturnLine, plan: Plan, rng: random.Random) -> LineInspectionIn:
+    """One line as the warehouse found it: graded, accepted (or not), and where it goes."""
+    quantity, condition = line.quantity, Condition(line.condition)
+    if plan.case is Case.REFUSED:
+        return LineInspectionIn(
+            return_line_id=line.pk,
+            quantity_received=quantity,
+            quantity_accepted=0,
+            grade=Grade.D,
+            condition=condition,
+            outcome=InspectionOutcome.REJECT,
+            dispositions=(DispositionIn(quantity, DispositionAction.RETURN_TO_CUSTOMER),),
+            reject_reason=RejectReason.VALUE_LOST,
+            reject_text=texts.REFUSED_TEXT,
+        )
+    if plan.case is Case.DEDUCTION:
+        # 전자상거래법 §17②: worn and washed, the value lost by the customer's use.
+        deduction = max(paid_for_units(line, quantity) * 2 // 10 // 100 * 100, 100)
+        return LineInspectionIn(
+            return_line_id=line.pk,
+            quantity_received=quantity,
+            quantity_accepted=quantity,
+            grade=Grade.C,
+            condition=condition,
+            outcome=InspectionOutcome.ACCEPT_WITH_DEDUCTION,
+            dispositions=(DispositionIn(quantity, DispositionAction.REFURBISH),),
+            deduction_amount=deduction,
+            deduction_reason=DeductionReason.USED,
+            note=texts.DEDUCTION_NOTE,
+        )
+    if plan.reason_code in texts.CHANGE_OF_MIND or plan.reason_code == "wrong_item":
+        grade = Grade.A if condition is Condition.UNOPENED else Grade.B
+        action = DispositionAction.RESTOCK
+    else:
+        grade = Grade.C
+        action = rng.choice(_DISPOSITIONS.get(line.order_line.category, _FAULTY))
+    return LineInspectionIn(
+        return_line_id=line.pk,
+        quantity_received=quantity,
+        quantity_accepted=quantity,
+        grade=grade,
+        condition=condition,
+        outcome=InspectionOutcome.ACCEPT,
+        dispositions=(DispositionIn(quantity, action),),
+    )
+
+
+def _inspection_note(plan: Plan) -> str:
+    if plan.case is Case.REFUSED:
+        return texts.REFUSED_NOTE
+    if plan.case is Case.DEDUCTION:
+        return texts.DEDUCTION_NOTE
     if plan.reason_code in texts.CHANGE_OF_MIND:
         if any(line.condition is Condition.UNOPENED for line in plan.lines):
-            return "검수 완료: 미개봉·택 부착, 재판매 가능 (A급).", {
-                "grade": "A",
-                "disposition": "restock",
-            }
-        return "검수 완료: 개봉 상품, 구성품 이상 없음. B급 재판매.", {
-            "grade": "B",
-            "disposition": "restock",
-        }
+            return "검수 완료: 미개봉·택 부착, 재판매 가능 (A급)."
+        return "검수 완료: 개봉 상품, 구성품 이상 없음. B급 재판매."
     if plan.reason_code == "wrong_item":
-        return "오배송 상품 회수 확인, 정상품 재입고.", {"grade": "A", "disposition": "restock"}
-    category = next(
-        (line.category for line in plan.order.lines if line.id == plan.lines[0].order_line_id), ""
-    )
-    choices = _DISPOSITIONS.get(category, ("dispose", "return_to_vendor", "refurbish"))
-    disposition = rng.choice(choices)
-    return (
-        f"불량 확인 ({plan.detail.rstrip('.')}). {texts.DISPOSITION_LABELS[disposition]} 처리.",
-        {
-            "grade": "C",
-            "disposition": disposition,
-        },
-    )
+        return "오배송 상품 회수 확인, 정상품 재입고."
+    return f"불량 확인 ({plan.detail.rstrip('.')})."
 
 
-# What can happen to a faulty item: perishables and cosmetics are thrown away, books go back.
-_DISPOSITIONS: dict[str, tuple[str, ...]] = {
-    "식품": ("dispose",),
-    "화장품": ("dispose", "return_to_vendor"),
-    "도서": ("return_to_vendor",),
-}
+class _SettlementLater:
+    """``warehouse.hooks.InspectionHooks`` that starts nothing: the return rests inspected."""
+
+    def inspected(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
+        return None
 
 
-def _completion(return_request: ReturnRequest, rng: random.Random) -> tuple[str, dict[str, str]]:
-    amount = return_request.refund_estimate
-    if return_request.resolution == Resolution.EXCHANGE:
-        waybill = _waybill(rng)
-        return f"교환 상품 재발송 완료 (CJ대한통운 {waybill}).", {
-            "carrier": RETURN_CARRIER,
-            "tracking_number": waybill,
-        }
-    if return_request.resolution == Resolution.STORE_CREDIT:
-        return f"적립금 {amount:,}원 지급 완료.", {"store_credit": str(amount)}
-    deducted = (
-        f", 반품 배송비 {return_request.fee_amount:,}원 차감"
-        if return_request.fee_collection == FeeCollection.DEDUCT_FROM_REFUND
-        and return_request.fee_amount
-        else ""
-    )
-    return f"환불 완료: {amount:,}원 (원결제 수단 취소{deducted}).", {"refund": str(amount)}
+@contextmanager
+def settlement_later() -> Iterator[None]:
+    """Inspect without settlement taking the return on at once (as before settlement was
+    wired in): the only way a return rests in ``inspected``, so the demo shows one."""
+    wired = inspection_hooks()
+    inspection_hooks_wire(_SettlementLater())
+    try:
+        yield
+    finally:
+        inspection_hooks_wire(wired)
+
+
+def refunds_pay(return_request: ReturnRequest, *, now: dt.datetime) -> None:
+    """Run the refund job now for the return's card refunds (the payment simulator answers)."""
+    pending = Refund.objects.filter(
+        return_request=return_request,
+        method=RefundMethod.ORIGINAL_PAYMENT,
+        status=RefundStatus.PENDING,
+    ).order_by("id")
+    for refund_id in list(pending.values_list("pk", flat=True)):
+        refund_send(refund_id=refund_id, now=now)
+
+
+def exchange_parcels_book(return_request: ReturnRequest, *, now: dt.datetime) -> None:
+    """Run the booking job now for the replacement's parcel (the carrier simulator answers)."""
+    shipments = OutboundShipment.objects.filter(
+        return_request=return_request,
+        kind=OutboundKind.EXCHANGE,
+        status=OutboundStatus.REQUESTED,
+    ).order_by("id")
+    for shipment_id in list(shipments.values_list("pk", flat=True)):
+        outbound_shipment_send(shipment_id=shipment_id, now=now)
 
 
 class Runner:
@@ -244,7 +334,10 @@ class Runner:
         elif plan.target not in (S.PICKUP_REQUESTED, S.IN_TRANSIT, S.ARRIVED) and (
             return_transition_allowed(rr.status, Action.RECEIVE)
         ):
-            rr = self._move(rr, Action.RECEIVE, cs, clock.after("scan"), texts.RECEIVED_NOTE)
+            if plan.case is Case.EARLY:
+                # The early refund opened at the pickup scan: its job ran while on the road.
+                refunds_pay(rr, now=clock.moment)
+            rr = self._receive(rr, plan, clock.after("scan"), texts.RECEIVED_NOTE)
             rr = self._finish(rr, plan, clock)
         _check(rr, plan)
         return rr
@@ -272,13 +365,27 @@ class Runner:
         if target is S.CANCELLED and plan.cancel_after is S.REQUESTED:
             return self._cancel(rr, plan, clock)
         if rr.status in AWAITING_DECISION:
-            # A carrier pickup is booked (or, from Jeju, the buyer instructed) on approval.
-            rr = return_request_approve(
-                return_request=rr,
-                actor=cs,
-                note=texts.APPROVE_NOTES.get(plan.kind, ""),
-                now=clock.after(Action.APPROVE),
-            )
+            # A carrier pickup is booked (or, from Jeju, the buyer instructed) on approval;
+            # cheap goods the policy lets the customer keep are refunded there instead.
+            two_boxes = plan.case is Case.TWO_BOXES
+            with self.desk.paused() if two_boxes else nullcontext():
+                rr = return_request_approve(
+                    return_request=rr,
+                    actor=cs,
+                    note=texts.APPROVE_NOTES.get(plan.kind, ""),
+                    now=clock.after(Action.APPROVE),
+                )
+            if two_boxes:
+                # The customer said two boxes: CS books the pickup for both.
+                pickup_arrange_for_return(
+                    return_request=rr,
+                    actor=cs,
+                    now=clock.after("note_at_once"),
+                    details=PickupDetails(box_count=2, memo=texts.TWO_BOXES_MEMO),
+                )
+                rr = ReturnRequest.objects.get(pk=rr.pk)
+        if target is S.ITEM_KEPT:
+            return rr
         if target is S.APPROVED:
             return_note_add(
                 return_request=rr, actor=cs, note=texts.PAUSED_NOTE, now=clock.after("note_at_once")
@@ -293,36 +400,82 @@ class Runner:
         if target is S.AWAITING_SHIPMENT:
             return rr
         if plan.method is Method.IN_STORE:
-            rr = self._move(
-                rr,
-                Action.RECEIVE,
-                cs,
-                clock.after(Action.RECEIVE),
-                "성수 쇼룸 방문 반품 접수, 상품 인수 확인.",
+            rr = self._receive(
+                rr, plan, clock.after(Action.RECEIVE), "성수 쇼룸 방문 반품 접수, 상품 인수 확인."
             )
         else:
             rr = self._in_transit(rr, plan, clock)
             if target is S.IN_TRANSIT:
                 return rr
-            rr = self._move(
-                rr, Action.RECEIVE, cs, clock.after(Action.RECEIVE), texts.RECEIVED_NOTE
-            )
+            rr = self._receive(rr, plan, clock.after(Action.RECEIVE), texts.RECEIVED_NOTE)
         return self._finish(rr, plan, clock)
 
+    def _receive(self, rr: ReturnRequest, plan: Plan, at: dt.datetime, note: str) -> ReturnRequest:
+        """The warehouse scans the boxes in (one of two, for a two-box pickup)."""
+        if plan.case is Case.TWO_BOXES:
+            note = texts.ONE_OF_TWO_NOTE
+        return return_receive(return_request=rr, actor=self.cast.warehouse, now=at, note=note)
+
     def _finish(self, rr: ReturnRequest, plan: Plan, clock: ReturnClock) -> ReturnRequest:
-        """From received: inspection and completion, as far as the plan goes."""
-        if plan.target is S.RECEIVED:
+        """From received: the inspection, then what settlement does with it, as far as the
+        plan goes; the jobs the demo runs at once (card cancels, the replacement's booking)
+        run here at their moment, the others are left for the job worker of ``banpum serve``."""
+        target = plan.target
+        if target in (S.RECEIVED, S.PARTIALLY_RECEIVED):
             return rr
-        note, data = _inspection(plan, self.rng)
-        rr = self._move(rr, Action.INSPECT, self.cast.cs, clock.after(Action.INSPECT), note, data)
-        if plan.target is S.INSPECTED:
-            return rr
-        note, data = _completion(rr, self.rng)
-        # Until the demo pays through settlement: the statuses only.
-        for action in (Action.START_REFUND, Action.REFUND_PAID):
-            rr = self._move(rr, action, self.cast.system, clock.after(Action.COMPLETE), "", None)
-        return self._move(
-            rr, Action.COMPLETE, self.cast.system, clock.after(Action.COMPLETE), note, data
+        if plan.case in EXCHANGE_CASES:
+            self._choose_replacement(rr, plan, clock)
+        if plan.case is Case.LATE:
+            clock.after("backlog")  # the inspection waited past the refund's due date
+        lines = [
+            _inspected_line(line, plan, self.rng)
+            for line in rr.lines.select_related("order_line").order_by("id")
+        ]
+        owed = plan.case in (Case.FEE_OUTSTANDING, Case.EXCHANGE_FEE_OWED)
+        with settlement_later() if target is S.INSPECTED else nullcontext():
+            rr = return_inspect(
+                return_request=rr,
+                lines=lines,
+                fee=FeeConfirmation(received=not owed),
+                actor=self.cast.warehouse,
+                now=clock.after(Action.INSPECT),
+                note=_inspection_note(plan),
+            )
+        if target in (S.COMPLETED, S.REFUNDED, S.EXCHANGE_SHIPPED):
+            at = clock.after(Action.COMPLETE)
+            exchange_parcels_book(rr, now=at)
+            refunds_pay(rr, now=at)
+        return ReturnRequest.objects.get(pk=rr.pk)
+
+    def _choose_replacement(self, rr: ReturnRequest, plan: Plan, clock: ReturnClock) -> None:
+        """CS notes the size (or colour) the customer wants instead, before inspection."""
+        line = rr.lines.select_related("order_line__product").order_by("id").first()
+        product = line.order_line.product if line is not None else None
+        if line is None or product is None or not product.option_group:
+            return  # the same product again (the default)
+        sold_out = plan.case is Case.EXCHANGE_OOS
+        siblings = (
+            product.__class__.objects.filter(
+                store_id=product.store_id, option_group=product.option_group
+            )
+            .exclude(pk=product.pk)
+            .order_by("sku")
+        )
+        wanted = next(
+            (
+                sibling
+                for sibling in siblings
+                if (sibling.options.get("색상") == SOLD_OUT_COLOUR) == sold_out
+            ),
+            None,
+        )
+        if wanted is None:
+            return
+        exchange_choose(
+            return_request=rr,
+            lines=[(line.pk, wanted.sku, line.quantity)],
+            actor=self.cast.cs,
+            now=clock.after("note_at_once"),
         )
 
     def _canceller(self, plan: Plan) -> Actor:

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from faker import Faker
 
@@ -46,9 +46,18 @@ from banpum.commerce.models import (
     Store,
 )
 from banpum.core.actors import Actor
-from banpum.demo.catalog import NON_RETURNABLE_CATEGORIES, catalog
+from banpum.demo import texts
+from banpum.demo.catalog import (
+    NON_RETURNABLE_CATEGORIES,
+    VARIANT_CATEGORIES,
+    base_options,
+    catalog,
+    variants,
+)
 from banpum.demo.logistics import CARRIER_API_KEY, CarrierDesk, carriers_seed
 from banpum.demo.orders import FREE_SHIPPING_FROM, SHIPPING_FEE, orders_seed
+from banpum.demo.payments import PaymentSession, payment_account_seed, payment_session
+from banpum.demo.plans import EARLY_REFUND_MAX, KEEP_ITEM_CATEGORIES, KEEP_ITEM_MAX
 from banpum.demo.returns import AUTO_APPROVE_MAX, Cast, returns_seed
 from banpum.demo.simulator import STATE_FILE, CarrierSession, SimulatorError, carrier_session
 from banpum.logistics.models import CarrierAccount, CarrierRule, Pickup, PickupStatus, TrackingEvent
@@ -56,6 +65,10 @@ from banpum.policy.models import ReturnPolicy
 from banpum.policy.schemas import default_rules_document
 from banpum.policy.services import policy_version_create
 from banpum.returns.models import ReturnRequest, ReturnStatus
+from banpum.settlement.models import DONE_STATUSES, Refund, RefundKind, RefundStatus
+from banpum.warehouse.models import MovementKind, UnidentifiedParcel
+from banpum.warehouse.services import ParcelFacts, unidentified_parcel_register
+from banpum.warehouse.stock import StockChange, stock_location, stock_move
 
 DEMO_STORE_SLUG = "demo"
 DEMO_STORE_CODE = "DM"  # heads its return numbers: DM-2611-7K3Q9X
@@ -74,6 +87,7 @@ DEFAULT_RETURNS = 150
 DEFAULT_PRODUCTS = 60
 SEED = 20250301  # fixed: the same clock (``now``) gives the same demo, row for row
 POLICY_V2_DAYS_AGO = 12
+STOCK_PER_PRODUCT = 30  # on hand in the default location (sold-out variants: none)
 
 Kind = SalesChannel.Kind
 CHANNELS: tuple[tuple[str, str], ...] = (
@@ -128,6 +142,11 @@ class DemoSummary:
     simulator_url: str = ""  # where this run booked its pickups (empty on a second run)
     simulator_state: Path | None = None  # the state file it booked into, if it ran in-process
     simulator_notes: list[str] = field(default_factory=list)
+    refunds_by_status: dict[str, int] = field(default_factory=dict)
+    refunded_total: int = 0  # won paid back (paid, or refunded by the marketplace)
+    interest_total: int = 0  # delay interest owed on late refunds
+    payments_url: str = ""  # the payment simulator the orders were confirmed on
+    payments_state: Path | None = None  # its state file, if it ran in-process
 
 
 def policy_rules_v1() -> dict[str, Any]:
@@ -149,6 +168,13 @@ def policy_rules_v1() -> dict[str, Any]:
 def policy_rules_v2() -> dict[str, Any]:
     rules = policy_rules_v1()
     rules["return_shipping_fee"] = 3500
+    rules["refund_shortcuts"] = {
+        "early_refund_max": EARLY_REFUND_MAX,
+        "keep_item_max": KEEP_ITEM_MAX,
+        "keep_item_categories": list(KEEP_ITEM_CATEGORIES),
+    }
+    # Each demo return is of another order, so no demo customer returns more than every order.
+    rules["repeat_returner"] = {"window_days": 180, "min_orders": 3, "max_ratio": 1.0}
     return rules
 
 
@@ -237,6 +263,11 @@ def _summary(store: Store, *, created: bool) -> DemoSummary:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
+    refunds = Refund.objects.filter(store=store)
+    refunds_by_status = dict(
+        refunds.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    refunded = refunds.filter(status__in=DONE_STATUSES).exclude(kind=RefundKind.INTEREST)
     pickups = Pickup.objects.filter(account__store=store)
     pickups_by_status = dict(
         pickups.values_list("status").annotate(n=Count("id")).values_list("status", "n")
@@ -247,6 +278,12 @@ def _summary(store: Store, *, created: bool) -> DemoSummary:
         store=store,
         counts={
             "products": Product.objects.filter(store=store).count(),
+            "variants": Product.objects.filter(store=store, category__in=VARIANT_CATEGORIES)
+            .exclude(option_group="")
+            .exclude(option_group=F("sku"))
+            .count(),
+            "refunds": refunds.count(),
+            "unidentified_parcels": UnidentifiedParcel.objects.filter(store=store).count(),
             "non_returnable_products": Product.objects.filter(
                 store=store, returnable=False
             ).count(),
@@ -275,6 +312,14 @@ def _summary(store: Store, *, created: bool) -> DemoSummary:
         pickups_by_status={
             status.value: pickups_by_status.get(status.value, 0) for status in PickupStatus
         },
+        refunds_by_status={
+            status.value: refunds_by_status.get(status.value, 0) for status in RefundStatus
+        },
+        refunded_total=refunded.aggregate(total=Sum("amount"))["total"] or 0,
+        interest_total=refunds.filter(kind=RefundKind.INTEREST).aggregate(total=Sum("amount"))[
+            "total"
+        ]
+        or 0,
         carriers=[
             f"{account.name} ({account.carrier.code}, "
             f"{'linked' if account.linked else 'not linked'}"
@@ -317,14 +362,17 @@ def demo_seed(
         if creating
         else nullcontext(None)
     )
-    with session_scope as session:
+    payments_scope = (
+        payment_session(var_dir=Path(settings.VAR_DIR)) if creating else nullcontext(None)
+    )
+    with session_scope as session, payments_scope as payments:
         with transaction.atomic():
             users = {spec.username: _user(spec, created=created_users) for spec in DEMO_USERS}
             admin = users["admin"]
             store = Store.objects.filter(slug=DEMO_STORE_SLUG).first()
             if store is not None:
                 summary = _summary(store, created=False)
-            elif session is None:
+            elif session is None or payments is None:
                 raise SimulatorError("the demo store disappeared while this run started; run again")
             else:
                 store = _store()
@@ -334,6 +382,8 @@ def demo_seed(
                     store,
                     admin=admin,
                     cs=users["cs"],
+                    warehouse=users["warehouse"],
+                    payments=payments,
                     orders=orders,
                     returns=returns,
                     products=products,
@@ -343,6 +393,8 @@ def demo_seed(
                 )
                 summary = _summary(store, created=True)
                 summary.problems = problems
+                summary.payments_url = payments.base_url
+                summary.payments_state = payments.state_path
             summary.roles = _memberships(users)
             summary.second_store_orders = Order.objects.filter(store__slug=DEMO2_STORE_SLUG).count()
             summary.api_key_created = _api_key(store)
@@ -377,12 +429,14 @@ def _populate(
     *,
     admin: User,
     cs: User,
+    warehouse: User,
     orders: int,
     returns: int,
     products: int,
     seed: int,
     now: dt.datetime,
     session: CarrierSession,
+    payments: PaymentSession,
 ) -> list[str]:
     rng = random.Random(seed)  # noqa: S311 - seeded demo data, no secret
     fake = Faker("ko_KR")
@@ -393,6 +447,12 @@ def _populate(
     order_infos = orders_seed(
         store=store, channels=channels, products=rows, count=orders, now=now, rng=rng, fake=fake
     )
+    first_order = min((info.ordered_at for info in order_infos), default=now)
+    system = Actor.system("demo")
+    opened_at = first_order - dt.timedelta(days=3)
+    payment_account_seed(store, now=opened_at)
+    payments.confirm(Order.objects.filter(store=store).order_by("id"))
+    _variants_and_stock_seed(store, rows, actor=system, now=opened_at)
 
     v1 = policy_version_create(
         store=store,
@@ -400,7 +460,6 @@ def _populate(
         note="기본 반품 정책: 단순 변심 5만 원 이하 자동 승인, 식품 단순 변심 반품 불가",
         actor=admin,
     )
-    first_order = min((info.ordered_at for info in order_infos), default=now)
     ReturnPolicy.objects.filter(pk=v1.pk).update(created_at=first_order - dt.timedelta(days=3))
     cutover_at = now - dt.timedelta(days=POLICY_V2_DAYS_AGO)
 
@@ -408,7 +467,8 @@ def _populate(
         v2 = policy_version_create(
             store=store,
             rules=policy_rules_v2(),
-            note="택배 운임 인상 반영: 반품 배송비 3,000원 → 3,500원",
+            note="택배 운임 인상 반영: 반품 배송비 3,000원 → 3,500원. 회수 시 선환불(3만 원 이하), "
+            "저가 화장품·생활용품·도서(2만 원 이하)는 회수 없이 환불.",
             actor=admin,
         )
         ReturnPolicy.objects.filter(pk=v2.pk).update(created_at=cutover_at)
@@ -419,7 +479,8 @@ def _populate(
         cast=Cast(
             cs=Actor.staff(cs, cs.store_memberships.get(store=store)),
             api=Actor.api("demo", store_id=store.pk),
-            system=Actor.system("demo"),
+            system=system,
+            warehouse=Actor.staff(warehouse, warehouse.store_memberships.get(store=store)),
         ),
         store=store,
         now=now,
@@ -428,7 +489,62 @@ def _populate(
         cutover_at=cutover_at,
         on_cutover=publish_v2,
     )
+    # A box nobody can place yet waits on the warehouse's shelf.
+    unidentified_parcel_register(
+        store=store,
+        facts=ParcelFacts(
+            code="512983004417",
+            carrier_code="kr.hanjin",
+            sender_name="김**",
+            note=texts.UNIDENTIFIED_NOTE,
+        ),
+        actor=Actor.staff(warehouse, warehouse.store_memberships.get(store=store)),
+        now=now - dt.timedelta(hours=5),
+    )
     return result.problems
+
+
+def _variants_and_stock_seed(
+    store: Store, rows: list[Product], *, actor: Actor, now: dt.datetime
+) -> None:
+    """Clothes and shoes get their sibling sizes and colours; every product its stock in the
+    default location, received before the first order (the other colour is sold out)."""
+    by_sku = {product.sku: product for product in rows}
+    specs = variants([spec for spec in catalog(len(rows)) if spec.sku in by_sku])
+    grouped = {spec.base_sku for spec in specs}
+    for sku in grouped:
+        product = by_sku[sku]
+        product.option_group = sku
+        product.options = base_options(next(s for s in catalog(len(rows)) if s.sku == sku))
+    Product.objects.bulk_update([by_sku[sku] for sku in grouped], ["option_group", "options"])
+    siblings = Product.objects.bulk_create(
+        Product(
+            store=store,
+            sku=spec.sku,
+            barcode=spec.barcode,
+            name=spec.name,
+            category=spec.category,
+            price=spec.price,
+            returnable=True,
+            option_group=spec.base_sku,
+            options=spec.options,
+        )
+        for spec in specs
+    )
+    location = stock_location(store)
+    sold_out = {spec.sku for spec in specs if not spec.in_stock}
+    for product in [*rows, *siblings]:
+        if product.sku in sold_out:
+            continue
+        stock_move(
+            product=product,
+            location=location,
+            change=StockChange(
+                MovementKind.RECEIPT, on_hand=STOCK_PER_PRODUCT, reference="입고-초기재고"
+            ),
+            actor=actor,
+            now=now,
+        )
 
 
 def _channels_and_products_seed(
@@ -475,6 +591,7 @@ def _second_store(*, admin: User, seed: int, now: dt.datetime) -> Store:
     fake.seed_instance(seed + 2)
     channels, rows = _channels_and_products_seed(store, DEMO2_PRODUCTS)
     policy_version_create(store=store, rules=policy_rules_v1(), note="기본 반품 정책", actor=admin)
+    payment_account_seed(store, now=now)
     orders_seed(
         store=store,
         channels=channels,

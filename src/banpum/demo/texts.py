@@ -131,3 +131,11 @@ REREQUEST_NOTE = "고객 통화: 부재로 회수 실패. 내일 재방문 요�
 REREQUEST_MEMO = "부재 시 현관 앞 물품 수거 (고객 동의)"
 MANUAL_WAYBILL_NOTE = "고객이 우체국 창구에서 반품 접수 후 송장번호를 문자로 보내 옴. 등록 완료."
 RECEIVED_NOTE = "이천 물류센터 입고 스캔 완료."
+
+# After the goods are back: the warehouse's and CS's words.
+TWO_BOXES_MEMO = "상품 2박스로 나누어 포장, 2박스 모두 회수 요청"
+ONE_OF_TWO_NOTE = "2박스 중 1박스 입고. 나머지 1박스 미도착, 택배사 확인 중."
+REFUSED_TEXT = "착용 흔적(화장품 자국, 세탁 흔적) 및 택 제거: 재판매 불가"
+REFUSED_NOTE = "검수 결과 반품 불가: 착용·사용 흔적. 고객에게 반송."
+DEDUCTION_NOTE = "사용 흔적 확인 (전자상거래법 제17조 제2항): 가치 감소분 차감 후 환불."
+UNIDENTIFIED_NOTE = "송장 훼손, 주문번호·연락처 없음. 내용물: 의류 1점. 보관 중."

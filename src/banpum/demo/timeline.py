@@ -37,6 +37,7 @@ HOURS_AFTER: dict[str, tuple[float, float]] = {
     "booking": (0.01, 0.25),  # the booking job runs within minutes
     "rerequest": (0.5, 6),
     "scan": (0.5, 18),  # scanned in on the day the parcel arrives
+    "backlog": (150, 200),  # a return left uninspected for a week (its refund pays late)
 }
 # How long after the booking the driver comes (the simulator collects within the hour).
 VISIT_HOURS = (12.0, 30.0)

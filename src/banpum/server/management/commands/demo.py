@@ -150,6 +150,26 @@ class Command(BaseCommand):
             )
         for note in summary.simulator_notes:
             out(f"  carrier simulator: {note}")
+        refunds = ", ".join(f"{status} {n}" for status, n in summary.refunds_by_status.items() if n)
+        out(
+            f"  refunds {counts.get('refunds', 0)}: {refunds or '-'}"
+            f" · {summary.refunded_total:,}원 refunded"
+            f" · {summary.interest_total:,}원 delay interest owed"
+        )
+        if summary.payments_url:
+            where = (
+                f"state kept in {summary.payments_state}"
+                if summary.payments_state
+                else "already running, and keeping them"
+            )
+            out(
+                f"  payments confirmed and cancelled on the payment simulator at "
+                f"{summary.payments_url} ({where})"
+            )
+        out(
+            f"  stock for every product · {counts.get('variants', 0)} size and colour variants"
+            f" · {counts.get('unidentified_parcels', 0)} unidentified parcel at the warehouse"
+        )
         for problem in summary.problems:
             out(self.style.WARNING(f"  skipped: {problem}"))
         out("")
@@ -178,6 +198,11 @@ class Command(BaseCommand):
             out(
                 "  banpum serve resumes the simulator: its job worker books the "
                 f"{waiting} requested pickup(s), and the parcels on the road report by webhook."
+            )
+            pending = summary.refunds_by_status.get("pending", 0)
+            out(
+                f"  … and pays the {pending} pending card refund(s) on its payment simulator, "
+                "and books the parcels still to go out (sent back, exchanges)."
             )
         out("  banpum serve, then:")
         out(f"    admin     {host}/admin/  (superusers only: log in as admin)")
