@@ -170,9 +170,9 @@ STATUS_WEIGHTS: dict[S, int] = {
     S.AWAITING_SHIPMENT: 8,
     S.IN_TRANSIT: 12,
     S.ARRIVED: 6,
-    S.RECEIVED: 6,
+    # Inspected is momentary (settlement takes the return on at once): none rests there.
+    S.RECEIVED: 8,
     S.PARTIALLY_RECEIVED: 2,
-    S.INSPECTED: 2,
     S.ITEM_KEPT: 3,
     S.REFUND_PENDING: 8,
     S.REFUNDED: 3,
@@ -352,7 +352,7 @@ class Planner:
                 fitting = sorted(fitting, key=lambda order: order.channel_kind != "manual")
         if slot.case is not None:
             fitting = [order for order in fitting if _pays_fit(slot.case, order)]
-        elif slot.target in (S.RECEIVED, S.INSPECTED):
+        elif slot.target is S.RECEIVED:
             # Paid back by the job later: no bank transfer the demo would leave hanging.
             fitting = [order for order in fitting if order.channel_kind != "manual"]
         return fitting

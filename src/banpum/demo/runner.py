@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +65,6 @@ from banpum.returns.transitions import (
 from banpum.settlement.exchanges.services import exchange_choose
 from banpum.settlement.models import Refund, RefundMethod, RefundStatus
 from banpum.settlement.services.sending import refund_send
-from banpum.warehouse.hooks import inspection_hooks, inspection_hooks_wire
 from banpum.warehouse.models import (
     DeductionReason,
     DispositionAction,
@@ -197,25 +195,6 @@ def _inspection_note(plan: Plan) -> str:
     if plan.reason_code == "wrong_item":
         return "오배송 상품 회수 확인, 정상품 재입고."
     return f"불량 확인 ({plan.detail.rstrip('.')})."
-
-
-class _SettlementLater:
-    """``warehouse.hooks.InspectionHooks`` that starts nothing: the return rests inspected."""
-
-    def inspected(self, *, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
-        return None
-
-
-@contextmanager
-def settlement_later() -> Iterator[None]:
-    """Inspect without settlement taking the return on at once (as before settlement was
-    wired in): the only way a return rests in ``inspected``, so the demo shows one."""
-    wired = inspection_hooks()
-    inspection_hooks_wire(_SettlementLater())
-    try:
-        yield
-    finally:
-        inspection_hooks_wire(wired)
 
 
 def refunds_pay(return_request: ReturnRequest, *, now: dt.datetime) -> None:
@@ -432,15 +411,14 @@ class Runner:
             for line in rr.lines.select_related("order_line").order_by("id")
         ]
         owed = plan.case in (Case.FEE_OUTSTANDING, Case.EXCHANGE_FEE_OWED)
-        with settlement_later() if target is S.INSPECTED else nullcontext():
-            rr = return_inspect(
-                return_request=rr,
-                lines=lines,
-                fee=FeeConfirmation(received=not owed),
-                actor=self.cast.warehouse,
-                now=clock.after(Action.INSPECT),
-                note=_inspection_note(plan),
-            )
+        rr = return_inspect(
+            return_request=rr,
+            lines=lines,
+            fee=FeeConfirmation(received=not owed),
+            actor=self.cast.warehouse,
+            now=clock.after(Action.INSPECT),
+            note=_inspection_note(plan),
+        )
         if target in (S.COMPLETED, S.REFUNDED, S.EXCHANGE_SHIPPED):
             at = clock.after(Action.COMPLETE)
             exchange_parcels_book(rr, now=at)

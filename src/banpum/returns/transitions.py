@@ -231,6 +231,9 @@ GOODS_BACK: frozenset[S] = frozenset(
         S.COMPLETED,
     }
 )
+# Passed through, never rested in: the warehouse's inspection hands the return to settlement
+# in the same transaction (refund, exchange or send-back), so no return stays ``inspected``.
+MOMENTARY: frozenset[S] = frozenset({S.INSPECTED})
 # Statuses no action leaves.
 FINAL: frozenset[S] = frozenset(S) - frozenset(t.source for t in TRANSITIONS)
 # ``models.OPEN_STATUSES`` (the queries' filter, kept there for the apps below returns) is the
