@@ -154,3 +154,14 @@ def test_the_return_detail_lists_its_refunds(store: Any, fake: FakeGateway, api:
     ]
     assert body["refunds"][0]["status_label"] == "지급 완료"
     assert body["received_at"] is not None
+
+
+def test_a_paid_return_shows_the_breakdown_it_was_paid_by(
+    store: Any, fake: FakeGateway, api: Any
+) -> None:
+    refund = _run(_opened(store, fake), 1)
+    number = refund.return_request.number  # type: ignore[union-attr]
+
+    body = api.get(f"/api/v1/returns/{number}/refunds").json()
+    assert body["total"] == refund.amount
+    assert "already_refunded" not in [part["code"] for part in body["breakdown"]]

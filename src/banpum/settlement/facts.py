@@ -17,6 +17,7 @@ from banpum.settlement.breakdown import BreakdownInput, Deduction, LineInput
 from banpum.settlement.models import (
     OrderLineRefundBalance,
     OrderRefundBalance,
+    Refund,
     RefundKind,
     RefundLine,
     RefundStatus,
@@ -79,6 +80,30 @@ def _claimed_before(return_request: ReturnRequest) -> dict[int, int]:
     return {row["order_line_id"]: int(row["units"] or 0) for row in rows}
 
 
+def _own_refunds(return_request: ReturnRequest) -> dict[int, int]:
+    """Money the return's own refunds already hold per line: given back to what is left, so
+    the breakdown shown after the refund is the one it was paid by, not a remainder of 0."""
+    rows = (
+        RefundLine.objects.filter(
+            refund__return_request=return_request,
+            refund__kind__in=[RefundKind.RETURN, RefundKind.KEEP_ITEM],
+            refund__status__in=_HOLDING,
+        )
+        .values("order_line_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["order_line_id"]: int(row["total"] or 0) for row in rows}
+
+
+def _own_total(return_request: ReturnRequest) -> int:
+    total = Refund.objects.filter(
+        return_request=return_request,
+        kind__in=[RefundKind.RETURN, RefundKind.KEEP_ITEM],
+        status__in=_HOLDING,
+    ).aggregate(total=Sum("amount"))["total"]
+    return int(total or 0)
+
+
 def _early_for(return_request: ReturnRequest) -> dict[int, int]:
     rows = (
         RefundLine.objects.filter(
@@ -120,6 +145,7 @@ def breakdown_input(
     inspected = inspected if inspected is not None else inspections_for(lines)
     claimed = _claimed_before(return_request)
     early = _early_for(return_request) if with_early else {}
+    own = _own_refunds(return_request)
     left = lines_left(line.order_line for line in lines)
     return BreakdownInput(
         lines=tuple(
@@ -132,11 +158,11 @@ def breakdown_input(
                 accepted=inspected[line.pk].accepted,
                 deductions=inspected[line.pk].deductions,
                 refunded_for_return=early.get(line.order_line_id, 0),
-                left=left[line.order_line_id],
+                left=left[line.order_line_id] + own.get(line.order_line_id, 0),
             )
             for line in lines
         ),
         shipping=shipping_refunded(return_request) if with_shipping else 0,
         fee_deduction=fee_deducted(return_request) if with_fee else 0,
-        order_left=order_left(return_request.order),
+        order_left=order_left(return_request.order) + _own_total(return_request),
     )
