@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages CI uses: a Korean font for label PDFs, poppler to read them back, zbar to scan
 # their barcodes, redis-server for the scale-out job queue, gettext for the catalogue check and
-# curl for the README smoke test. Installed only when missing. In CI a test that would skip for
+# curl for the README smoke test, and Debian's chromium for the end-to-end tests (driven by
+# Playwright with its executable path; no browser is ever downloaded). Installed only when missing. In CI a test that would skip for
 # want of one of them fails instead (tests/skip_policy.py).
 set -euo pipefail
 missing=()
@@ -12,6 +13,7 @@ command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}…" >&2
     export DEBIAN_FRONTEND=noninteractive
