@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -65,3 +66,16 @@ def test_the_time_format_is_in_the_description() -> None:
     document: dict[str, Any] = Client().get("/api/v1/openapi.json").json()
     assert "RFC 3339" in document["info"]["description"]
     assert "+09:00" in document["info"]["description"]
+
+
+def test_the_document_has_one_key_per_status() -> None:
+    """Found by the browser: "422" twice (an int and a str key) made Swagger UI refuse it."""
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in items]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert duplicates == []

@@ -89,6 +89,9 @@ def _document_shared_errors(schema: dict[str, Any]) -> None:
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            # Endpoints declare statuses as ints; JSON keys are strings: one key per status, or
+            # the document holds "422" twice and Swagger UI refuses to render it.
+            operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
             statuses = []
             if operation.get("security"):
                 statuses.append(401)
