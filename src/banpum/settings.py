@@ -144,7 +144,8 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("BANPUM_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "office/locked_out.html"
-# Behind a proxy the client address comes from the header the proxy sets (README, Production).
+# The connection's own address: a client could forge X-Forwarded-For. Behind a proxy that is
+# the proxy's address, so the lockout then counts per username only in effect.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # A strict content security policy on every page: scripts, styles, fonts and images from this

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Store
+from banpum.office.queues import QUEUE_LABELS, Queue, queue_return_ids
 from banpum.policy import texts as policy_texts
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.selectors import policy_rules
 from banpum.returns.models import HOLD_REASON_CHOICES, Origin, ReturnRequest, ReturnStatus
 from banpum.returns.selectors import ReturnFilters, return_request_list
-from banpum.office.queues import QUEUE_LABELS, Queue, queue_return_ids
 
 
 def reason_choices(store: Store) -> list[tuple[str, str]]:
@@ -57,7 +57,7 @@ class ReturnFilterSet(django_filters.FilterSet):
     queue = django_filters.ChoiceFilter(
         label=_("Queue"),
         method="filter_queue",
-        choices=[(queue.value, label) for queue, label in QUEUE_LABELS.items()],
+        choices=list(QUEUE_LABELS.items()),
     )
 
     class Meta:
@@ -86,7 +86,9 @@ class ReturnFilterSet(django_filters.FilterSet):
     ) -> Any:
         return queryset.filter(created_at__gte=self._day_start(value))
 
-    def filter_created_to(self, queryset: QuerySet[ReturnRequest], name: str, value: dt.date) -> Any:
+    def filter_created_to(
+        self, queryset: QuerySet[ReturnRequest], name: str, value: dt.date
+    ) -> Any:
         return queryset.filter(created_at__lt=self._day_start(value + dt.timedelta(days=1)))
 
     def filter_queue(self, queryset: QuerySet[ReturnRequest], name: str, value: str) -> Any:

@@ -89,12 +89,20 @@ def work_queues(store: Store, now: dt.datetime) -> list[QueueCount]:
     """Exceptions, stalled returns, parcels to receive and refunds due: the day's work."""
     arrived = _returns(store).filter(status=ReturnStatus.ARRIVED).count()
     found = [
-        QueueCount(str(QUEUE_LABELS[queue]), len(queue_return_ids(store=store, queue=queue, now=now)), f"queue={queue.value}")
+        QueueCount(
+            str(QUEUE_LABELS[queue]),
+            len(queue_return_ids(store=store, queue=queue, now=now)),
+            f"queue={queue.value}",
+        )
         for queue in (Queue.PICKUP_EXCEPTIONS, Queue.STALLED)
     ]
     found.append(QueueCount(str(_("Arrived, awaiting receipt")), arrived, "status=arrived"))
     found += [
-        QueueCount(str(QUEUE_LABELS[queue]), len(queue_return_ids(store=store, queue=queue, now=now)), f"queue={queue.value}")
+        QueueCount(
+            str(QUEUE_LABELS[queue]),
+            len(queue_return_ids(store=store, queue=queue, now=now)),
+            f"queue={queue.value}",
+        )
         for queue in (Queue.REFUNDS_DUE_SOON, Queue.REFUNDS_LATE)
     ]
     return found

@@ -27,7 +27,9 @@ class ReturnTable(tables.Table):
     customer = tables.Column(verbose_name=_("Customer"), accessor="customer__name")
     reason = tables.Column(verbose_name=_("Reason"), accessor="reason_code")
     created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y.m.d H:i")
-    refund_estimate = tables.Column(verbose_name=_("Refund estimate"), attrs={"td": {"class": "num"}})
+    refund_estimate = tables.Column(
+        verbose_name=_("Refund estimate"), attrs={"td": {"class": "num"}}
+    )
 
     class Meta:
         model = ReturnRequest
@@ -52,10 +54,15 @@ class ReturnTable(tables.Table):
         policy: ReturnPolicy = record.policy
         if policy.pk not in self._rules:
             self._rules[policy.pk] = policy_rules(policy)
-        return policy_texts.reason_label(self._rules[policy.pk].reason(record.reason_code), record.reason_code)
+        return policy_texts.reason_label(
+            self._rules[policy.pk].reason(record.reason_code), record.reason_code
+        )
 
     def _customer_words(self, record: ReturnRequest) -> str:
-        return f"{record.customer.name} {phone_masked(record.customer.phone)}".strip()
+        customer = record.customer
+        if customer is None:
+            return ""
+        return f"{customer.name} {phone_masked(customer.phone)}".strip()
 
     def render_number(self, record: ReturnRequest) -> SafeString:
         url = reverse("office:return-detail", args=[record.number])
@@ -91,13 +98,11 @@ class ReturnTable(tables.Table):
         return value
 
 
-class SafeTableExport(TableExport):  # type: ignore[misc]
+class SafeTableExport(TableExport):
     """tables2's export with every text cell safe to open in a spreadsheet (no formulas), and
     CSV with a UTF-8 byte order mark so that Excel reads the Korean right."""
 
-    def table_to_dataset(
-        self, table: Any, exclude_columns: Any, dataset_kwargs: Any = None
-    ) -> Any:
+    def table_to_dataset(self, table: Any, exclude_columns: Any, dataset_kwargs: Any = None) -> Any:
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
         safe = type(dataset)(title=dataset.title)
         safe.headers = [cell_safe(header) for header in dataset.headers or []]

@@ -107,7 +107,9 @@ def return_list(request: HttpRequest, membership: StoreMembership) -> HttpRespon
     queryset = ReturnRequest.objects.filter(store=store).select_related(
         "order", "customer", "policy"
     )
-    filterset = ReturnFilterSet(request.GET or None, queryset=queryset, store=store, now=timezone.now())
+    filterset = ReturnFilterSet(
+        request.GET or None, queryset=queryset, store=store, now=timezone.now()
+    )
     table = ReturnTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     export_format = request.GET.get("_export")
@@ -162,7 +164,7 @@ def return_detail(request: HttpRequest, membership: StoreMembership, number: str
             "decision": policy_texts.decision_words(return_request.decision or {}),
             "fee": money(return_request.fee_amount),
             "refund_estimate": money(return_request.refund_estimate),
-            "phone": phone_masked(return_request.customer.phone),
+            "phone": phone_masked(return_request.customer.phone if return_request.customer else ""),
             "lines": lines,
             "events": events,
             "refunds": refunds,
