@@ -6,12 +6,14 @@ Every variable is documented in README.md. The embedded default needs nothing: S
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +106,11 @@ INSTALLED_APPS = [
     "banpum.logistics",
     "banpum.warehouse",
     "banpum.settlement",
+    "banpum.office",  # the staff screens at /office/
+    "django_htmx",
+    "django_tables2",
+    "django_filters",
+    "axes",
     "huey.contrib.djhuey",
 ]
 
@@ -117,9 +124,48 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "banpum.core.middleware.JsonApiErrorsMiddleware",
     "banpum.core.middleware.RefuseNulCharactersMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Logins (the office's and the admin's) are rate-limited by django-axes: after
+# BANPUM_LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked
+# out for BANPUM_LOGIN_COOLOFF_MINUTES. API keys are not passwords and are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("BANPUM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("BANPUM_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "office/locked_out.html"
+# The connection's own address: a client could forge X-Forwarded-For. Behind a proxy that is
+# the proxy's address, so the lockout then counts per username only in effect.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# A strict content security policy on every page: scripts, styles, fonts and images from this
+# site only, no inline script or style, no framing. The office's htmx is vendored, not a CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+LOGIN_URL = "office:login"
+LOGIN_REDIRECT_URL = "office:home"
 
 ROOT_URLCONF = "banpum.urls"
 WSGI_APPLICATION = "banpum.wsgi.application"

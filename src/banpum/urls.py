@@ -1,12 +1,13 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 from banpum.logistics.webhooks import carrier_tracking_webhook
+from banpum.office import views as office_views
 from banpum.server.api import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", office_views.root),
+    path("office/", include("banpum.office.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(
@@ -22,5 +23,6 @@ admin.site.site_title = "Banpum"
 # JSON on /api/ and /hooks/, Django's pages elsewhere (a bad Host, a body too large, a crash).
 handler400 = "banpum.core.middleware.bad_request"
 handler403 = "banpum.core.middleware.permission_denied"
-handler404 = "banpum.core.middleware.page_not_found"
-handler500 = "banpum.core.middleware.server_error"
+# The office answers its own friendly pages; they hand other paths to core's.
+handler404 = "banpum.office.views.page_not_found"
+handler500 = "banpum.office.views.server_error"

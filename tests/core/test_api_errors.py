@@ -47,4 +47,21 @@ def test_django_uses_the_json_handlers() -> None:
     from banpum import urls
 
     assert urls.handler400 == "banpum.core.middleware.bad_request"
-    assert urls.handler500 == "banpum.core.middleware.server_error"
+    # The office answers its own 404/500 pages under /office/ and hands every other path to
+    # core's handlers (JSON on the API).
+    assert urls.handler404 == "banpum.office.views.page_not_found"
+    assert urls.handler500 == "banpum.office.views.server_error"
+
+
+def test_the_office_handlers_hand_the_api_to_core() -> None:
+    from django.test import RequestFactory
+
+    from banpum.office.views import page_not_found, server_error
+
+    crash = server_error(RequestFactory().get("/api/v1/returns"))
+    assert json.loads(crash.content)["code"] == "server_error"
+    missing = page_not_found(RequestFactory().get("/api/v1/nowhere"), Exception())
+    assert missing["Content-Type"] == "application/json"
+    office_crash = server_error(RequestFactory().get("/office/returns/"))
+    assert office_crash.status_code == 500
+    assert b"Traceback" not in office_crash.content

@@ -94,7 +94,7 @@ def test_api_without_key_is_a_json_401(server: str) -> None:
     assert response.json()["code"] == "unauthorized"
 
 
-def test_root_redirects_to_admin(server: str) -> None:
+def test_root_redirects_to_the_office(server: str) -> None:
     response = httpx.get(f"{server}/", timeout=10)
     assert response.status_code == 302
-    assert response.headers["location"] == "/admin/"
+    assert response.headers["location"] == "/office/"

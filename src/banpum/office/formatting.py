@@ -1,0 +1,30 @@
+"""How the office writes phones, money and spreadsheet cells (UI.md, "Formatting")."""
+
+from __future__ import annotations
+
+from banpum.commerce.selectors import phone_digits
+from banpum.policy import texts
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV/Excel injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def phone_masked(phone: str) -> str:
+    """``010-1234-5678`` -> ``010-****-5678``: lists show whose phone, not the number."""
+    digits = phone_digits(phone or "")
+    if len(digits) < 7:
+        return "*" * len(digits)
+    # Seoul numbers have a two-digit area code (02-123-4567); others three (010, 031, 070).
+    head = digits[:2] if digits.startswith("02") else digits[:3]
+    return f"{head}-{'*' * (len(digits) - len(head) - 4)}-{digits[-4:]}"
+
+
+def money(amount: int | None) -> str:
+    return texts.money(amount) if amount is not None else "-"
+
+
+def cell_safe(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, quoted so that it reads as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
