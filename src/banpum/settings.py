@@ -144,6 +144,8 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("BANPUM_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "office/locked_out.html"
+# Not a banner on every command: a lockout is still logged.
+AXES_VERBOSE = False
 # The connection's own address: a client could forge X-Forwarded-For. Behind a proxy that is
 # the proxy's address, so the lockout then counts per username only in effect.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
