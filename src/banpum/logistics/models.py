@@ -7,14 +7,13 @@ in later. Either way the parcel is tracked through ``TrackingEvent`` rows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Shipment, Store
+from banpum.core.models import AppendOnlyModel
 from banpum.returns.models import ReturnRequest
 
 
@@ -400,7 +399,7 @@ class OutboundShipment(models.Model):
         return f"{self.return_request} → {self.waybill_number or self.status}"
 
 
-class OutboundStatusChange(models.Model):
+class OutboundStatusChange(AppendOnlyModel):
     """One move of an outbound shipment along its table: append-only, written by its writer."""
 
     shipment = models.ForeignKey(
@@ -421,11 +420,6 @@ class OutboundStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Outbound status changes are append-only.")
-        super().save(*args, **kwargs)
 
 
 class PickupStatusChange(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Customer, Order, OrderLine, Store
+from banpum.core.models import AppendOnlyModel
 from banpum.policy import texts
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.types import (
@@ -244,7 +245,7 @@ class ActorType(models.TextChoices):
     API = "api", _("API client")
 
 
-class ReturnEvent(models.Model):
+class ReturnEvent(AppendOnlyModel):
     """One immutable line of a return's history: the timeline, the audit trail and the feed."""
 
     return_request = models.ForeignKey(
@@ -277,8 +278,3 @@ class ReturnEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.return_request} {self.type} {self.to_status}".strip()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Return events are append-only.")
-        super().save(*args, **kwargs)

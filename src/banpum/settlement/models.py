@@ -8,14 +8,13 @@ racing for the same money cannot together commit more than was paid.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Customer, Order, OrderLine, Product, Store
 from banpum.core.fields import EncryptedCharField
+from banpum.core.models import AppendOnlyModel
 from banpum.logistics.models import OutboundShipment
 from banpum.returns.models import ReturnLine, ReturnRequest
 
@@ -158,7 +157,7 @@ class RefundLine(models.Model):
         return f"{self.refund} line {self.order_line_id}: {self.amount}"
 
 
-class RefundStatusChange(models.Model):
+class RefundStatusChange(AppendOnlyModel):
     """One immutable row per status move of a refund: its audit trail."""
 
     refund = models.ForeignKey(
@@ -179,11 +178,6 @@ class RefundStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refund} {self.from_status}→{self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Refund status changes are append-only.")
-        super().save(*args, **kwargs)
 
 
 class OrderRefundBalance(models.Model):
@@ -264,7 +258,7 @@ class StoreCreditEntryKind(models.TextChoices):
     REVERSE = "reverse", _("Reversed")
 
 
-class StoreCreditEntry(models.Model):
+class StoreCreditEntry(AppendOnlyModel):
     """One immutable movement of a customer's store credit, with the balance after it."""
 
     account = models.ForeignKey(
@@ -306,11 +300,6 @@ class StoreCreditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.account} {self.amount:+d}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Store credit entries are append-only.")
-        super().save(*args, **kwargs)
-
 
 class PaymentProvider(models.TextChoices):
     TOSS = "toss", _("Toss Payments")
@@ -347,7 +336,7 @@ class PaymentAccount(models.Model):
 # --- bank transfers -------------------------------------------------------------------------
 
 
-class RefundAccount(models.Model):
+class RefundAccount(AppendOnlyModel):
     """An account a bank-transfer refund is paid to, as the customer or CS gave it.
 
     Rows are never changed: a new account for a return is a new row (the latest wins), so a
@@ -392,6 +381,8 @@ class RefundAccount(models.Model):
     created_by = models.CharField(_("created by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("created at"))
 
+    append_only_message = "refund accounts are never changed: add a new one"
+
     class Meta:
         verbose_name = _("refund account")
         verbose_name_plural = _("refund accounts")
@@ -403,11 +394,6 @@ class RefundAccount(models.Model):
 
     def __repr__(self) -> str:
         return f"<RefundAccount {self.pk} {self.bank_code} {self.account_masked}>"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Refund accounts are never changed: add a new one.")
-        super().save(*args, **kwargs)
 
 
 class TransferBatchStatus(models.TextChoices):
@@ -594,7 +580,7 @@ class ExchangeLine(models.Model):
         return f"{self.exchange_id}: {self.replacement_id} × {self.quantity}"
 
 
-class ExchangeStatusChange(models.Model):
+class ExchangeStatusChange(AppendOnlyModel):
     """One move of an exchange along its table: append-only, written by its one writer."""
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="status_changes")
@@ -614,8 +600,3 @@ class ExchangeStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exchange_id}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Exchange status changes are append-only.")
-        super().save(*args, **kwargs)

@@ -7,13 +7,12 @@ be rebuilt from the movements at any time (``stock_level_rebuilt``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Product, Store
+from banpum.core.models import AppendOnlyModel
 from banpum.returns.models import CONDITION_CHOICES, ReturnLine, ReturnRequest
 
 
@@ -92,7 +91,7 @@ class StockLevel(models.Model):
         return self.on_hand - self.reserved
 
 
-class StockMovement(models.Model):
+class StockMovement(AppendOnlyModel):
     """One change of a stock level; never updated or deleted."""
 
     store = models.ForeignKey(
@@ -134,11 +133,6 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.product_id} {self.on_hand_change:+d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Stock movements are append-only.")
-        super().save(*args, **kwargs)
 
 
 # --- receiving ------------------------------------------------------------------------------
@@ -228,7 +222,7 @@ class UnidentifiedParcel(models.Model):
         return self.code or f"parcel {self.pk}"
 
 
-class ReturnReceipt(models.Model):
+class ReturnReceipt(AppendOnlyModel):
     """One scan-in of a return's boxes: who received how many, when. Append-only.
 
     A return of several boxes is received box by box (``partially_received`` until the last);
@@ -266,11 +260,6 @@ class ReturnReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.return_request_id}: {self.boxes} box(es)"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Return receipts are append-only.")
-        super().save(*args, **kwargs)
 
 
 # --- inspection -----------------------------------------------------------------------------
