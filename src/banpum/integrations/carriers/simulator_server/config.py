@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from banpum.integrations.simulator_config import config_changed, integer, number, seed, text
+
 # A failed pickup: PickupException code → (the carrier's word, what the driver reports).
 EXCEPTION_WORDS: dict[str, tuple[str, str]] = {
     "customer_absent": ("고객부재", "고객 부재로 반품 상품을 회수하지 못했습니다"),
@@ -52,38 +54,6 @@ class SimulatorConfig:
         return data
 
 
-def _number(low: float, high: float | None = None) -> Callable[[Any], float]:
-    def check(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError("must be a number")
-        if value < low or (high is not None and value > high):
-            raise ValueError(f"must be between {low} and {high}" if high else f"must be ≥ {low}")
-        return float(value)
-
-    return check
-
-
-def _integer(low: int) -> Callable[[Any], int]:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"must be an integer ≥ {low}")
-        return value
-
-    return check
-
-
-def _seed(value: Any) -> int | None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    raise ValueError("must be an integer or null")
-
-
-def _marker(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be a string")
-    return value
-
-
 def _codes(value: Any) -> tuple[str, ...]:
     if (
         not isinstance(value, list | tuple)
@@ -101,21 +71,21 @@ def _flag(value: Any) -> bool:
 
 
 _CONFIG_RULES: dict[str, Callable[[Any], Any]] = {
-    "speed": _number(0.001),
-    "latency_ms": _integer(0),
-    "error_rate": _number(0, 1),
-    "timeout_rate": _number(0, 1),
-    "timeout_seconds": _number(0),
-    "duplicate_rate": _number(0, 1),
-    "reorder_rate": _number(0, 1),
-    "exception_rate": _number(0, 1),
+    "speed": number(0.001),
+    "latency_ms": integer(0),
+    "error_rate": number(0, 1),
+    "timeout_rate": number(0, 1),
+    "timeout_seconds": number(0),
+    "duplicate_rate": number(0, 1),
+    "reorder_rate": number(0, 1),
+    "exception_rate": number(0, 1),
     "exception_codes": _codes,
-    "batch": _integer(1),
-    "seed": _seed,
-    "address_marker": _marker,
-    "webhook_retries": _integer(0),
-    "webhook_backoff_seconds": _number(0),
-    "webhook_timeout_seconds": _number(0.01),
+    "batch": integer(1),
+    "seed": seed,
+    "address_marker": text,
+    "webhook_retries": integer(0),
+    "webhook_backoff_seconds": number(0),
+    "webhook_timeout_seconds": number(0.01),
     "wall_clock_stamps": _flag,
 }
 
@@ -124,17 +94,4 @@ def config_update(
     config: SimulatorConfig, changes: dict[str, Any]
 ) -> tuple[SimulatorConfig, dict[str, str]]:
     """A copy of ``config`` with ``changes`` applied, or the field errors."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for key, value in changes.items():
-        rule = _CONFIG_RULES.get(key)
-        if rule is None:
-            errors[key] = "unknown setting"
-            continue
-        try:
-            values[key] = rule(value)
-        except ValueError as exc:
-            errors[key] = str(exc)
-    if "latency_ms" in values:
-        values["latency_ms"] = int(values["latency_ms"])
-    return (config if errors else dataclasses.replace(config, **values)), errors
+    return config_changed(config, changes, _CONFIG_RULES)

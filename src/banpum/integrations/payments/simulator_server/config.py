@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from banpum.integrations.simulator_config import config_changed, integer, number, seed, text
+
 DEFAULT_SECRET_KEY = "test_sk_banpum_simulator"  # noqa: S105 - the simulator's public test key
 LOST_REPLY_MODES = ("drop", "504")
 
@@ -42,38 +44,6 @@ class PaymentSimulatorConfig:
         return data
 
 
-def _number(low: float, high: float | None = None) -> Callable[[Any], float]:
-    def check(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError("must be a number")
-        if value < low or (high is not None and value > high):
-            raise ValueError(f"must be between {low} and {high}" if high else f"must be ≥ {low}")
-        return float(value)
-
-    return check
-
-
-def _integer(low: int) -> Callable[[Any], int]:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"must be an integer ≥ {low}")
-        return value
-
-    return check
-
-
-def _seed(value: Any) -> int | None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    raise ValueError("must be an integer or null")
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be a string")
-    return value
-
-
 def _secret_key(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or ":" in value:
         raise ValueError("must be a non-empty string without ':'")
@@ -94,20 +64,20 @@ def _mode(value: Any) -> str:
 
 _CONFIG_RULES: dict[str, Callable[[Any], Any]] = {
     "secret_key": _secret_key,
-    "latency_ms": _integer(0),
-    "error_rate": _number(0, 1),
-    "timeout_rate": _number(0, 1),
-    "timeout_seconds": _number(0),
-    "lost_reply_rate": _number(0, 1),
+    "latency_ms": integer(0),
+    "error_rate": number(0, 1),
+    "timeout_rate": number(0, 1),
+    "timeout_seconds": number(0),
+    "lost_reply_rate": number(0, 1),
     "lost_reply_mode": _mode,
-    "duplicate_callback_rate": _number(0, 1),
-    "max_in_flight": _integer(0),
+    "duplicate_callback_rate": number(0, 1),
+    "max_in_flight": integer(0),
     "callback_url": _url,
-    "callback_secret": _text,
-    "webhook_retries": _integer(0),
-    "webhook_backoff_seconds": _number(0),
-    "webhook_timeout_seconds": _number(0.01),
-    "seed": _seed,
+    "callback_secret": text,
+    "webhook_retries": integer(0),
+    "webhook_backoff_seconds": number(0),
+    "webhook_timeout_seconds": number(0.01),
+    "seed": seed,
 }
 
 
@@ -115,15 +85,4 @@ def payment_config_update(
     config: PaymentSimulatorConfig, changes: dict[str, Any]
 ) -> tuple[PaymentSimulatorConfig, dict[str, str]]:
     """A copy of ``config`` with ``changes`` applied, or the field errors (and no change)."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for key, value in changes.items():
-        rule = _CONFIG_RULES.get(key)
-        if rule is None:
-            errors[key] = "unknown setting"
-            continue
-        try:
-            values[key] = rule(value)
-        except ValueError as exc:
-            errors[key] = str(exc)
-    return (config if errors else dataclasses.replace(config, **values)), errors
+    return config_changed(config, changes, _CONFIG_RULES)
