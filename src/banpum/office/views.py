@@ -7,10 +7,6 @@ says nothing about stores one does not work in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +19,7 @@ from banpum.accounts.models import StoreMembership
 from banpum.core import middleware as core_errors
 from banpum.core.errors import ApplicationError
 from banpum.logistics.selectors import pickups_for_return
+from banpum.office.access import in_store
 from banpum.office.filters import ReturnFilterSet
 from banpum.office.formatting import money, phone_masked
 from banpum.office.queues import review_queues, work_queues
@@ -35,7 +32,6 @@ from banpum.returns.selectors import return_request_get
 from banpum.returns.timeline import event_text
 from banpum.settlement.selectors import refunds_for_return
 
-OfficeView = Callable[..., HttpResponse]
 PER_PAGE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -47,22 +43,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     next_page = "office:login"
-
-
-def in_store(view: Callable[..., HttpResponse]) -> OfficeView:
-    """Signed in, and working in one of the person's stores (picked, or the only one)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        membership = current_membership(request)
-        if membership is None:
-            if not memberships_of(request):
-                return render(request, "office/no_store.html", status=403)
-            return redirect("office:store-pick")
-        return view(request, membership, *args, **kwargs)
-
-    return wrapper
 
 
 @login_required
