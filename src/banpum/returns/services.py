@@ -464,6 +464,25 @@ def return_fee_settle(
     return locked
 
 
+def return_complete_if_settled(
+    *, return_request: ReturnRequest, actor: Actor, now: dt.datetime
+) -> ReturnRequest:
+    """COMPLETE when the table allows it from here and no return fee is owed; else unchanged.
+
+    The one place the money side ends a return: after its refunds are paid, after a
+    replacement or the refused goods left, after a fee owed was settled or waived. The
+    transition's own guard refuses a fee outstanding too; asking first keeps a return that
+    only waits for its fee quietly where it is instead of raising.
+    """
+    if return_request.fee_settlement == FeeSettlement.OUTSTANDING:
+        return return_request
+    if not return_transition_allowed(return_request.status, Action.COMPLETE):
+        return return_request
+    return return_transition(
+        return_request=return_request, action=Action.COMPLETE, actor=actor, now=now
+    )
+
+
 @transaction.atomic
 def return_refunded_early_record(
     *, return_request: ReturnRequest, amount: int, now: dt.datetime

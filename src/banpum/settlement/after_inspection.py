@@ -18,7 +18,8 @@ from banpum.core.errors import ApplicationError
 from banpum.logistics.models import OutboundKind
 from banpum.logistics.services.outbound import outbound_shipment_request
 from banpum.policy.types import ReturnType
-from banpum.returns.models import FeeSettlement, ReturnRequest, ReturnStatus
+from banpum.returns.models import ReturnRequest, ReturnStatus
+from banpum.returns.services import return_complete_if_settled
 from banpum.returns.transitions import Action, Move, return_transition
 from banpum.settlement.exchanges.services import exchange_start
 from banpum.settlement.services.intents import refund_for_return
@@ -99,10 +100,7 @@ def _settled_with_nothing_to_pay(return_request: ReturnRequest, now: dt.datetime
         move=Move(data={"refunds": 0}),
         now=now,
     )
-    if locked.fee_settlement != FeeSettlement.OUTSTANDING:
-        return_transition(
-            return_request=locked, action=Action.COMPLETE, actor=SETTLEMENT_ACTOR, now=now
-        )
+    return_complete_if_settled(return_request=locked, actor=SETTLEMENT_ACTOR, now=now)
 
 
 def return_sent_back_complete(
@@ -111,9 +109,5 @@ def return_sent_back_complete(
     """The refused goods' parcel is booked: a sent-back return is done, unless a fee is owed."""
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
-        if (
-            locked.status != ReturnStatus.SENT_BACK
-            or locked.fee_settlement == FeeSettlement.OUTSTANDING
-        ):
-            return
-        return_transition(return_request=locked, action=Action.COMPLETE, actor=actor, now=now)
+        if locked.status == ReturnStatus.SENT_BACK:
+            return_complete_if_settled(return_request=locked, actor=actor, now=now)

@@ -25,6 +25,7 @@ from banpum.logistics.models import OutboundKind, OutboundShipment, OutboundStat
 from banpum.logistics.services.outbound import outbound_shipment_cancel, outbound_shipment_request
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as RS
+from banpum.returns.services import return_complete_if_settled
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 from banpum.settlement import errors
 from banpum.settlement.exchanges.transitions import ExchangeAction, exchange_transition
@@ -238,17 +239,6 @@ def _ship_stock(exchange: Exchange, actor: Actor, now: dt.datetime) -> None:
         line.save(update_fields=["reserved"])
 
 
-def _complete_if_settled(return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> None:
-    """COMPLETE unless a fee is outstanding (the guard refuses): then it stays shipped."""
-    try:
-        with transaction.atomic():
-            return_transition(
-                return_request=return_request, action=Action.COMPLETE, actor=actor, now=now
-            )
-    except ApplicationError as error:
-        logger.info("exchange shipped, not completed: return=%s %s", return_request, error.code)
-
-
 def exchange_start(*, return_request: ReturnRequest, actor: Actor, now: dt.datetime) -> Exchange:
     """After inspection: reserve the replacement and book its parcel, in one transaction with
     START_EXCHANGE. Out of stock: the return waits in exchange_pending, the exchange stays
@@ -273,7 +263,7 @@ def exchange_start(*, return_request: ReturnRequest, actor: Actor, now: dt.datet
                     move=Move(data={"swap": exchange.swap}),
                     now=now,
                 )
-                _complete_if_settled(locked, actor, now)
+                return_complete_if_settled(return_request=locked, actor=actor, now=now)
             return exchange
         if exchange.status != ExchangeStatus.REQUESTED:
             return exchange  # reserved or on its way already
@@ -351,7 +341,7 @@ def exchange_shipment_booked(
             move=Move(data={"shipment_id": shipment.pk, "waybill_number": shipment.waybill_number}),
             now=now,
         )
-        _complete_if_settled(return_request, actor, now)
+        return_complete_if_settled(return_request=return_request, actor=actor, now=now)
     return exchange
 
 

@@ -11,7 +11,6 @@ from banpum.accounts.capabilities import Capability, actor_require
 from banpum.core.actors import Actor
 from banpum.returns import services as return_services
 from banpum.returns.models import FeeSettlement, ReturnRequest
-from banpum.returns.transitions import Action, return_transition, return_transition_allowed
 from banpum.settlement import errors
 
 SETTLED_LATER = (FeeSettlement.ENCLOSED, FeeSettlement.TRANSFERRED, FeeSettlement.CHARGED)
@@ -30,11 +29,7 @@ def _settle(
     locked = return_services.return_fee_settle(
         return_request=locked, settlement=how, actor=actor, now=now, note=note
     )
-    if return_transition_allowed(locked.status, Action.COMPLETE):
-        locked = return_transition(
-            return_request=locked, action=Action.COMPLETE, actor=actor, now=now
-        )
-    return locked
+    return return_services.return_complete_if_settled(return_request=locked, actor=actor, now=now)
 
 
 @transaction.atomic

@@ -15,7 +15,8 @@ from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.policy.deadlines import KR_DELAY_INTEREST_BASIS_POINTS
 from banpum.policy.selectors import extra_holidays_for
-from banpum.returns.models import FeeSettlement, ReturnRequest
+from banpum.returns.models import ReturnRequest
+from banpum.returns.services import return_complete_if_settled
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 from banpum.settlement import errors
 from banpum.settlement.interest import refund_interest
@@ -225,11 +226,7 @@ def return_settle_if_done(
             move=Move(data={"refunds": len(statuses)}),
             now=now,
         )
-        if locked.fee_settlement != FeeSettlement.OUTSTANDING:
-            locked = return_transition(
-                return_request=locked, action=Action.COMPLETE, actor=actor, now=now
-            )
-        return locked
+        return return_complete_if_settled(return_request=locked, actor=actor, now=now)
 
 
 # The return's own refund was worked out with the early refund subtracted.
