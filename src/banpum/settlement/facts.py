@@ -80,13 +80,20 @@ def _claimed_before(return_request: ReturnRequest) -> dict[int, int]:
     return {row["order_line_id"]: int(row["units"] or 0) for row in rows}
 
 
-def _own_refunds(return_request: ReturnRequest) -> dict[int, int]:
-    """Money the return's own refunds already hold per line: given back to what is left, so
-    the breakdown shown after the refund is the one it was paid by, not a remainder of 0."""
+_OWN_KINDS = (RefundKind.RETURN, RefundKind.KEEP_ITEM)
+
+
+def _held_per_line(return_request: ReturnRequest, kinds: tuple[RefundKind, ...]) -> dict[int, int]:
+    """Money the return's refunds of ``kinds`` hold per order line (paid, or on their way).
+
+    Its own refunds (``_OWN_KINDS``) are given back to what is left, so the breakdown shown
+    after the refund is the one it was paid by, not a remainder of 0; early refunds are taken
+    off what the return's own refund still pays.
+    """
     rows = (
         RefundLine.objects.filter(
             refund__return_request=return_request,
-            refund__kind__in=[RefundKind.RETURN, RefundKind.KEEP_ITEM],
+            refund__kind__in=kinds,
             refund__status__in=_HOLDING,
         )
         .values("order_line_id")
@@ -97,24 +104,9 @@ def _own_refunds(return_request: ReturnRequest) -> dict[int, int]:
 
 def _own_total(return_request: ReturnRequest) -> int:
     total = Refund.objects.filter(
-        return_request=return_request,
-        kind__in=[RefundKind.RETURN, RefundKind.KEEP_ITEM],
-        status__in=_HOLDING,
+        return_request=return_request, kind__in=_OWN_KINDS, status__in=_HOLDING
     ).aggregate(total=Sum("amount"))["total"]
     return int(total or 0)
-
-
-def _early_for(return_request: ReturnRequest) -> dict[int, int]:
-    rows = (
-        RefundLine.objects.filter(
-            refund__return_request=return_request,
-            refund__kind=RefundKind.EARLY,
-            refund__status__in=_HOLDING,
-        )
-        .values("order_line_id")
-        .annotate(total=Sum("amount"))
-    )
-    return {row["order_line_id"]: int(row["total"] or 0) for row in rows}
 
 
 def fee_deducted(return_request: ReturnRequest) -> int:
@@ -144,8 +136,8 @@ def breakdown_input(
     lines = list(return_request.lines.select_related("order_line").order_by("id"))
     inspected = inspected if inspected is not None else inspections_for(lines)
     claimed = _claimed_before(return_request)
-    early = _early_for(return_request) if with_early else {}
-    own = _own_refunds(return_request)
+    early = _held_per_line(return_request, (RefundKind.EARLY,)) if with_early else {}
+    own = _held_per_line(return_request, _OWN_KINDS)
     left = lines_left(line.order_line for line in lines)
     return BreakdownInput(
         lines=tuple(
