@@ -1,0 +1,18 @@
+"""Ledgers and histories of this app are append-only in the database (core.db.append_only)."""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+from banpum.core.db.append_only import AppendOnly
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("warehouse", "0002_receiving_inspection_photos"),
+    ]
+
+    operations = [
+        AppendOnly("warehouse.StockMovement"),
+        AppendOnly("warehouse.ReturnReceipt"),
+    ]
