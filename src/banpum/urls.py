@@ -8,6 +8,8 @@ from banpum.server.api import api
 urlpatterns = [
     path("", office_views.root),
     path("office/", include("banpum.office.urls")),
+    # The language switch of the office and the portal (a cookie; else the browser's language).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(

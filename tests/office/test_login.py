@@ -97,3 +97,21 @@ def test_picking_a_store_one_is_not_in_does_nothing(
     assert office.session.get("office_store_id") is None
     response = office.post("/office/store/", {"store": "x"})
     assert response.status_code == 200
+
+
+def test_the_language_switch_keeps_english_for_the_session(client: Client) -> None:
+    page = client.get("/office/login/").content.decode()
+    assert '<html lang="ko">' in page
+    assert 'value="en"' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/office/login/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/office/login/"
+    page = client.get("/office/login/").content.decode()
+    assert '<html lang="en">' in page
+    assert 'value="ko"' in page
+
+
+def test_the_language_switch_never_redirects_off_site(client: Client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
