@@ -1,6 +1,6 @@
 """The Django admin is for active superusers only.
 
-Staff screens scoped to their stores come with the back office; until then a staff account
+Staff work in the back office (``/office/``), scoped to their stores and roles; a staff account
 that is not a superuser gets no admin at all: no login, no page, no data (Django's default
 admits any ``is_staff`` account and shows it every store's rows its permissions cover).
 """
@@ -22,7 +22,7 @@ class SuperuserLoginForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "superusers_only": _(
-            "This site is for superusers only. Staff screens come with the back office."
+            "This site is for superusers only. Staff sign in to the back office at /office/."
         ),
     }
 
