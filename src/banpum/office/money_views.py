@@ -143,9 +143,12 @@ def _money_page(
     account = selectors.refund_account_current(return_request=return_request)
     is_exchange = return_request.type == "exchange"
     fee_outstanding = return_request.fee_settlement == FeeSettlement.OUTSTANDING
+    # A form that was just refused stays on the page with its message, even when what it
+    # acts on has moved on meanwhile (a fee settled, a replacement already reserved).
+    fee_bound = bound.fee_waive is not None or bound.fee_settle is not None
     allowed = {
         "goodwill": can(request, membership, Capability.REFUND_GOODWILL),
-        "fee": can(request, membership, Capability.FEE_WAIVE) and fee_outstanding,
+        "fee": can(request, membership, Capability.FEE_WAIVE) and (fee_outstanding or fee_bound),
         "exchange": is_exchange and can(request, membership, Capability.EXCHANGE_MANAGE),
     }
     context: dict[str, Any] = {
@@ -176,6 +179,8 @@ def _money_page(
     }
     if allowed["exchange"]:
         context.update(_exchange_context(return_request))
+        context["choosable"] = context["choosable"] or bound.exchange is not None
+        context["convertible"] = context["convertible"] or bound.convert is not None
         context["exchange_form"] = bound.exchange or _exchange_form(return_request)
         context["convert_form"] = bound.convert or ConvertForm()
     return render(request, "office/money/return_money.html", context, status=status)

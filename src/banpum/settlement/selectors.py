@@ -6,19 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from banpum.commerce.models import Customer, Store
 from banpum.policy.deadlines import local_date
@@ -93,20 +82,17 @@ def refunds_with_account(refunds: QuerySet[Refund]) -> QuerySet[Refund]:
     """``account_masked`` and ``account_bank_code`` on each refund: the account a transfer
     would go to (its return's latest, else its order's latest; as ``refund_accounts_for``),
     masked, in the same query, for lists and their exports."""
-    accounts = (
-        RefundAccount.objects.filter(order_id=OuterRef("order_id"))
-        .annotate(
-            own=Case(
-                When(return_request_id=OuterRef("return_request_id"), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-own", "-id")
-    )
+    own = RefundAccount.objects.filter(
+        order_id=OuterRef("order_id"), return_request_id=OuterRef("return_request_id")
+    ).order_by("-id")
+    any_ = RefundAccount.objects.filter(order_id=OuterRef("order_id")).order_by("-id")
     return refunds.annotate(
-        account_masked=Subquery(accounts.values("account_masked")[:1]),
-        account_bank_code=Subquery(accounts.values("bank_code")[:1]),
+        account_masked=Coalesce(
+            Subquery(own.values("account_masked")[:1]), Subquery(any_.values("account_masked")[:1])
+        ),
+        account_bank_code=Coalesce(
+            Subquery(own.values("bank_code")[:1]), Subquery(any_.values("bank_code")[:1])
+        ),
     )
 
 
