@@ -105,8 +105,12 @@ DISPOSITION_FIELDS = [(f"to_{action.value}", action) for action in DispositionAc
 class LineInspectionForm(forms.Form):
     """One return line: what came back, in what state, what is refunded, where units go."""
 
-    quantity_received = forms.IntegerField(label=_("Received"), min_value=0, max_value=QUANTITY_MAX)
-    quantity_accepted = forms.IntegerField(label=_("Accepted"), min_value=0, max_value=QUANTITY_MAX)
+    quantity_received = forms.IntegerField(
+        label=_("Units received"), min_value=0, max_value=QUANTITY_MAX
+    )
+    quantity_accepted = forms.IntegerField(
+        label=_("Units accepted"), min_value=0, max_value=QUANTITY_MAX
+    )
     condition = forms.ChoiceField(label=_("Condition"), choices=CONDITION_CHOICES)
     grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices, widget=forms.RadioSelect)
     outcome = forms.ChoiceField(

@@ -39,6 +39,7 @@ from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.selectors import return_request_get
 from banpum.returns.transitions import GOODS_BACK, Action, return_transition_allowed
+from banpum.settlement.models import DONE_STATUSES
 from banpum.settlement.selectors import refunds_for_return
 from banpum.warehouse import selectors, services
 from banpum.warehouse.schemas import expected_return
@@ -352,8 +353,11 @@ def _settled_words(return_request: ReturnRequest) -> str:
     """What the inspection set going, in words: a refund, an exchange, the goods sent back."""
     status = return_request.status
     if status in (S.REFUND_PENDING, S.REFUNDED, S.COMPLETED) and return_request.type != "exchange":
-        total = sum(r.amount for r in refunds_for_return(return_request=return_request))
-        return _("Refund started: %(amount)s.") % {"amount": money(total)}
+        refunds = refunds_for_return(return_request=return_request)
+        total = money(sum(r.amount for r in refunds))
+        if refunds and all(r.status in DONE_STATUSES for r in refunds):
+            return _("Refunded: %(amount)s.") % {"amount": total}
+        return _("Refund started: %(amount)s.") % {"amount": total}
     if status in (S.EXCHANGE_PENDING, S.EXCHANGE_SHIPPED):
         return _("Exchange started: the replacement is reserved and goes out next.")
     if status == S.SENT_BACK:
@@ -449,10 +453,13 @@ def inspect(request: HttpRequest, membership: StoreMembership, number: str) -> H
     except ApplicationError as error:
         _inspection_errors(error, line_forms, form)
         return _inspect_page(request, membership, return_request, line_forms, form, status=422)
+    # Read again: settlement moved the return on (refund, exchange, send-back) after the
+    # inspection, in the same transaction.
+    settled = _return_or_404(membership, inspected.number or number)
     messages.success(
         request,
         _("Inspected %(number)s. %(next)s")
-        % {"number": inspected.number, "next": _settled_words(inspected)},
+        % {"number": settled.number, "next": _settled_words(settled)},
     )
     return redirect(reverse("office:return-inspect", args=[inspected.number]))
 
