@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from banpum.commerce.models import Customer, Store
 from banpum.policy.deadlines import local_date
@@ -70,6 +71,29 @@ def refund_list(*, store: Store, queue: RefundQueue, now: dt.datetime) -> QueryS
             status=RefundStatus.AWAITING_TRANSFER, method=RefundMethod.BANK_TRANSFER
         ).exclude(Exists(RefundAccount.objects.filter(order_id=OuterRef("order_id"))))
     return refunds
+
+
+def refund_queue_counts(*, store: Store, now: dt.datetime) -> dict[RefundQueue, int]:
+    """How many refunds each queue holds now: the tabs of the refunds screen."""
+    return {queue: refund_list(store=store, queue=queue, now=now).count() for queue in RefundQueue}
+
+
+def refunds_with_account(refunds: QuerySet[Refund]) -> QuerySet[Refund]:
+    """``account_masked`` and ``account_bank_code`` on each refund: the account a transfer
+    would go to (its return's latest, else its order's latest; as ``refund_accounts_for``),
+    masked, in the same query, for lists and their exports."""
+    own = RefundAccount.objects.filter(
+        order_id=OuterRef("order_id"), return_request_id=OuterRef("return_request_id")
+    ).order_by("-id")
+    any_ = RefundAccount.objects.filter(order_id=OuterRef("order_id")).order_by("-id")
+    return refunds.annotate(
+        account_masked=Coalesce(
+            Subquery(own.values("account_masked")[:1]), Subquery(any_.values("account_masked")[:1])
+        ),
+        account_bank_code=Coalesce(
+            Subquery(own.values("bank_code")[:1]), Subquery(any_.values("bank_code")[:1])
+        ),
+    )
 
 
 def refund_get(*, store: Store, refund_id: int) -> Refund:

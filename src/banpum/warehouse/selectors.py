@@ -150,6 +150,16 @@ def inspection_photo_get(*, store: Store, photo_id: int) -> InspectionPhoto:
     return found
 
 
+def inspection_photos_by_line(*, return_request: ReturnRequest) -> dict[int, list[InspectionPhoto]]:
+    """The photos kept of each line of a return (inspected or not yet), oldest first."""
+    found: dict[int, list[InspectionPhoto]] = {}
+    for photo in InspectionPhoto.objects.filter(
+        store_id=return_request.store_id, return_line__return_request=return_request
+    ).order_by("id"):
+        found.setdefault(photo.return_line_id or 0, []).append(photo)
+    return found
+
+
 def stock_level_list(
     *, store: Store, sku: str | None = None, location: str | None = None
 ) -> QuerySet[StockLevel]:
