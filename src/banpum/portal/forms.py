@@ -15,7 +15,6 @@ from banpum.commerce.options import options_label
 from banpum.integrations.banks.accounts import bank_account_check
 from banpum.integrations.banks.codes import BANKS
 from banpum.integrations.errors import account_problem_fields
-from banpum.policy import texts as policy_texts
 from banpum.policy.types import Condition, Method, PolicyRules, Resolution
 from banpum.portal.texts import day, reason_choices
 
@@ -254,7 +253,3 @@ class WaybillForm(forms.Form):
             ("", _("The store's carrier")),
             *carriers,
         ]
-
-
-def money(amount: int) -> str:
-    return policy_texts.money(amount)
