@@ -52,6 +52,8 @@ SNEAKY = "\n\ndef _sneaky() -> object:\n    from {module} import {name}\n\n    r
         ("commerce/services.py", "banpum.returns.models", "ReturnLine", ["layers", "acyclic"]),
         ("returns/services.py", "banpum.logistics.models", "Pickup", ["layers", "acyclic"]),
         ("logistics/tasks.py", "banpum.server.runtime", "worker_start", ["layers"]),
+        ("portal/texts.py", "banpum.office.formatting", "money", ["layers"]),
+        ("demo/seed.py", "banpum.portal.links", "link_token", ["layers"]),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(

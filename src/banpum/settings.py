@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "banpum.warehouse",
     "banpum.settlement",
     "banpum.office",  # the staff screens at /office/
+    "banpum.portal",  # the shoppers' self-service returns at /portal/<store>/
     "django_htmx",
     "django_tables2",
     "django_filters",
@@ -237,12 +238,21 @@ STATIC_ROOT.mkdir(exist_ok=True)
 INSPECTION_PHOTOS_DIR = Path(
     os.environ.get("BANPUM_INSPECTION_PHOTOS_DIR", str(VAR_DIR / "photos"))
 ).resolve()
+# Shoppers' photos of a return (a defect, a damaged parcel) are private too: read by staff
+# only. The size and pixel limits are the inspection photos'.
+RETURN_PHOTOS_DIR = Path(
+    os.environ.get("BANPUM_RETURN_PHOTOS_DIR", str(VAR_DIR / "return-photos"))
+).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "inspection_photos": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(INSPECTION_PHOTOS_DIR)},
+    },
+    "return_photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(RETURN_PHOTOS_DIR)},
     },
 }
 BANPUM_INSPECTION_PHOTO_MAX_BYTES = int(
@@ -294,11 +304,25 @@ HUEY: dict[str, object] = {
 }
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+    # Shared by every web process: the portal's lookup limits count across all of them.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     HUEY |= {
         "huey_class": "huey.SqliteHuey",
         "filename": os.environ.get("BANPUM_JOBS_FILE", str(VAR_DIR / "jobs.sqlite3")),
     }
+
+# The portal's order lookup (order number + phone or email), limited per client address and
+# per order number so that neither numbers nor phones can be found by trying (django-ratelimit:
+# "<count>/<s|m|h|d>"). Counted in the default cache: the embedded server's memory, or Redis
+# with BANPUM_REDIS_URL (several processes share it). A found order stays open in the
+# shopper's session for BANPUM_PORTAL_SESSION_MINUTES; signed links for BANPUM_PORTAL_LINK_DAYS.
+BANPUM_PORTAL_LOOKUPS_PER_ADDRESS = os.environ.get("BANPUM_PORTAL_LOOKUPS_PER_ADDRESS", "30/h")
+BANPUM_PORTAL_LOOKUPS_PER_ORDER = os.environ.get("BANPUM_PORTAL_LOOKUPS_PER_ORDER", "10/h")
+BANPUM_PORTAL_SESSION_MINUTES = int(os.environ.get("BANPUM_PORTAL_SESSION_MINUTES", "60"))
+BANPUM_PORTAL_LINK_DAYS = int(os.environ.get("BANPUM_PORTAL_LINK_DAYS", "30"))
 
 # The carrier simulator `banpum serve` runs beside the app (BANPUM_SIMULATOR=0 to turn off),
 # and the address carriers call back (webhooks) — the server's own address by default.

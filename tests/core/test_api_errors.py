@@ -47,9 +47,9 @@ def test_django_uses_the_json_handlers() -> None:
     from banpum import urls
 
     assert urls.handler400 == "banpum.core.middleware.bad_request"
-    # The office answers its own 404/500 pages under /office/ and hands every other path to
-    # core's handlers (JSON on the API).
-    assert urls.handler404 == "banpum.office.views.page_not_found"
+    # The office and the portal answer their own 404 pages (the composition picks by path); the
+    # office its 500 pages; every other path goes to core's handlers (JSON on the API).
+    assert urls.handler404 == "banpum.urls.page_not_found"
     assert urls.handler500 == "banpum.office.views.server_error"
 
 
@@ -62,6 +62,14 @@ def test_the_office_handlers_hand_the_api_to_core() -> None:
     assert json.loads(crash.content)["code"] == "server_error"
     missing = page_not_found(RequestFactory().get("/api/v1/nowhere"), Exception())
     assert missing["Content-Type"] == "application/json"
+    from banpum.urls import page_not_found as composed_not_found
+
+    assert composed_not_found(RequestFactory().get("/api/v1/x"), Exception())["Content-Type"] == (
+        "application/json"
+    )
+    portal_missing = composed_not_found(RequestFactory().get("/portal/x/"), Exception())
+    assert portal_missing.status_code == 404
+    assert b"portal.css" in portal_missing.content
     office_crash = server_error(RequestFactory().get("/office/returns/"))
     assert office_crash.status_code == 500
     assert b"Traceback" not in office_crash.content

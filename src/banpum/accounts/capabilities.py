@@ -43,6 +43,8 @@ class Capability(StrEnum):
     API_KEYS_MANAGE = "api_keys_manage"
     STOCK_MANAGE = "stock_manage"  # restock dispositions, counts, moves between locations
     REFUND_MANAGE = "refund_manage"  # start, retry and reconcile refunds; refund accounts
+    # Give the account a bank-transfer refund is paid to: CS, or the shopper for their return.
+    REFUND_ACCOUNT_SET = "refund_account_set"
     REFUND_GOODWILL = "refund_goodwill"  # a partial refund beyond the policy, with a reason
     FEE_WAIVE = "fee_waive"  # waive an outstanding return fee, with a reason
     TRANSFERS_MANAGE = "transfers_manage"  # export bank-transfer batches, confirm them paid
@@ -62,6 +64,7 @@ _CS = frozenset(
         C.RETURN_NOTE,
         C.PICKUP_MANAGE,
         C.REFUND_MANAGE,
+        C.REFUND_ACCOUNT_SET,
         C.STORE_CREDIT_MANAGE,
         C.EXCHANGE_MANAGE,
     }
@@ -93,9 +96,10 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
 INTEGRATION_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS - _MONEY
 # Policy decisions, carrier tracking, jobs, channel imports and the demo installer.
 SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS
-# A shopper on their own return: open it, cancel it, say something, give the waybill.
+# A shopper on their own return: open it, cancel it, say something, give the waybill, answer
+# a pickup exception, say where a bank-transfer refund goes.
 CUSTOMER_CAPABILITIES: frozenset[Capability] = frozenset(
-    {C.RETURN_CREATE, C.RETURN_CANCEL, C.RETURN_NOTE, C.PICKUP_MANAGE}
+    {C.RETURN_CREATE, C.RETURN_CANCEL, C.RETURN_NOTE, C.PICKUP_MANAGE, C.REFUND_ACCOUNT_SET}
 )
 
 

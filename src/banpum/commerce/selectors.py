@@ -77,12 +77,16 @@ def order_detail_get(*, store: Store, order_id: int) -> Order:
     ``order_delivered`` as annotations, so the page can show what is still returnable without a
     query per line.
     """
-    lines = OrderLine.objects.annotate(
-        claimed_quantity=claimed_units(),
-        order_delivered=Exists(
-            Shipment.objects.filter(order=OuterRef("order_id"), delivered_at__isnull=False)
-        ),
-    ).order_by("line_number")
+    lines = (
+        OrderLine.objects.select_related("product")
+        .annotate(
+            claimed_quantity=claimed_units(),
+            order_delivered=Exists(
+                Shipment.objects.filter(order=OuterRef("order_id"), delivered_at__isnull=False)
+            ),
+        )
+        .order_by("line_number")
+    )
     queryset = (
         Order.objects.filter(store=store, pk=order_id)
         .select_related("channel", "customer")
@@ -154,3 +158,42 @@ def product_is_variant_of(candidate: Product, product: Product) -> bool:
         and candidate.store_id == product.store_id
         and candidate.option_group == product.option_group
     )
+
+
+def order_find_for_shopper(*, store: Store, order_number: str, contact: str) -> Order | None:
+    """The store's order with this number whose buyer or recipient has ``contact``, else None.
+
+    ``contact`` is an email (matched case-insensitively to the customer's) or a phone with or
+    without hyphens (the customer's or the recipient's). A wrong number and a wrong contact
+    both answer None, so a shopper's portal cannot tell which one was wrong.
+    """
+    number, contact = order_number.strip(), contact.strip()
+    if not number or not contact:
+        return None
+    queryset = Order.objects.filter(store=store, channel_order_number=number)
+    if "@" in contact:
+        match = Q(customer__email__iexact=contact)
+    elif len(phone_digits(contact)) >= 7:
+        variants = phone_variants(contact)
+        match = Q(customer__phone__in=variants) | Q(shipping_phone__in=variants)
+    else:
+        return None
+    return queryset.filter(match).select_related("channel", "customer").order_by("-id").first()
+
+
+def product_variants_of(products: list[Product]) -> dict[int, list[Product]]:
+    """Each product's variants (itself and its style's siblings, by SKU), in one query."""
+    groups = {p.option_group for p in products if p.option_group}
+    siblings: dict[str, list[Product]] = {}
+    if groups:
+        store_ids = {p.store_id for p in products}
+        for candidate in Product.objects.filter(
+            store_id__in=store_ids, option_group__in=groups
+        ).order_by("sku"):
+            siblings.setdefault(f"{candidate.store_id}:{candidate.option_group}", []).append(
+                candidate
+            )
+    return {
+        p.pk: siblings.get(f"{p.store_id}:{p.option_group}", [p]) if p.option_group else [p]
+        for p in products
+    }

@@ -51,5 +51,6 @@ class Actor:
         return cls("api", label, user, store_id=membership.store_id, role=membership.role)
 
     @classmethod
-    def customer(cls, label: str) -> Actor:
-        return cls("customer", label)
+    def customer(cls, label: str, *, store_id: int | None = None) -> Actor:
+        """A shopper; with ``store_id`` (the portal's), only in that store."""
+        return cls("customer", label, store_id=store_id)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from banpum.commerce.models import Store
-from banpum.logistics.models import Pickup, PickupStatus, TrackingEvent
+from banpum.logistics.models import Carrier, Pickup, PickupStatus, TrackingEvent
+from banpum.policy.texts import reads_korean
 from banpum.returns.models import ReturnLine, ReturnRequest, ReturnStatus
 from banpum.returns.transitions import TRANSITIONS, Action, return_transition_allowed
 
@@ -201,3 +202,12 @@ def returns_for_labels(
         by_id = {rr.pk: rr for rr in queryset.filter(pk__in=set(ids))}
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
     return []
+
+
+def carrier_choices() -> list[tuple[str, str]]:
+    """Every carrier of the catalogue as (code, name in the reader's language), by name."""
+    korean = reads_korean()
+    return sorted(
+        ((c.code, c.name_ko if korean else c.name_en) for c in Carrier.objects.all()),
+        key=lambda pair: pair[1],
+    )

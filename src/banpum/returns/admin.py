@@ -19,7 +19,13 @@ from banpum.policy import texts
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.selectors import policy_rules
 from banpum.returns import services
-from banpum.returns.models import ReturnEvent, ReturnLine, ReturnRequest, ReturnStatus
+from banpum.returns.models import (
+    ReturnEvent,
+    ReturnLine,
+    ReturnPhoto,
+    ReturnRequest,
+    ReturnStatus,
+)
 from banpum.returns.timeline import event_text
 
 
@@ -249,3 +255,12 @@ class ReturnLineAdmin(admin.ModelAdmin[ReturnLine]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ReturnPhoto)
+class ReturnPhotoAdmin(ReadOnlyAdmin[ReturnPhoto]):
+    """Shoppers' photos as rows (the files stay in their private storage)."""
+
+    list_display = ["return_request", "order", "content_type", "width", "height", "uploaded_at"]
+    list_select_related = ["return_request", "order"]
+    search_fields = ["return_request__number", "order__channel_order_number"]

@@ -6,7 +6,14 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from banpum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from banpum.core.errors import (
+    Conflict,
+    ErrorCode,
+    NotFound,
+    PayloadTooLarge,
+    ValidationFailed,
+    field_message,
+)
 from banpum.policy.texts import problem_out
 from banpum.policy.types import Problem
 
@@ -89,4 +96,25 @@ INELIGIBLE_NOT_FOR_CUSTOMERS = ErrorCode(
 )
 UNKNOWN_LINE_NUMBER = ErrorCode(
     ValidationFailed, "validation_error", _("The order has no line %(number)s.")
+)
+PICKUP_FIELD_TOO_LONG = field_message(_("Keep this under %(maximum)s characters."))
+PICKUP_DATE_PAST = field_message(_("Choose a date from %(today)s on."))
+REPLACEMENT_NOT_AN_EXCHANGE = field_message(
+    _("Only an exchange sends a replacement; choose exchange or leave the option out.")
+)
+REPLACEMENT_NOT_A_VARIANT = field_message(
+    _("%(sku)s is not an option of the product ordered on this line.")
+)
+# Photos the customer sends with a return.
+PHOTO_NOT_AN_IMAGE = field_message(_("Not a JPEG, PNG or WebP image."))
+PHOTO_TOO_MANY_PIXELS = field_message(_("The image is too large (over %(limit)s pixels)."))
+PHOTO_TOO_LARGE = ErrorCode(
+    PayloadTooLarge,
+    "photo_too_large",
+    _("%(name)s is larger than %(limit)s bytes: send a smaller photo."),
+)
+PHOTO_NONE = field_message(_("Send at least one photo."))
+PHOTO_TOO_MANY = field_message(_("Send at most %(maximum)s photos."))
+PHOTO_UNKNOWN = field_message(
+    _("Photo %(id)s was not sent for this order, or is already part of a return.")
 )

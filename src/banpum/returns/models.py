@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from banpum.commerce.models import Customer, Order, OrderLine, Store
+from banpum.commerce.models import Customer, Order, OrderLine, Product, Store
 from banpum.core.models import AppendOnlyModel
 from banpum.policy import texts
 from banpum.policy.models import ReturnPolicy
@@ -167,6 +167,10 @@ class ReturnRequest(models.Model):
         _("return fee settlement"), max_length=20, choices=FeeSettlement.choices, blank=True
     )
     defect_noticed_at = models.DateTimeField(_("defect noticed at"), null=True, blank=True)
+    # Where and when the customer (or CS) asked the carrier to come, as ``returns.pickups``
+    # stores it; the pickup is booked from it whenever the return is approved. Empty: the
+    # order's shipping address, the carrier's first date.
+    pickup_wish = models.JSONField(_("pickup wish"), default=dict, blank=True)
     # Paid back before the goods came back (선환불 at the pickup scan), written by settlement
     # through ``return_refunded_early_record``: the stalled list shows it as money at risk.
     refunded_early_amount = models.PositiveBigIntegerField(_("refunded early"), default=0)
@@ -214,6 +218,16 @@ class ReturnLine(models.Model):
     )
     refund_estimate = models.PositiveBigIntegerField(_("refund estimate"), default=0)
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+    # In an exchange, the variant the customer asked for (the same product when empty); CS may
+    # still choose another (``settlement.exchanges``).
+    replacement = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replacement asked for"),
+    )
 
     class Meta:
         verbose_name = _("return line")
@@ -278,3 +292,42 @@ class ReturnEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.return_request} {self.type} {self.to_status}".strip()
+
+
+class ReturnPhoto(models.Model):
+    """A photo the customer sent with a return (a defect, a damaged parcel), stored privately.
+
+    Sent before the return exists (the policy asks for photos before it decides), so a photo is
+    first kept for its order and then attached to the return it was sent for; the file lives in
+    the ``return_photos`` storage under a random name, re-encoded without its metadata.
+    """
+
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="return_photos", verbose_name=_("store")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="return_photos", verbose_name=_("order")
+    )
+    return_request = models.ForeignKey(
+        ReturnRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("return request"),
+    )
+    name = models.CharField(_("stored name"), max_length=200, unique=True)
+    content_type = models.CharField(_("content type"), max_length=40)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    bytes = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("return photo")
+        verbose_name_plural = _("return photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -10,10 +11,16 @@ from django.db.models import Expression, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from banpum.commerce.models import Store
+from banpum.commerce.models import Order, Store
 from banpum.commerce.selectors import phone_digits, phone_variants
 from banpum.returns.errors import RETURN_NOT_FOUND
-from banpum.returns.models import CLAIMING_STATUSES, ReturnEvent, ReturnLine, ReturnRequest
+from banpum.returns.models import (
+    CLAIMING_STATUSES,
+    ReturnEvent,
+    ReturnLine,
+    ReturnPhoto,
+    ReturnRequest,
+)
 from banpum.returns.numbers import return_number_normalize
 
 
@@ -106,3 +113,22 @@ def return_request_get(*, store: Store, number: str) -> ReturnRequest:
         return queryset.get(Q(number=wanted) | Q(number__iexact=number.strip()), store=store)
     except ReturnRequest.DoesNotExist:
         raise RETURN_NOT_FOUND(number=number) from None
+
+
+def return_photos_unattached(*, order: Order, photo_ids: Sequence[int]) -> list[ReturnPhoto]:
+    """The photos among ``photo_ids`` sent for ``order`` and not yet part of a return."""
+    return list(
+        ReturnPhoto.objects.filter(
+            pk__in=list(photo_ids), order=order, return_request__isnull=True
+        ).order_by("id")
+    )
+
+
+def return_photo_get(*, store: Store, order_id: int, photo_id: int) -> ReturnPhoto | None:
+    """One photo sent for the store's order ``order_id`` (attached to a return or not yet)."""
+    return ReturnPhoto.objects.filter(pk=photo_id, order_id=order_id, store=store).first()
+
+
+def return_requests_of_order(*, order: Order) -> QuerySet[ReturnRequest]:
+    """The order's returns, newest first, for the shopper's order page."""
+    return ReturnRequest.objects.filter(order=order, store_id=order.store_id).order_by("-id")

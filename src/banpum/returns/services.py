@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -11,10 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from banpum.accounts.capabilities import Capability, actor_require
-from banpum.commerce.models import Order
+from banpum.commerce.models import Order, Product
+from banpum.commerce.selectors import product_is_variant_of
 from banpum.core.actors import Actor
 from banpum.core.errors import ValidationFailed
 from banpum.policy import texts
+from banpum.policy.deadlines import local_date
 from banpum.policy.fees import fee_cap, refund_estimate
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.rules import decide
@@ -44,6 +47,8 @@ from banpum.returns.facts import committed_refunds, customer_facts, line_facts, 
 from banpum.returns.hooks import pickup_hooks, settlement_hooks
 from banpum.returns.models import FeeSettlement, Origin, ReturnLine, ReturnRequest
 from banpum.returns.numbers import return_number_new
+from banpum.returns.photos import return_photos_attach
+from banpum.returns.pickup_wish import PickupWish, pickup_wish_clean
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
 logger = logging.getLogger(__name__)
@@ -197,13 +202,19 @@ def return_request_create(
     note: str = "",
     fee: FeeOverride | None = None,
     allow_ineligible: bool = False,
+    pickup: PickupWish | None = None,
+    replacements: Mapping[int, int] | None = None,
+    photo_ids: Sequence[int] = (),
     now: dt.datetime,
 ) -> ReturnRequest:
     """Open a return for lines of an order at ``now``; the policy decides it at once.
 
     ``allow_ineligible`` (CS and API only) keeps a request the policy refuses for a person to
     decide, on hold; it never lets a return claim units that were not delivered or are already
-    claimed.
+    claimed. ``pickup`` is where and when the carrier should come (kept until the pickup is
+    booked); ``replacements`` maps order line ids to the variant (product id) an exchange
+    should send; ``photo_ids`` are photos sent for the order (``returns.photos``), attached
+    here and counted by the policy.
     """
     actor_require(actor, order.store_id, Capability.RETURN_CREATE)
     if allow_ineligible and origin == Origin.CUSTOMER:
@@ -211,6 +222,11 @@ def return_request_create(
     if timezone.is_naive(now):
         raise ValueError("return_request_create takes an aware now")
     order = _load_order(order, lock=True)
+    today = local_date(now, order.store.timezone)
+    wish = pickup_wish_clean(pickup, today=today) if pickup else None
+    replacement_of = _replacements_check(order, ask, replacements or {})
+    if photo_ids:
+        ask = replace(ask, photo_count=max(ask.photo_count, len(set(photo_ids))))
     decided = _decide(order, ask, now)
     decision = decided.decision
 
@@ -249,6 +265,7 @@ def return_request_create(
         request_deadline=decision.deadlines.request_until,
         refund_business_days=decision.deadlines.refund_business_days,
         defect_noticed_at=ask.defect_noticed_at,
+        pickup_wish=wish.as_json() if wish else {},
         created_at=now,
         updated_at=now,
     )
@@ -262,9 +279,12 @@ def return_request_create(
             reason_code=line.reason_code,
             condition=requested[line.order_line_id].condition.value,
             refund_estimate=line.refund_amount,
+            replacement_id=replacement_of.get(line.order_line_id),
         )
         for line in decision.lines
     )
+    if photo_ids:
+        return_photos_attach(return_request=return_request, photo_ids=photo_ids, actor=actor)
     events.event_created(return_request, actor, decision=decision_json, now=now)
     if note.strip():
         events.event_note_added(return_request, actor, note=note.strip(), now=now)
@@ -310,6 +330,32 @@ def return_request_create(
         return_request.status,
     )
     return return_request
+
+
+def _replacements_check(
+    order: Order, ask: ReturnAsk, replacements: Mapping[int, int]
+) -> dict[int, int]:
+    """The variants an exchange asks for, each an option of the product its line ordered."""
+    if not replacements:
+        return {}
+    if ask.type is not ReturnType.EXCHANGE:
+        raise errors.REPLACEMENT_NOT_AN_EXCHANGE.field("replacements")
+    lines = {line.pk: line for line in order.lines.all()}
+    products = {
+        product.pk: product
+        for product in Product.objects.filter(store_id=order.store_id, pk__in=replacements.values())
+    }
+    problems: dict[str, list[str]] = {}
+    for line_id, product_id in replacements.items():
+        line = lines.get(line_id)
+        product = products.get(product_id)
+        ordered = line.product if line is not None else None
+        if product is None or ordered is None or not product_is_variant_of(product, ordered):
+            sku = product.sku if product is not None else str(product_id)
+            problems[f"replacements.{line_id}"] = [errors.REPLACEMENT_NOT_A_VARIANT.render(sku=sku)]
+    if problems:
+        raise ValidationFailed.for_fields(problems)
+    return dict(replacements)
 
 
 def _problem_data(problem: Problem) -> dict[str, Any]:

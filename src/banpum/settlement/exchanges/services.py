@@ -162,18 +162,23 @@ def exchange_choose(
 
 
 def _default_lines(exchange: Exchange) -> None:
-    """Nothing chosen: the same product again for every line of the return."""
+    """Nothing chosen by CS: the variant the customer asked for (checked when the return was
+    opened), else the same product again, for every line of the return."""
     if exchange.lines.exists():
         return
+    wanted = [
+        (line, line.replacement_id or line.order_line.product_id)
+        for line in exchange.return_request.lines.select_related("order_line").order_by("id")
+    ]
     ExchangeLine.objects.bulk_create(
         ExchangeLine(
             exchange=exchange,
             return_line=line,
-            replacement_id=line.order_line.product_id,
+            replacement_id=product_id,
             quantity=line.quantity,
         )
-        for line in exchange.return_request.lines.select_related("order_line").order_by("id")
-        if line.order_line.product_id is not None
+        for line, product_id in wanted
+        if product_id is not None
     )
 
 

@@ -30,7 +30,7 @@ def refund_account_set(
     now: dt.datetime,
 ) -> RefundAccount:
     """Record the account the customer gave for this return; 422 naming each bad field."""
-    actor_require(actor, return_request.store_id, Capability.REFUND_MANAGE)
+    actor_require(actor, return_request.store_id, Capability.REFUND_ACCOUNT_SET)
     check = bank_account_check(
         bank_code=bank_code, account_number=account_number, holder_name=holder_name
     )

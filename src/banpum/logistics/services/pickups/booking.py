@@ -49,6 +49,7 @@ from banpum.logistics.transitions import PickupAction, PickupMove, pickup_transi
 from banpum.returns import events
 from banpum.returns.events import LogisticsKind, StatusCause
 from banpum.returns.models import ReturnRequest
+from banpum.returns.pickup_wish import PickupWish
 from banpum.returns.transitions import Action, Move, return_transition
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,20 @@ def unlinked_facts(account: CarrierAccount) -> dict[str, Any]:
     }
 
 
+def details_from_wish(return_request: ReturnRequest) -> PickupDetails:
+    """The address and date the customer asked for when the return was opened (or none)."""
+    wish = PickupWish.from_json(return_request.pickup_wish)
+    return PickupDetails(
+        contact_name=wish.contact_name,
+        contact_phone=wish.contact_phone,
+        postcode=wish.postcode,
+        address1=wish.address1,
+        address2=wish.address2,
+        preferred_date=wish.preferred_date,
+        memo=wish.memo,
+    )
+
+
 def pickup_arrange_for_return(
     *,
     return_request: ReturnRequest,
@@ -131,7 +146,7 @@ def pickup_arrange_for_return(
     Runs inside the approval's transaction. With no carrier configured the return stays
     approved (and shows as stalled) until CS sets one up; the sweep then picks it up.
     """
-    details = details or PickupDetails()
+    details = details or details_from_wish(return_request)
     selected = carrier_select(return_request=return_request, box_size=details.box_size)
     if selected is None:
         events.event_logistics(return_request, actor, kind=LogisticsKind.NO_CARRIER, now=now)
