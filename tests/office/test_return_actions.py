@@ -421,3 +421,22 @@ def test_the_page_in_korean_by_default(cs_user: Any, requested: ReturnRequest) -
     assert '<html lang="ko">' in html
     assert "반품 배송비" in html
     assert "처리 기록" in html
+
+
+def test_the_page_reads_a_fixed_number_of_queries(
+    cs: Client, booked: ReturnRequest, django_assert_max_num_queries: Any
+) -> None:
+    """More pickups (each with its tracking) and notes do not add queries."""
+    with django_assert_max_num_queries(40) as one:
+        cs.get(url(booked))
+    first = len(one.captured_queries)
+    for n in range(3):
+        excepted(booked)
+        cs.post(
+            url(booked, "pickup/rerequest/"),
+            {"version": reload(booked).version, "pickup": pickup_of(booked).pk},
+        )
+        cs.post(url(booked, "notes/"), {"note": f"메모 {n}"})
+    assert Pickup.objects.filter(return_request=booked).count() == 4
+    with django_assert_max_num_queries(first):
+        cs.get(url(booked))

@@ -41,7 +41,7 @@ class VersionedForm(forms.Form):
 
 def _note(*, required: bool, label: Any = None) -> forms.CharField:
     return forms.CharField(
-        label=label or _("Note"),
+        label=label or (_("Note") if required else _("Note (optional)")),
         required=required,
         max_length=NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -53,7 +53,9 @@ class ApproveForm(VersionedForm):
 
 
 class HoldForm(VersionedForm):
-    hold_reason = forms.ChoiceField(label=_("Hold reason"), choices=HOLD_REASON_CHOICES)
+    hold_reason = forms.ChoiceField(
+        label=_("Hold reason"), choices=[("", "---------"), *HOLD_REASON_CHOICES]
+    )
     note = _note(required=False)
 
 

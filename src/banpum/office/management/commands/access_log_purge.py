@@ -1,4 +1,4 @@
-"""``banpum access_log_purge``: delete personal-data access-log rows past their retention.
+"""``banpum access-log-purge``: delete personal-data access-log rows past their retention.
 
 The log's only deletion path. Retention is ``BANPUM_ACCESS_LOG_RETENTION_DAYS`` (three years
 by default); the service refuses anything under a year (개인정보의 안전성 확보조치 기준).
