@@ -238,6 +238,7 @@ def test_the_admin_reads_the_log_of_their_store_only(
     assert number_of(rr) in html
     assert number_of(theirs) not in html
     assert "Customer consultation" in html
+    assert "CS agent" in html
     assert 'href="/office/access-log/"' in html  # in the admin's nav
 
 

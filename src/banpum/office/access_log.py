@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
-from banpum.accounts.capabilities import Capability
-from banpum.accounts.models import StoreMembership
+from banpum.accounts.capabilities import Capability, Role
+from banpum.accounts.models import ROLE_LABELS, StoreMembership
 from banpum.commerce.models import Store
 from banpum.office.access import needs
 from banpum.office.models import PersonalDataAccess, RevealReason
@@ -113,7 +113,10 @@ class AccessLogTable(tables.Table):
         return record.kinds_display()
 
     def render_role(self, record: PersonalDataAccess) -> str:
-        return str(StoreMembership(role=record.role).get_role_display()) if record.role else ""
+        try:
+            return str(ROLE_LABELS[Role(record.role)])
+        except ValueError:
+            return record.role  # a role this version does not know, as recorded
 
     def value_role(self, record: PersonalDataAccess) -> str:
         return self.render_role(record)
