@@ -262,6 +262,9 @@ BANPUM_INSPECTION_PHOTO_MAX_BYTES = int(
 BANPUM_INSPECTION_PHOTO_MAX_PIXELS = int(
     os.environ.get("BANPUM_INSPECTION_PHOTO_MAX_PIXELS", str(64_000_000))
 )
+# The personal-data access log (office.PersonalDataAccess) is kept this long; the
+# `access_log_purge` command deletes older rows and refuses anything under a year.
+BANPUM_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("BANPUM_ACCESS_LOG_RETENTION_DAYS", "1095"))
 # Serve app static files (the admin's) straight from the packages: no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

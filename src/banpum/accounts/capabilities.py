@@ -51,6 +51,10 @@ class Capability(StrEnum):
     STORE_CREDIT_MANAGE = "store_credit_manage"  # issue and redeem store credit
     EXCHANGE_MANAGE = "exchange_manage"  # replacement options, shipments, refund instead
     PAYMENTS_MANAGE = "payments_manage"  # payment gateway credentials
+    # A customer's full phone, email, address or refund account on a return page (logged).
+    PERSONAL_DATA_REVEAL = "personal_data_reveal"
+    # The log of those reveals: who looked at whose data, when and why.
+    ACCESS_LOG_VIEW = "access_log_view"
 
 
 C = Capability
@@ -67,6 +71,7 @@ _CS = frozenset(
         C.REFUND_ACCOUNT_SET,
         C.STORE_CREDIT_MANAGE,
         C.EXCHANGE_MANAGE,
+        C.PERSONAL_DATA_REVEAL,
     }
 )
 _WAREHOUSE = frozenset(
@@ -84,6 +89,9 @@ _SETTINGS = frozenset(
 )
 # Money beyond the rules: only a manager decides it, and says why.
 _MONEY = frozenset({C.REFUND_GOODWILL, C.FEE_WAIVE, C.TRANSFERS_MANAGE})
+# The staff-access log is read by the store's admins only (개인정보 접속기록 점검), not by the
+# managers whose own reveals it lists, nor by integrations or jobs.
+_AUDIT = frozenset({C.ACCESS_LOG_VIEW})
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CS_AGENT: _CS,
@@ -93,9 +101,11 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
 }
 # An API key acting for nobody: everything a store's systems exchange, no settings and no
 # money beyond the rules.
-INTEGRATION_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS - _MONEY
+INTEGRATION_CAPABILITIES: frozenset[Capability] = (
+    frozenset(Capability) - _SETTINGS - _MONEY - _AUDIT
+)
 # Policy decisions, carrier tracking, jobs, channel imports and the demo installer.
-SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS
+SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS - _AUDIT
 # A shopper on their own return: open it, cancel it, say something, give the waybill, answer
 # a pickup exception, say where a bank-transfer refund goes.
 CUSTOMER_CAPABILITIES: frozenset[Capability] = frozenset(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Store
 from banpum.office.queues import QUEUE_LABELS, Queue, queue_return_ids
+from banpum.office.status_tabs import TAB_LABELS, TAB_STATUSES, Tab
 from banpum.policy import texts as policy_texts
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.selectors import policy_rules
@@ -39,6 +40,12 @@ class ReturnFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(
             attrs={"placeholder": _("Return or order number, name, phone"), "type": "search"}
         ),
+    )
+    tab = django_filters.ChoiceFilter(
+        label=_("Tab"),
+        method="filter_tab",
+        choices=[(tab.value, label) for tab, label in TAB_LABELS.items()],
+        widget=forms.HiddenInput,
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReturnStatus.choices)
     hold_reason = django_filters.ChoiceFilter(label=_("Hold reason"), choices=HOLD_REASON_CHOICES)
@@ -90,6 +97,9 @@ class ReturnFilterSet(django_filters.FilterSet):
         self, queryset: QuerySet[ReturnRequest], name: str, value: dt.date
     ) -> Any:
         return queryset.filter(created_at__lt=self._day_start(value + dt.timedelta(days=1)))
+
+    def filter_tab(self, queryset: QuerySet[ReturnRequest], name: str, value: str) -> Any:
+        return queryset.filter(status__in=TAB_STATUSES[Tab(value)])
 
     def filter_queue(self, queryset: QuerySet[ReturnRequest], name: str, value: str) -> Any:
         ids = queue_return_ids(store=self.store, queue=Queue(value), now=self.now)

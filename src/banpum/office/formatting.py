@@ -28,3 +28,19 @@ def cell_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def email_masked(email: str) -> str:
+    """``kim.cs@example.com`` -> ``k*****@example.com``: whose mailbox, not the address."""
+    local, at, domain = (email or "").partition("@")
+    if not at:
+        return "*" * len(local)
+    return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{domain}"
+
+
+def address_masked(address: str) -> str:
+    """The region only (``서울특별시 강남구 ***``): where to, not the door."""
+    words = (address or "").split()
+    if not words:
+        return ""
+    return " ".join([*words[:2], "***"])

@@ -1,4 +1,7 @@
-"""The office's pages: sign-in, the store picker, the home queues, the return list and page.
+"""The office's pages: sign-in, the store picker, the home queues, the error pages.
+
+The return list and page live in ``return_list`` and ``return_page``, their actions in
+``return_actions``, ``bulk`` and ``reveal``.
 
 Every page after sign-in runs in one store, the person's current membership
 (``office.stores``); a return of any other store is a 404, never a 403, so that a number
@@ -9,31 +12,16 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
 
 from banpum.accounts.models import StoreMembership
 from banpum.core import middleware as core_errors
-from banpum.core.errors import ApplicationError
-from banpum.logistics.selectors import pickups_for_return
 from banpum.office.access import in_store
-from banpum.office.filters import ReturnFilterSet
-from banpum.office.formatting import money, phone_masked
 from banpum.office.queues import review_queues, work_queues
 from banpum.office.stores import current_membership, memberships_of, store_pick
-from banpum.office.tables import ReturnTable, SafeTableExport
-from banpum.policy import texts as policy_texts
-from banpum.policy.selectors import policy_rules
-from banpum.returns.models import ReturnRequest
-from banpum.returns.selectors import return_request_get
-from banpum.returns.timeline import event_text
-from banpum.settlement.selectors import refunds_for_return
-
-PER_PAGE = 50
-EXPORT_FORMATS = ("csv", "xlsx")
 
 
 class LoginView(auth_views.LoginView):
@@ -76,79 +64,6 @@ def home(request: HttpRequest, membership: StoreMembership) -> HttpResponse:
             "membership": membership,
             "review_queues": review_queues(store),
             "work_queues": work_queues(store, timezone.now()),
-        },
-    )
-
-
-@in_store
-@require_http_methods(["GET"])
-def return_list(request: HttpRequest, membership: StoreMembership) -> HttpResponse:
-    store = membership.store
-    queryset = ReturnRequest.objects.filter(store=store).select_related(
-        "order", "customer", "policy"
-    )
-    filterset = ReturnFilterSet(
-        request.GET or None, queryset=queryset, store=store, now=timezone.now()
-    )
-    table = ReturnTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        exporter = SafeTableExport(export_format, table)
-        return exporter.response(filename=f"returns-{store.slug}.{export_format}")
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("_export", None)
-    return render(
-        request,
-        "office/return_list.html",
-        {
-            "membership": membership,
-            "filter": filterset,
-            "table": table,
-            "query": query.urlencode(),
-        },
-    )
-
-
-@in_store
-@require_http_methods(["GET"])
-def return_detail(request: HttpRequest, membership: StoreMembership, number: str) -> HttpResponse:
-    try:
-        return_request = return_request_get(store=membership.store, number=number)
-    except ApplicationError:
-        raise Http404 from None
-    rules = policy_rules(return_request.policy)
-    lines = [
-        {
-            "line": line,
-            "reason": policy_texts.reason_label(rules.reason(line.reason_code), line.reason_code),
-            "refund": money(line.refund_estimate),
-        }
-        for line in return_request.lines.all()
-    ]
-    events = [{"event": event, "text": event_text(event)} for event in return_request.events.all()]
-    refunds = [
-        {"refund": refund, "amount": money(refund.amount)}
-        for refund in refunds_for_return(return_request=return_request)
-    ]
-    return render(
-        request,
-        "office/return_detail.html",
-        {
-            "membership": membership,
-            "rr": return_request,
-            "reason": policy_texts.reason_label(
-                rules.reason(return_request.reason_code), return_request.reason_code
-            ),
-            "decision": policy_texts.decision_words(return_request.decision or {}),
-            "fee": money(return_request.fee_amount),
-            "refund_estimate": money(return_request.refund_estimate),
-            "phone": phone_masked(return_request.customer.phone if return_request.customer else ""),
-            "lines": lines,
-            "events": events,
-            "refunds": refunds,
-            "pickups": list(pickups_for_return(return_request=return_request)),
         },
     )
 

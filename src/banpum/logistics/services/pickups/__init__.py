@@ -35,7 +35,10 @@ from banpum.logistics.services.pickups.exceptions import (
     pickup_rerequest,
     return_switch_to_self_ship,
 )
-from banpum.logistics.services.pickups.manual import pickup_register_manual
+from banpum.logistics.services.pickups.manual import (
+    pickup_register_manual,
+    waybill_entry_allowed,
+)
 from banpum.logistics.services.pickups.sweep import pickups_sweep
 
 __all__ = [
@@ -58,4 +61,5 @@ __all__ = [
     "pickups_sweep",
     "return_switch_to_self_ship",
     "unlinked_facts",
+    "waybill_entry_allowed",
 ]

@@ -26,7 +26,7 @@ from banpum.returns.models import ReturnRequest
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
 
-def _waits_for_parcel(status: str) -> bool:
+def waybill_entry_allowed(status: str) -> bool:
     """Approved without a pickup, or told to send the parcel: a waybill moves it in transit."""
     return return_transition_allowed(status, Action.AWAIT_SHIPMENT) or (
         return_transition_allowed(status, Action.MARK_IN_TRANSIT)
@@ -104,7 +104,7 @@ def pickup_register_manual(
         .select_related("order", "store")
         .get(pk=return_request.pk)
     )
-    if not _waits_for_parcel(locked.status):
+    if not waybill_entry_allowed(locked.status):
         raise errors.NOT_AWAITING_SHIPMENT(
             number=locked.number,
             status=locked.get_status_display(),
