@@ -440,3 +440,21 @@ def test_the_page_reads_a_fixed_number_of_queries(
     assert Pickup.objects.filter(return_request=booked).count() == 4
     with django_assert_max_num_queries(first):
         cs.get(url(booked))
+
+
+def test_the_page_links_inspection_and_money_by_role_and_status(
+    store: Any, django_user_model: Any
+) -> None:
+    received = walk_to(
+        return_for(store, name="이영수", phone="010-2222-3333", order_number="ORD-LINK"), S.RECEIVED
+    )
+    warehouse = Client()
+    warehouse.force_login(member(django_user_model, "wh-links", store, role="warehouse"))
+    page = warehouse.get(f"/office/returns/{received.number}/").content.decode()
+    assert f"/office/returns/{received.number}/inspect/" in page
+    assert f"/office/returns/{received.number}/money/" not in page
+    cs = Client()
+    cs.force_login(member(django_user_model, "cs-links", store))
+    page = cs.get(f"/office/returns/{received.number}/").content.decode()
+    assert f"/office/returns/{received.number}/inspect/" not in page
+    assert f"/office/returns/{received.number}/money/" in page

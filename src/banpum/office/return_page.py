@@ -91,10 +91,12 @@ class Allowed:
     label: bool
     reveal: bool
     reveal_kinds: tuple[str, ...]
+    inspect: bool = False  # the warehouse's inspection page (office.warehouse_views)
+    money: bool = False  # the return's money page: breakdown, refunds, goodwill, fees
 
     @property
     def any_status_action(self) -> bool:
-        return bool(self.moves) or self.waybill
+        return bool(self.moves) or self.waybill or self.inspect
 
 
 def allowed_for(
@@ -129,6 +131,9 @@ def allowed_for(
         and any(p.status in LABEL_PICKUP_STATUSES for p in pickups),
         reveal=C.PERSONAL_DATA_REVEAL in capabilities and bool(kinds),
         reveal_kinds=tuple(kinds),
+        inspect=C.RETURN_INSPECT in capabilities
+        and return_transition_allowed(status, Action.INSPECT),
+        money=C.REFUND_MANAGE in capabilities,
     )
 
 
