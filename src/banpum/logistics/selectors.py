@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from banpum.commerce.models import Store
-from banpum.logistics.models import Pickup, PickupStatus, TrackingEvent
+from banpum.logistics import errors
+from banpum.logistics.models import (
+    Carrier,
+    CarrierAccount,
+    CarrierRule,
+    Pickup,
+    PickupStatus,
+    TrackingEvent,
+)
 from banpum.returns.models import ReturnLine, ReturnRequest, ReturnStatus
 from banpum.returns.transitions import TRANSITIONS, Action, return_transition_allowed
 
@@ -201,3 +209,34 @@ def returns_for_labels(
         by_id = {rr.pk: rr for rr in queryset.filter(pk__in=set(ids))}
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
     return []
+
+
+# --- The store's carrier accounts and rules, for the office's settings pages -------------------
+
+
+def carrier_list() -> QuerySet[Carrier]:
+    return Carrier.objects.order_by("name_ko", "code")
+
+
+def carrier_account_list(*, store: Store) -> QuerySet[CarrierAccount]:
+    return CarrierAccount.objects.filter(store=store).select_related("carrier")
+
+
+def carrier_account_get(*, store: Store, account_id: int) -> CarrierAccount:
+    account = (
+        CarrierAccount.objects.filter(store=store, pk=account_id).select_related("carrier").first()
+    )
+    if account is None:
+        raise errors.ACCOUNT_NOT_FOUND()
+    return account
+
+
+def carrier_rule_list(*, store: Store) -> QuerySet[CarrierRule]:
+    return CarrierRule.objects.filter(store=store).select_related("account__carrier")
+
+
+def carrier_rule_get(*, store: Store, rule_id: int) -> CarrierRule:
+    rule = CarrierRule.objects.filter(store=store, pk=rule_id).select_related("account").first()
+    if rule is None:
+        raise errors.RULE_NOT_FOUND()
+    return rule

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from banpum.office import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("store/", views.store_pick_view, name="store-pick"),
     path("returns/", views.return_list, name="return-list"),
     path("returns/<str:number>/", views.return_detail, name="return-detail"),
+    path("settings/", include("banpum.office.store_settings.urls")),
 ]
