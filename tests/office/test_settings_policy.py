@@ -90,7 +90,8 @@ def test_saving_writes_a_new_version_and_leaves_the_old_one_untouched(
     new = policy_current(store=store)
     assert new.version == before.version + 1
     assert new.note == "14일로 연장"
-    assert new.created_by is not None and new.created_by.username == "manager"
+    assert new.created_by is not None
+    assert new.created_by.username == "manager"
     rules = policy_rules(new)
     assert rules.change_of_mind_days == 14
     assert rules.return_shipping_fee == 3500
@@ -98,7 +99,7 @@ def test_saving_writes_a_new_version_and_leaves_the_old_one_untouched(
     before.refresh_from_db()
     assert before.rules == old_rules
     page = page_text(manager.get("/office/settings/policy/"))
-    assert "Version 2 saved" in page or "2" in page
+    assert "Version 2 saved" in page
 
 
 def test_a_rule_out_of_range_is_shown_next_to_its_field_and_nothing_is_saved(
@@ -130,19 +131,21 @@ def test_a_reason_error_is_shown_on_its_row(manager_en: Client, store: Any) -> N
 
 
 def test_an_inactive_reason_is_kept_but_no_longer_offered(manager: Client, store: Any) -> None:
-    reasons = [{**r, "active": r["code"] != "wrong_option"} for r in policy_current(store=store).rules["reasons"]]
+    reasons = [
+        {**r, "active": r["code"] != "wrong_option"}
+        for r in policy_current(store=store).rules["reasons"]
+    ]
     assert manager.post(EDIT, policy_post(store, reasons=reasons)).status_code == 302
     new = policy_current(store=store)
     assert "wrong_option" not in [r.code for r in policy_rules(new).reasons]
     assert [r["code"] for r in new.rules["inactive_reasons"]] == ["wrong_option"]
     page = page_text(manager.get(EDIT))
     row = page.split('value="wrong_option"', 1)[1].split("</tr>", 1)[0]
-    assert 'name="reasons-6-active"' in row and "checked" not in row
+    assert 'name="reasons-6-active"' in row
+    assert "checked" not in row
 
 
-def test_a_new_reason_and_repeat_returner_and_auto_approval(
-    manager: Client, store: Any
-) -> None:
+def test_a_new_reason_and_repeat_returner_and_auto_approval(manager: Client, store: Any) -> None:
     reasons = [{**r, "active": True} for r in policy_current(store=store).rules["reasons"]]
     reasons.append(
         {
@@ -167,9 +170,11 @@ def test_a_new_reason_and_repeat_returner_and_auto_approval(
     assert manager.post(EDIT, data).status_code == 302
     rules = policy_rules(policy_current(store=store))
     assert rules.reason("late_delivery") is not None
-    assert rules.auto_approval.enabled and rules.auto_approval.max_refund == 50000
+    assert rules.auto_approval.enabled
+    assert rules.auto_approval.max_refund == 50000
     assert {k.value for k in rules.auto_approval.reason_kinds} == {"defect", "wrong_item"}
-    assert rules.repeat_returner is not None and rules.repeat_returner.max_ratio == 0.3
+    assert rules.repeat_returner is not None
+    assert rules.repeat_returner.max_ratio == 0.3
     assert rules.non_returnable_categories == frozenset({"속옷", "화장품", "식품"})
 
 
@@ -260,9 +265,7 @@ def test_a_cs_agent_may_not_touch_the_policy(
     assert ReturnPolicy.objects.filter(store=store).count() == 1
 
 
-def test_another_stores_versions_are_404(
-    django_user_model: Any, store: Any, store2: Any
-) -> None:
+def test_another_stores_versions_are_404(django_user_model: Any, store: Any, store2: Any) -> None:
     from tests.factories import make_policy
 
     make_policy(store2)

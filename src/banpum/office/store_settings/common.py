@@ -65,6 +65,11 @@ def render_settings(
     )
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """Sent by htmx (``django_htmx``'s middleware sets ``request.htmx``): answer a fragment."""
+    return bool(getattr(request, "htmx", False))
+
+
 @contextmanager
 def not_found_as_404() -> Iterator[None]:
     """Another store's object, or none: the service's NotFound becomes the office's 404."""

@@ -22,15 +22,15 @@ from banpum.policy import texts
 from banpum.policy.schemas import RepeatReturnerSchema
 from banpum.policy.types import Condition, FeeCollection, Method, ReasonKind, Resolution
 
-REASON_KIND_LABELS = {
-    ReasonKind.CHANGE_OF_MIND: _("Change of mind"),
-    ReasonKind.DEFECT: _("Defect"),
-    ReasonKind.WRONG_ITEM: _("Wrong item"),
-    ReasonKind.NOT_AS_DESCRIBED: _("Not as described"),
-    ReasonKind.DAMAGED_IN_TRANSIT: _("Damaged in transit"),
+REASON_KIND_LABELS: dict[str, Any] = {
+    ReasonKind.CHANGE_OF_MIND.value: _("Change of mind"),
+    ReasonKind.DEFECT.value: _("Defect"),
+    ReasonKind.WRONG_ITEM.value: _("Wrong item"),
+    ReasonKind.NOT_AS_DESCRIBED.value: _("Not as described"),
+    ReasonKind.DAMAGED_IN_TRANSIT.value: _("Damaged in transit"),
 }
 # Whose fault a reason is decides who pays the return shipping (``policy.fees``).
-WHO_PAYS_LABELS = {
+WHO_PAYS_LABELS: dict[str, Any] = {
     "buyer": _("Buyer pays (buyer's reason)"),
     "seller": _("Seller pays (seller's fault)"),
     "carrier": _("Seller pays (carrier's fault)"),
@@ -226,7 +226,7 @@ class BaseReasonFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         for form in self.forms:
             if not form.has_changed() and not form.initial:
                 continue
-            if self.can_delete and self._should_delete_form(form):
+            if form.cleaned_data.get("DELETE"):
                 continue
             code = form.cleaned_data.get("code")
             if code in seen:
@@ -413,10 +413,10 @@ def policy_summary(document: Mapping[str, Any]) -> list[SummaryLine]:
             continue
         value = initial.get(name)
         if isinstance(field, forms.MultipleChoiceField):
-            labels = dict(field.choices)
+            labels = _labels(field)
             text = ", ".join(str(labels.get(v, v)) for v in value or []) or "—"
         elif isinstance(field, forms.ChoiceField):
-            text = str(dict(field.choices).get(value, value))
+            text = str(_labels(field).get(value, value))
         elif isinstance(field, forms.BooleanField):
             text = str(_("Yes") if value else _("No"))
         elif value is None or value == "":
@@ -429,13 +429,18 @@ def policy_summary(document: Mapping[str, Any]) -> list[SummaryLine]:
     return lines
 
 
+def _labels(field: forms.ChoiceField) -> dict[Any, Any]:
+    choices: Any = field.choices
+    return {value: label for value, label in choices}
+
+
 def reason_rows(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The version's reasons for a table, with the kind and who pays in words."""
     return [
         {
             **row,
-            "kind_label": REASON_KIND_LABELS.get(row.get("kind"), row.get("kind")),
-            "who_pays": WHO_PAYS_LABELS.get(row.get("fault"), row.get("fault")),
+            "kind_label": REASON_KIND_LABELS.get(str(row.get("kind")), row.get("kind")),
+            "who_pays": WHO_PAYS_LABELS.get(str(row.get("fault")), row.get("fault")),
         }
         for row in reasons_initial(document)
     ]

@@ -23,7 +23,7 @@ from banpum.commerce.selectors import order_get
 from banpum.core.errors import ApplicationError, NotFound, ValidationFailed
 from banpum.office.access import actor_of, needs
 from banpum.office.formatting import money
-from banpum.office.store_settings.common import not_found_as_404, render_settings
+from banpum.office.store_settings.common import is_htmx, not_found_as_404, render_settings
 from banpum.office.store_settings.policy_forms import (
     PolicyForm,
     ReasonFormSet,
@@ -200,7 +200,7 @@ def _preview(
         sample=sample,
         base=active,
         context=context,
-        status=200 if "preview" in context or request.htmx else 422,
+        status=200 if "preview" in context or is_htmx(request) else 422,
     )
 
 
@@ -236,7 +236,7 @@ def _save(request: HttpRequest, membership: StoreMembership, active: ReturnPolic
         sample=sample,
         base=active,
         context=context,
-        status=200 if request.htmx else 422,
+        status=200 if is_htmx(request) else 422,
     )
 
 
@@ -261,7 +261,7 @@ def _editor(
         "recent_orders": _recent_orders(membership),
         **(context or {}),
     }
-    template = EDITOR if request.htmx else "office/settings/policy_edit.html"
+    template = EDITOR if is_htmx(request) else "office/settings/policy_edit.html"
     return render_settings(
         request, membership, template, page, current="settings-policy", status=status
     )
