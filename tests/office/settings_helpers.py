@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 from django.test import Client
@@ -83,3 +84,53 @@ def reason_rows(reasons: list[dict[str, Any]]) -> dict[str, Any]:
         if reason.get("DELETE"):
             data[prefix + "DELETE"] = "on"
     return data
+
+
+class _FormFields(HTMLParser):
+    """What a browser would submit from a page's forms (text, checked boxes, chosen options)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._select_values: list[tuple[str, bool]] = []
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            if a.get("type") == "checkbox" and "checked" not in a:
+                return
+            self.fields.setdefault(name, []).append(
+                a.get("value", "on" if a.get("type") == "checkbox" else "")
+            )
+        elif tag == "select" and name:
+            self._select, self._select_values = name, []
+        elif tag == "option" and self._select is not None:
+            self._select_values.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select is not None:
+            chosen = [v for v, selected in self._select_values if selected] or [
+                v for v, _selected in self._select_values[:1]
+            ]
+            self.fields.setdefault(self._select, []).extend(chosen)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            text = "".join(self._text)
+            self.fields.setdefault(self._textarea, []).append(text.removeprefix("\n"))
+            self._textarea = None
+
+
+def form_fields(html: str) -> dict[str, list[str]]:
+    parser = _FormFields()
+    parser.feed(html)
+    return parser.fields

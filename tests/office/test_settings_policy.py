@@ -10,7 +10,7 @@ from django.test import Client
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.selectors import policy_current, policy_rules
 from tests.factories import make_order
-from tests.office.settings_helpers import client_for, page_text, policy_post
+from tests.office.settings_helpers import client_for, form_fields, page_text, policy_post
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,20 @@ def test_the_editor_is_a_form_filled_from_the_active_version(manager: Client) ->
     assert 'value="change_of_mind"' in page
     assert "<textarea" in page  # lists, not a JSON document
     assert '"change_of_mind_days":' not in page
+    assert "[]" not in page  # an empty list is an empty box
+
+
+def test_saving_the_form_unchanged_keeps_the_rules(manager: Client, store: Any) -> None:
+    """What the editor shows, posted back as it is, is the same policy (as a new version)."""
+    before = policy_current(store=store)
+    page = page_text(manager.get(EDIT))
+    data: dict[str, Any] = form_fields(page.split('id="policy-editor"', 1)[1])
+    data.pop("csrfmiddlewaretoken", None)
+    data["action"] = ["save"]
+    assert manager.post(EDIT, data).status_code == 302
+    after = policy_current(store=store)
+    assert after.version == before.version + 1
+    assert after.rules == before.rules
 
 
 def test_saving_writes_a_new_version_and_leaves_the_old_one_untouched(

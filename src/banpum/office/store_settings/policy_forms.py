@@ -266,7 +266,9 @@ def policy_initial(document: Mapping[str, Any]) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     for name, path in FIELD_PATHS.items():
         value = _get(document, path)
-        initial[name] = "\n".join(value) if name in LIST_TEXT_FIELDS and value else value
+        if name in LIST_TEXT_FIELDS:
+            value = "\n".join(str(item) for item in value or [])
+        initial[name] = value
     repeat = document.get("repeat_returner")
     initial["repeat_enabled"] = repeat is not None
     if repeat is None:
