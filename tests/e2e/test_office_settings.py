@@ -93,3 +93,53 @@ def test_a_manager_edits_previews_and_saves_the_policy(
     assert rules.return_shipping_fee == 4000
     assert policy_rules(ReturnPolicy.objects.get(store=store, version=1)).change_of_mind_days == 7
     assert blocked == []  # the pages, htmx included, run under the strict CSP
+
+
+def test_an_admin_sees_carriers_people_and_keys_without_their_secrets(
+    live_server: Any, page: Any, store: Any, django_user_model: Any
+) -> None:
+    from banpum.logistics.models import Carrier, CarrierAccount, CarrierRule, Gateway
+
+    member(django_user_model, "admin", store, "admin")
+    member(django_user_model, "cs", store, "cs_agent")
+    secret = "sk_carrier_secret_never_shown_0001"
+    account = CarrierAccount.objects.create(
+        store=store,
+        # A transactional test starts from a flushed database: the seeded catalogue is gone.
+        carrier=Carrier.objects.get_or_create(
+            code="kr.cjlogistics", defaults={"name_ko": "CJ대한통운", "name_en": "CJ Logistics"}
+        )[0],
+        name="CJ대한통운 (시뮬레이터)",
+        gateway=Gateway.SIMULATOR,
+        api_base_url="http://127.0.0.1:9000",
+        credentials={"api_key": secret},
+        box_sizes=[{"code": "small", "label": "소", "fare": 3500}],
+        is_default=True,
+    )
+    CarrierRule.objects.create(
+        store=store, account=account, priority=10, postcode_prefixes=["63"], note="제주"
+    )
+    base = live_server.url
+    page.goto(f"{base}/office/login/")
+    page.get_by_label("아이디").fill("admin")
+    page.get_by_label("비밀번호").fill(PASSWORD)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(f"{base}/office/")
+    shots = {
+        "carriers": "/office/settings/carriers/",
+        "carrier-account": f"/office/settings/carriers/{account.pk}/",
+        "people": "/office/settings/people/",
+    }
+    for name, path in shots.items():
+        page.goto(f"{base}{path}")
+        assert secret not in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        page.screenshot(path=str(screenshots_dir() / f"office-settings-{name}.png"), full_page=True)
+    page.goto(f"{base}/office/settings/api-keys/")
+    page.locator("input[name='name']").fill("자사몰 연동")
+    page.locator("form.settings-form button[type='submit']").click()
+    raw = page.locator("#raw-key").inner_text()
+    assert raw.startswith("bp_")
+    page.screenshot(path=str(screenshots_dir() / "office-settings-api-keys.png"), full_page=True)
+    page.goto(f"{base}/office/settings/api-keys/")
+    assert raw not in page.content()  # shown once
