@@ -104,3 +104,33 @@ OUTBOUND_ALREADY_OPEN = ErrorCode(
     "shipment_already_requested",
     _("Return %(number)s already has a shipment of this kind on its way."),
 )
+
+# The store's carrier accounts and selection rules (the office's settings pages).
+ACCOUNT_NOT_FOUND = ErrorCode(
+    NotFound, "carrier_account_not_found", _("No such carrier account in this store.")
+)
+RULE_NOT_FOUND = ErrorCode(
+    NotFound, "carrier_rule_not_found", _("No such carrier rule in this store.")
+)
+ACCOUNT_NAME_EMPTY = field_message(_("Name the account, e.g. the carrier and the contract."))
+ACCOUNT_CHOICE_UNKNOWN = field_message(_("Choose one of: %(choices)s."))
+ACCOUNT_BASE_URL_INVALID = field_message(_("Enter an http(s) address, or leave it empty."))
+ACCOUNT_BASE_URL_NOT_LOOPBACK = field_message(
+    _("The simulator must run on this machine (http://127.0.0.1:<port> or localhost).")
+)
+ACCOUNT_BASE_URL_NEEDED = field_message(
+    _("A simulator-linked account needs the simulator's address.")
+)
+ACCOUNT_DEFAULT_INACTIVE = field_message(_("An inactive account cannot be the default."))
+ACCOUNT_POSTCODE_INVALID = field_message(_("Write the postcode in digits (5 for Korea)."))
+BOX_CODE_INVALID = field_message(
+    _("Box %(number)s: a code of lower-case letters, digits, - and _, once per account.")
+)
+BOX_FARE_INVALID = field_message(_("Box %(number)s: the fare is a whole number of won, 0 or more."))
+BOX_LABEL_EMPTY = field_message(_("Box %(number)s: give it a label."))
+RULE_PRIORITY_INVALID = field_message(_("A priority from 0 to 100000; lower comes first."))
+RULE_POSTCODE_PREFIX_INVALID = field_message(_("Postcode prefixes are digits: %(value)s is not."))
+RULE_REASON_UNKNOWN = field_message(
+    _("The active policy has no reason %(value)s; choose among its reasons.")
+)
+RULE_BOX_SIZE_UNKNOWN = field_message(_("The account has no box size %(value)s."))

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from banpum.commerce.models import Store
-from banpum.logistics.models import Carrier, Pickup, PickupStatus, TrackingEvent
+from banpum.logistics import errors
+from banpum.logistics.models import (
+    Carrier,
+    CarrierAccount,
+    CarrierRule,
+    Pickup,
+    PickupStatus,
+    TrackingEvent,
+)
 from banpum.policy.texts import reads_korean
 from banpum.returns.models import ReturnLine, ReturnRequest, ReturnStatus
 from banpum.returns.transitions import TRANSITIONS, Action, return_transition_allowed
@@ -211,3 +219,34 @@ def carrier_choices() -> list[tuple[str, str]]:
         ((c.code, c.name_ko if korean else c.name_en) for c in Carrier.objects.all()),
         key=lambda pair: pair[1],
     )
+
+
+# --- The store's carrier accounts and rules, for the office's settings pages -------------------
+
+
+def carrier_list() -> QuerySet[Carrier]:
+    return Carrier.objects.order_by("name_ko", "code")
+
+
+def carrier_account_list(*, store: Store) -> QuerySet[CarrierAccount]:
+    return CarrierAccount.objects.filter(store=store).select_related("carrier")
+
+
+def carrier_account_get(*, store: Store, account_id: int) -> CarrierAccount:
+    account = (
+        CarrierAccount.objects.filter(store=store, pk=account_id).select_related("carrier").first()
+    )
+    if account is None:
+        raise errors.ACCOUNT_NOT_FOUND()
+    return account
+
+
+def carrier_rule_list(*, store: Store) -> QuerySet[CarrierRule]:
+    return CarrierRule.objects.filter(store=store).select_related("account__carrier")
+
+
+def carrier_rule_get(*, store: Store, rule_id: int) -> CarrierRule:
+    rule = CarrierRule.objects.filter(store=store, pk=rule_id).select_related("account").first()
+    if rule is None:
+        raise errors.RULE_NOT_FOUND()
+    return rule

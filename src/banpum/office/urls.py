@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from banpum.office import (
     access_log,
@@ -74,4 +74,5 @@ urlpatterns = [
         transfer_views.batch_confirm_file,
         name="transfer-confirm-file",
     ),
+    path("settings/", include("banpum.office.store_settings.urls")),
 ]

@@ -112,6 +112,9 @@ class PolicyRulesSchema(BaseModel):
     reasons: list[ReasonSchema] = Field(
         default_factory=lambda: [ReasonSchema(**reason) for reason in DEFAULT_REASONS]
     )
+    # Reasons a manager switched off: no longer offered or accepted (the engine never sees
+    # them), kept so the settings page can switch them on again with their labels.
+    inactive_reasons: list[ReasonSchema] = Field(default_factory=list)
 
     @field_validator("allowed_resolutions", "allowed_methods")
     @classmethod
@@ -122,9 +125,9 @@ class PolicyRulesSchema(BaseModel):
 
     @model_validator(mode="after")
     def _unique_reason_codes(self) -> PolicyRulesSchema:
-        codes = [reason.code for reason in self.reasons]
-        if not codes:
+        if not self.reasons:
             raise ValueError("reasons: the catalogue needs at least one reason")
+        codes = [reason.code for reason in (*self.reasons, *self.inactive_reasons)]
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise ValueError(f"reasons: duplicate codes {', '.join(duplicates)}")

@@ -1,4 +1,5 @@
-"""The store's blocklist and extra holidays, as managers change them through the API.
+"""The store's return policy, blocklist and extra holidays, as managers change them (the API
+and the office's settings pages).
 
 The data and its rules are the policy app's (``policy.services``); this module adds what policy
 cannot see from below: the capability check (``accounts``, a sibling of policy) and, for a
@@ -9,6 +10,7 @@ same transaction.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -17,9 +19,22 @@ from banpum.commerce.models import Store
 from banpum.core.actors import Actor
 from banpum.policy import selectors as policy_selectors
 from banpum.policy import services as policy_services
-from banpum.policy.models import BlocklistEntry, ExtraHoliday
+from banpum.policy.models import BlocklistEntry, ExtraHoliday, ReturnPolicy
 from banpum.policy.types import BlocklistKind
 from banpum.returns.refund_due import return_refund_due_recompute
+
+
+def store_policy_version_create(
+    *, store: Store, actor: Actor, rules: dict[str, Any], note: str = ""
+) -> ReturnPolicy:
+    """Save ``rules`` as the store's next policy version, active for new returns at once.
+
+    Earlier versions stay as they are: each return keeps the one it was decided under.
+    """
+    actor_require(actor, store.pk, Capability.POLICY_MANAGE)
+    return policy_services.policy_version_create(
+        store=store, rules=rules, note=note.strip()[:300], actor=actor.user
+    )
 
 
 def store_blocklist_add(

@@ -51,3 +51,8 @@ def payment_account_set(
         },
     )
     return account
+
+
+def payment_account_get(*, store: Store) -> PaymentAccount | None:
+    """The store's account, if it has one (for its settings page: the secret stays sealed)."""
+    return PaymentAccount.objects.filter(store=store).first()

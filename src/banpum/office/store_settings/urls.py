@@ -1,0 +1,62 @@
+"""/office/settings/…, included by ``office.urls`` (names in the ``office`` namespace)."""
+
+from django.urls import path, re_path
+
+from banpum.office.store_settings import (
+    calendar_views,
+    carrier_views,
+    payment_views,
+    people_views,
+    policy_views,
+    views,
+)
+
+urlpatterns = [
+    path("", views.settings_home, name="settings-home"),
+    path("policy/", policy_views.policy_overview, name="settings-policy"),
+    path("policy/edit/", policy_views.policy_edit, name="settings-policy-edit"),
+    path("policy/preview/", policy_views.policy_preview, name="settings-policy-preview"),
+    path(
+        "policy/v<int:version>/",
+        policy_views.policy_version_detail,
+        name="settings-policy-version",
+    ),
+    path("holidays/", calendar_views.holidays, name="settings-holidays"),
+    re_path(
+        r"^holidays/(?P<day>\d{4}-\d{2}-\d{2})/remove/$",
+        calendar_views.holiday_remove,
+        name="settings-holiday-remove",
+    ),
+    path("blocklist/", calendar_views.blocklist, name="settings-blocklist"),
+    path(
+        "blocklist/<int:entry_id>/remove/",
+        calendar_views.blocklist_remove,
+        name="settings-blocklist-remove",
+    ),
+    path("carriers/", carrier_views.carriers, name="settings-carriers"),
+    path("carriers/new/", carrier_views.carrier_account_new, name="settings-carrier-new"),
+    path(
+        "carriers/<int:account_id>/",
+        carrier_views.carrier_account_edit,
+        name="settings-carrier-edit",
+    ),
+    path("carriers/rules/new/", carrier_views.carrier_rule_new, name="settings-rule-new"),
+    path(
+        "carriers/rules/<int:rule_id>/", carrier_views.carrier_rule_edit, name="settings-rule-edit"
+    ),
+    path(
+        "carriers/rules/<int:rule_id>/delete/",
+        carrier_views.carrier_rule_delete,
+        name="settings-rule-delete",
+    ),
+    path("payment/", payment_views.payment_account, name="settings-payment"),
+    path("people/", people_views.people, name="settings-people"),
+    path("people/<int:member_id>/role/", people_views.member_role, name="settings-member-role"),
+    path(
+        "people/<int:member_id>/remove/", people_views.member_remove, name="settings-member-remove"
+    ),
+    path("api-keys/", people_views.api_keys, name="settings-api-keys"),
+    path(
+        "api-keys/<int:key_id>/revoke/", people_views.api_key_revoke, name="settings-api-key-revoke"
+    ),
+]
