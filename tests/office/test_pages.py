@@ -11,7 +11,7 @@ from django.test import Client
 
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
-from tests.office.conftest import return_for
+from tests.office.conftest import member, return_for
 from tests.returns.helpers import number_of, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,24 @@ def test_api_still_answers_json_with_the_new_middleware(api: Client) -> None:
     missing = api.get("/api/v1/nowhere")
     assert missing.status_code == 404
     assert missing.json()["code"]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "absent"),
+    [
+        ("cs_agent", ["/office/refunds/"], ["/office/warehouse/scan/", "/office/access-log/"]),
+        ("warehouse", ["/office/warehouse/scan/"], ["/office/refunds/", "/office/transfers/"]),
+        ("manager", ["/office/refunds/", "/office/transfers/"], ["/office/access-log/"]),
+        ("admin", ["/office/access-log/", "/office/settings/"], []),
+    ],
+)
+def test_the_nav_leaves_out_what_the_role_cannot_open(
+    store: Any, django_user_model: Any, role: str, shown: list[str], absent: list[str]
+) -> None:
+    client = Client()
+    client.force_login(member(django_user_model, f"nav-{role}", store, role=role))
+    nav = text(client.get("/office/")).split("<nav>")[1].split("</nav>")[0]
+    for href in shown:
+        assert f'href="{href}"' in nav, (role, href)
+    for href in absent:
+        assert f'href="{href}"' not in nav, (role, href)

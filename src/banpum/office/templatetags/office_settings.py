@@ -1,19 +1,30 @@
-"""``{% if membership|settings_allowed %}``: whether the nav shows the settings link."""
+"""What the nav shows a membership: ``{% if membership|settings_allowed %}`` for the settings
+link, ``{% if membership|may:"refund_manage" %}`` for a page behind one capability. The pages
+check again (``office.access.needs``); the nav only leaves out what would answer 403."""
 
 from __future__ import annotations
 
 from django import template
 
-from banpum.accounts.capabilities import ROLE_CAPABILITIES, Role
+from banpum.accounts.capabilities import ROLE_CAPABILITIES, Capability, Role
 from banpum.office.store_settings.common import SETTINGS_CAPABILITIES
 
 register = template.Library()
 
 
-@register.filter
-def settings_allowed(membership: object) -> bool:
+def _capabilities(membership: object) -> frozenset[Capability]:
     try:
         role = Role(str(getattr(membership, "role", "")))
     except ValueError:
-        return False
-    return bool(ROLE_CAPABILITIES[role] & SETTINGS_CAPABILITIES)
+        return frozenset()
+    return ROLE_CAPABILITIES[role]
+
+
+@register.filter
+def may(membership: object, capability: str) -> bool:
+    return capability in _capabilities(membership)
+
+
+@register.filter
+def settings_allowed(membership: object) -> bool:
+    return bool(_capabilities(membership) & SETTINGS_CAPABILITIES)
