@@ -113,7 +113,7 @@ def test_saving_writes_a_new_version_and_leaves_the_old_one_untouched(
     before.refresh_from_db()
     assert before.rules == old_rules
     page = page_text(manager.get("/office/settings/policy/"))
-    assert "Version 2 saved" in page
+    assert "버전 2을(를) 저장했습니다" in page
 
 
 def test_a_rule_out_of_range_is_shown_next_to_its_field_and_nothing_is_saved(

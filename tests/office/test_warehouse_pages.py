@@ -266,7 +266,7 @@ def test_matching_to_an_unknown_return_says_so(worker_en: Client, store: Any) ->
         {f"p-{parcel.pk}-return_number": "R-0"},
     )
     html = page(worker_en.get("/office/warehouse/unidentified/"))
-    assert "flash-error" in html
+    assert "message-error" in html
     assert UnidentifiedParcel.objects.get().matched_return is None
 
 
