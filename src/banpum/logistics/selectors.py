@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from banpum.commerce.models import Store
-from banpum.logistics.models import Pickup, PickupStatus, TrackingEvent
+from banpum.logistics.models import Carrier, Pickup, PickupStatus, TrackingEvent
 from banpum.returns.models import ReturnLine, ReturnRequest, ReturnStatus
 from banpum.returns.transitions import TRANSITIONS, Action, return_transition_allowed
 
@@ -201,3 +201,19 @@ def returns_for_labels(
         by_id = {rr.pk: rr for rr in queryset.filter(pk__in=set(ids))}
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
     return []
+
+
+def order_ids_by_pickup_waybill(*, store: Store, waybills: list[str]) -> QuerySet[Pickup, int]:
+    """The orders whose return parcels carry one of ``waybills`` (their ids), for the CS
+    search: a customer reads the waybill of the return off their receipt."""
+    return Pickup.objects.filter(
+        return_request__store=store, waybill_number__in=waybills
+    ).values_list("return_request__order_id", flat=True)
+
+
+def carriers_by_code(codes: Iterable[str]) -> dict[str, Carrier]:
+    """The catalogue's carriers named by tracking codes (``kr.cjlogistics``), in one query."""
+    wanted = {code for code in codes if code}
+    if not wanted:
+        return {}
+    return {carrier.code: carrier for carrier in Carrier.objects.filter(code__in=wanted)}

@@ -90,3 +90,17 @@ INELIGIBLE_NOT_FOR_CUSTOMERS = ErrorCode(
 UNKNOWN_LINE_NUMBER = ErrorCode(
     ValidationFailed, "validation_error", _("The order has no line %(number)s.")
 )
+PICKUP_DATE_PAST = ErrorCode(
+    ValidationFailed, "validation_error", _("Choose today (%(today)s) or a later day.")
+)
+PICKUP_FIELD_TOO_LONG = ErrorCode(
+    ValidationFailed, "validation_error", _("Keep it under %(limit)s characters.")
+)
+IDEMPOTENCY_KEY_INVALID = ErrorCode(
+    ValidationFailed, "validation_error", _("The idempotency key is at most 64 characters.")
+)
+IDEMPOTENCY_KEY_REUSED = ErrorCode(
+    Conflict,
+    "idempotency_key_reused",
+    _("This idempotency key already opened return %(number)s for another order."),
+)

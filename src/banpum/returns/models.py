@@ -171,6 +171,16 @@ class ReturnRequest(models.Model):
     # through ``return_refunded_early_record``: the stalled list shows it as money at risk.
     refunded_early_amount = models.PositiveBigIntegerField(_("refunded early"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # A form's token or a client's key: a repeated submit answers the return it already opened
+    # instead of opening a second one (unique per store when given).
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, editable=False
+    )
+    # Where and when to collect, as given at opening (``returns.pickup_preferences``); read by
+    # logistics when it books the pickup at approval. Empty: as on the order.
+    pickup_preferences = models.JSONField(
+        _("pickup preferences"), default=dict, blank=True, editable=False
+    )
     # Set by the services from their clock (``now``), so the demo and imports write history.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
@@ -187,6 +197,11 @@ class ReturnRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="on_hold") | ~Q(hold_reason=""),
                 name="return_on_hold_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="return_idempotency_key_unique_per_store",
             ),
         ]
 

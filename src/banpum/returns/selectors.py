@@ -10,7 +10,7 @@ from django.db.models import Expression, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from banpum.commerce.models import Store
+from banpum.commerce.models import Order, Store
 from banpum.commerce.selectors import phone_digits, phone_variants
 from banpum.returns.errors import RETURN_NOT_FOUND
 from banpum.returns.models import CLAIMING_STATUSES, ReturnEvent, ReturnLine, ReturnRequest
@@ -106,3 +106,12 @@ def return_request_get(*, store: Store, number: str) -> ReturnRequest:
         return queryset.get(Q(number=wanted) | Q(number__iexact=number.strip()), store=store)
     except ReturnRequest.DoesNotExist:
         raise RETURN_NOT_FOUND(number=number) from None
+
+
+def return_requests_of_order(*, order: Order) -> QuerySet[ReturnRequest]:
+    """The order's returns, oldest first, each with ``units``: the units it claims."""
+    return (
+        ReturnRequest.objects.filter(order=order, store_id=order.store_id)
+        .annotate(units=Coalesce(Sum("lines__quantity"), Value(0)))
+        .order_by("id")
+    )

@@ -15,6 +15,7 @@ from banpum.commerce.models import Order
 from banpum.core.actors import Actor
 from banpum.core.errors import ValidationFailed
 from banpum.policy import texts
+from banpum.policy.deadlines import local_date
 from banpum.policy.fees import fee_cap, refund_estimate
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.rules import decide
@@ -44,6 +45,7 @@ from banpum.returns.facts import committed_refunds, customer_facts, line_facts, 
 from banpum.returns.hooks import pickup_hooks, settlement_hooks
 from banpum.returns.models import FeeSettlement, Origin, ReturnLine, ReturnRequest
 from banpum.returns.numbers import return_number_new
+from banpum.returns.pickup_preferences import PickupPreferences, pickup_preferences_check
 from banpum.returns.transitions import Action, Move, return_transition, return_transition_allowed
 
 logger = logging.getLogger(__name__)
@@ -93,9 +95,16 @@ def _decide(order: Order, ask: ReturnAsk, now: dt.datetime) -> _Decided:
     return _Decided(decision, policy, rules, facts)
 
 
-def return_request_preview(*, order: Order, ask: ReturnAsk, now: dt.datetime) -> Decision:
-    """What the policy would decide at ``now``, without creating anything."""
-    return _decide(_load_order(order, lock=False), ask, now).decision
+def return_request_preview(
+    *, order: Order, ask: ReturnAsk, now: dt.datetime, fee: FeeOverride | None = None
+) -> Decision:
+    """What the policy would decide at ``now``, without creating anything; with ``fee``, the
+    return fee as CS would set it (and the refund that follows), as ``return_request_create``
+    would store it for an eligible request."""
+    decided = _decide(_load_order(order, lock=False), ask, now)
+    if fee is None:
+        return decided.decision
+    return _apply_fee_override(decided.decision, fee, decided, ask)
 
 
 def _as_exception(decision: Decision) -> Decision:
@@ -159,6 +168,8 @@ def _apply_fee_override(
     )
 
 
+IDEMPOTENCY_KEY_MAX = 64
+
 # Draws of a random number before giving up; with 10⁹ per store and month, a second is rare.
 NUMBER_ATTEMPTS = 5
 
@@ -197,20 +208,39 @@ def return_request_create(
     note: str = "",
     fee: FeeOverride | None = None,
     allow_ineligible: bool = False,
+    pickup: PickupPreferences | None = None,
+    idempotency_key: str = "",
     now: dt.datetime,
 ) -> ReturnRequest:
     """Open a return for lines of an order at ``now``; the policy decides it at once.
 
     ``allow_ineligible`` (CS and API only) keeps a request the policy refuses for a person to
     decide, on hold; it never lets a return claim units that were not delivered or are already
-    claimed.
+    claimed. ``pickup`` is where and when to collect (kept for the booking at approval; only
+    for a carrier pickup). ``idempotency_key``: a second call with the same key (a form
+    submitted twice) answers the return the first one opened, and opens nothing.
     """
     actor_require(actor, order.store_id, Capability.RETURN_CREATE)
     if allow_ineligible and origin == Origin.CUSTOMER:
         raise errors.INELIGIBLE_NOT_FOR_CUSTOMERS.field("allow_ineligible")
     if timezone.is_naive(now):
         raise ValueError("return_request_create takes an aware now")
+    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        raise errors.IDEMPOTENCY_KEY_INVALID.field("idempotency_key")
     order = _load_order(order, lock=True)
+    if idempotency_key:
+        # Under the order's lock, so two submits of one form cannot both get past this.
+        earlier = ReturnRequest.objects.filter(
+            store_id=order.store_id, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            if earlier.order_id != order.pk:
+                raise errors.IDEMPOTENCY_KEY_REUSED(number=earlier.number)
+            return earlier
+    wanted_pickup: dict[str, Any] = {}
+    if pickup is not None and ask.method is Method.CARRIER_PICKUP:
+        pickup_preferences_check(pickup, today=local_date(now, order.store.timezone))
+        wanted_pickup = pickup.as_data()
     decided = _decide(order, ask, now)
     decision = decided.decision
 
@@ -249,6 +279,8 @@ def return_request_create(
         request_deadline=decision.deadlines.request_until,
         refund_business_days=decision.deadlines.refund_business_days,
         defect_noticed_at=ask.defect_noticed_at,
+        idempotency_key=idempotency_key,
+        pickup_preferences=wanted_pickup,
         created_at=now,
         updated_at=now,
     )
