@@ -235,6 +235,23 @@ def test_double_submit_opens_one_return(office: Client, order: Order) -> None:
     assert first["Location"] == second["Location"] == f"/office/returns/{created.number}/"
 
 
+def test_double_submit_of_every_unit_lands_on_the_return(office_en: Client, order: Order) -> None:
+    everything = form_data(order, **{f"qty_{line_id(order, 1)}": "2"})
+    office_en.post(create_url(order), everything)
+    again = office_en.post(create_url(order), everything, follow=True)
+    [created] = returns_of(order)
+    assert again.redirect_chain == [(f"/office/returns/{created.number}/", 302)]
+    assert f"Return {created.number} opened" in text(again)
+
+
+def test_a_store_without_a_policy_says_so(office_en: Client, order: Order) -> None:
+    ReturnPolicy.objects.filter(store=order.store).delete()
+    response = office_en.get(create_url(order), follow=True)
+    assert response.redirect_chain == [(f"/office/orders/{order.pk}/", 302)]
+    assert "no return policy" in text(response)
+    assert "no return policy" in text(office_en.post(preview_url(order), form_data(order)))
+
+
 def test_a_new_form_opens_a_new_return(office: Client, order: Order) -> None:
     office.post(create_url(order), form_data(order, token="a"))
     office.post(create_url(order), form_data(order, token="b"))

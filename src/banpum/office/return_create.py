@@ -33,6 +33,7 @@ from banpum.policy.deadlines import local_date
 from banpum.policy.selectors import policy_current, policy_rules
 from banpum.policy.types import as_json
 from banpum.returns.models import Origin, ReturnRequest, ReturnStatus
+from banpum.returns.selectors import return_request_by_idempotency_key
 from banpum.returns.services import return_request_create, return_request_preview
 
 # Errors of a form still being filled in, which the live answer does not repeat.
@@ -70,9 +71,21 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def return_create(request: HttpRequest, membership: StoreMembership, order_id: int) -> HttpResponse:
     order = store_order(membership, order_id)
+    earlier = return_request_by_idempotency_key(
+        store=membership.store, key=request.POST.get("token", "")[:64]
+    )
+    if earlier is not None and earlier.order_id == order.pk:
+        # The same form again (a double click, a resend): its return is open already, and its
+        # units may no longer be on offer, so the form would only show an error.
+        messages.add_message(request, *outcome_message(earlier))
+        return redirect("office:return-detail", number=earlier.number)
+    try:
+        form = _form(request, order, request.POST if request.method == "POST" else None)
+    except ApplicationError as error:  # e.g. the store has no return policy yet
+        messages.error(request, error.message)
+        return redirect("office:order-detail", order_id=order.pk)
     if request.method != "POST":
-        return _page(request, membership, order, _form(request, order))
-    form = _form(request, order, request.POST)
+        return _page(request, membership, order, form)
     if not form.is_valid():
         return _page(request, membership, order, form, status=422)
     try:
@@ -91,8 +104,7 @@ def return_create(request: HttpRequest, membership: StoreMembership, order_id: i
     except ApplicationError as error:
         form.add_service_error(error)
         return _page(request, membership, order, form, status=422)
-    level, text = outcome_message(created)
-    messages.add_message(request, level, text)
+    messages.add_message(request, *outcome_message(created))
     return redirect("office:return-detail", number=created.number)
 
 
@@ -103,7 +115,10 @@ def return_preview(
 ) -> HttpResponse:
     """The policy's answer to the form as typed so far: a fragment for htmx."""
     order = store_order(membership, order_id)
-    form = _form(request, order, request.POST)
+    try:
+        form = _form(request, order, request.POST)
+    except ApplicationError as error:
+        return render(request, "office/_return_preview.html", {"error": error.message})
     context: dict[str, Any] = {"form": form, "summary": None, "error": "", "errors": []}
     if not form.is_valid():
         # Only what is wrong, not what is still to be filled in.

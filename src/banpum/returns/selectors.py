@@ -115,3 +115,10 @@ def return_requests_of_order(*, order: Order) -> QuerySet[ReturnRequest]:
         .annotate(units=Coalesce(Sum("lines__quantity"), Value(0)))
         .order_by("id")
     )
+
+
+def return_request_by_idempotency_key(*, store: Store, key: str) -> ReturnRequest | None:
+    """The return a form (or client) with ``key`` already opened in ``store``, if any."""
+    if not key:
+        return None
+    return ReturnRequest.objects.filter(store=store, idempotency_key=key).first()
