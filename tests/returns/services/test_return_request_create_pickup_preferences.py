@@ -46,7 +46,8 @@ def test_a_past_day_is_refused(order: Any) -> None:
 
 @pytest.mark.parametrize(("field", "limit"), [("memo", 300), ("postcode", 10), ("address1", 200)])
 def test_overlong_fields_are_refused(order: Any, field: str, limit: int) -> None:
-    wish = PickupPreferences(**{field: "가" * (limit + 1)})
+    too_long: dict[str, Any] = {field: "가" * (limit + 1)}
+    wish = PickupPreferences(**too_long)
     with pytest.raises(ValidationFailed) as raised:
         open_return(order, create_kwargs={"pickup": wish})
     assert f"pickup.{field}" in raised.value.extra["fields"]
