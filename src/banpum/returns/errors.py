@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from banpum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from banpum.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed, field_message
 from banpum.policy.texts import problem_out
 from banpum.policy.types import Problem
 
@@ -93,12 +93,8 @@ UNKNOWN_LINE_NUMBER = ErrorCode(
 PICKUP_DATE_PAST = ErrorCode(
     ValidationFailed, "validation_error", _("Choose today (%(today)s) or a later day.")
 )
-PICKUP_FIELD_TOO_LONG = ErrorCode(
-    ValidationFailed, "validation_error", _("Keep it under %(limit)s characters.")
-)
-IDEMPOTENCY_KEY_INVALID = ErrorCode(
-    ValidationFailed, "validation_error", _("The idempotency key is at most 64 characters.")
-)
+# The wording of the API's own length check (core.validation), already in both languages.
+TOO_LONG = field_message(_("must be at most %(maximum)s characters"))
 IDEMPOTENCY_KEY_REUSED = ErrorCode(
     Conflict,
     "idempotency_key_reused",

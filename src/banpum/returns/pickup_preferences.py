@@ -51,7 +51,7 @@ def pickup_preferences_check(preferences: PickupPreferences, *, today: dt.date) 
     problems: dict[str, list[str]] = {}
     for name, limit in MAX_LENGTHS.items():
         if len(getattr(preferences, name).strip()) > limit:
-            problems[f"pickup.{name}"] = [errors.PICKUP_FIELD_TOO_LONG.render(limit=limit)]
+            problems[f"pickup.{name}"] = [errors.TOO_LONG.render(maximum=limit)]
     if preferences.preferred_date is not None and preferences.preferred_date < today:
         problems["pickup.preferred_date"] = [
             errors.PICKUP_DATE_PAST.render(today=today.isoformat())

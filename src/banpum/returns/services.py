@@ -226,7 +226,7 @@ def return_request_create(
     if timezone.is_naive(now):
         raise ValueError("return_request_create takes an aware now")
     if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
-        raise errors.IDEMPOTENCY_KEY_INVALID.field("idempotency_key")
+        raise errors.TOO_LONG.field("idempotency_key", maximum=IDEMPOTENCY_KEY_MAX)
     order = _load_order(order, lock=True)
     if idempotency_key:
         # Under the order's lock, so two submits of one form cannot both get past this.
