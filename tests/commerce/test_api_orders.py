@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from banpum.commerce.models import Order
+from banpum.commerce.models import Order, Shipment
 from tests.commerce.helpers import open_return, order_data
 from tests.factories import ChannelFactory, CustomerFactory, OrderFactory, StoreFactory, make_order
 
@@ -191,6 +191,9 @@ def test_search(api: Client, store: Any, channel: Any, coupang: Any) -> None:
     assert ids(channel="coupang") == [b.pk]
     assert ids(phone="010-5555-6666") == [c.pk]
     assert ids(q="민지", channel="coupang") == []
+    Shipment.objects.create(order=b, carrier_code="kr.cjlogistics", tracking_number="612345678901")
+    assert ids(q="612345678901") == [b.pk]  # the delivery's waybill
+    assert ids(q="6123-4567-8901") == [b.pk]  # as the label prints it
 
     first = api.get("/api/v1/orders", {"q": "C-7"}).json()["results"][0]
     assert first["customer"] == {

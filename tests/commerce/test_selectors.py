@@ -11,6 +11,7 @@ from banpum.commerce.selectors import (
     order_get,
     phone_variants,
     returnable_quantity,
+    waybill_variants,
 )
 from banpum.core.errors import NotFound
 from tests.factories import StoreFactory, make_order
@@ -60,3 +61,18 @@ def test_lookups_stay_inside_the_store(store: Any) -> None:
         order_get(store=store, order_id=theirs.pk)
     with pytest.raises(NotFound):
         order_detail_get(store=store, order_id=theirs.pk)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("612345678901", ["612345678901"]),
+        ("6123-4567-8901", ["6123-4567-8901", "612345678901"]),
+        (" 6123 4567 8901 ", ["6123 4567 8901", "612345678901"]),
+        ("김철수", []),  # a name never searches the shipments
+        ("ORD-1", []),  # too short for a waybill
+        ("12-34!5678", []),
+    ],
+)
+def test_waybill_variants(text: str, expected: list[str]) -> None:
+    assert waybill_variants(text) == expected

@@ -328,7 +328,11 @@ class Shipment(models.Model):
     class Meta:
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
-        indexes = [models.Index(fields=["carrier_code", "tracking_number"])]
+        indexes = [
+            models.Index(fields=["carrier_code", "tracking_number"]),
+            # The CS search finds an order by its waybill, whatever the carrier.
+            models.Index(fields=["tracking_number"], name="shipment_tracking_number"),
+        ]
         ordering = ["order_id", "id"]
 
     def __str__(self) -> str:

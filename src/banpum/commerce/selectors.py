@@ -31,6 +31,19 @@ def phone_variants(phone: str) -> list[str]:
     return sorted(v for v in variants if v)
 
 
+def waybill_variants(text: str) -> list[str]:
+    """A waybill as typed and without its separators (``6012-3456-7890`` → ``601234567890``);
+    none for text too short to be one, so a name never searches the shipments."""
+    term = text.strip()
+    compact = "".join(ch for ch in term if ch not in "- ")
+    if len(compact) < WAYBILL_MIN_LENGTH or not compact.isalnum():
+        return []
+    return sorted({term, compact})
+
+
+WAYBILL_MIN_LENGTH = 8
+
+
 def returnable_quantity(*, quantity: int, cancelled: int, delivered: bool, claimed: int) -> int:
     """Units a new return could still claim: delivered (live) units minus those already claimed.
 
@@ -71,7 +84,8 @@ def order_get(
 
 
 def order_detail_get(*, store: Store, order_id: int) -> Order:
-    """The order page: the order with its lines, shipments and customer in four queries.
+    """The order page: the order with its lines (and products), shipments and customer in
+    three queries.
 
     Each line carries ``claimed_quantity`` (units in open or completed returns) and
     ``order_delivered`` as annotations, so the page can show what is still returnable without a
@@ -105,9 +119,11 @@ def order_search(
     channel_code: str | None = None,
     phone: str | None = None,
 ) -> QuerySet[Order]:
-    """The CS search, newest first: ``q`` is an order number, a name, a phone or an email.
+    """The CS search, newest first: ``q`` is an order number, a name, a phone, an email or
+    the waybill of the order's delivery.
 
-    Phones match the customer's or the recipient's, whatever the hyphenation.
+    Phones match the customer's or the recipient's, whatever the hyphenation; a waybill as
+    printed (with hyphens or spaces) or as digits.
     """
     queryset = Order.objects.filter(store=store).select_related("channel", "customer")
     if channel_code:
@@ -126,6 +142,11 @@ def order_search(
         if len(phone_digits(term)) >= 7:
             variants = phone_variants(term)
             match |= Q(customer__phone__in=variants) | Q(shipping_phone__in=variants)
+        waybills = waybill_variants(term)
+        if waybills:
+            match |= Q(
+                Exists(Shipment.objects.filter(order=OuterRef("pk"), tracking_number__in=waybills))
+            )
         queryset = queryset.filter(match)
     return queryset.order_by("-id")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -250,3 +250,19 @@ def carrier_rule_get(*, store: Store, rule_id: int) -> CarrierRule:
     if rule is None:
         raise errors.RULE_NOT_FOUND()
     return rule
+
+
+def order_ids_by_pickup_waybill(*, store: Store, waybills: list[str]) -> QuerySet[Pickup, int]:
+    """The orders whose return parcels carry one of ``waybills`` (their ids), for the CS
+    search: a customer reads the waybill of the return off their receipt."""
+    return Pickup.objects.filter(
+        return_request__store=store, waybill_number__in=waybills
+    ).values_list("return_request__order_id", flat=True)
+
+
+def carriers_by_code(codes: Iterable[str]) -> dict[str, Carrier]:
+    """The catalogue's carriers named by tracking codes (``kr.cjlogistics``), in one query."""
+    wanted = {code for code in codes if code}
+    if not wanted:
+        return {}
+    return {carrier.code: carrier for carrier in Carrier.objects.filter(code__in=wanted)}

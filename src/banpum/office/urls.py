@@ -4,7 +4,9 @@ from banpum.office import (
     access_log,
     bulk,
     money_views,
+    orders,
     return_actions,
+    return_create,
     return_list,
     return_page,
     reveal,
@@ -75,4 +77,12 @@ urlpatterns = [
         name="transfer-confirm-file",
     ),
     path("settings/", include("banpum.office.store_settings.urls")),
+    path("orders/", orders.order_search_view, name="order-search"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
+    path("orders/<int:order_id>/return/", return_create.return_create, name="return-create"),
+    path(
+        "orders/<int:order_id>/return/preview/",
+        return_create.return_preview,
+        name="return-preview",
+    ),
 ]

@@ -118,3 +118,10 @@ PHOTO_TOO_MANY = field_message(_("Send at most %(maximum)s photos."))
 PHOTO_UNKNOWN = field_message(
     _("Photo %(id)s was not sent for this order, or is already part of a return.")
 )
+# The wording of the API's own length check (core.validation), already in both languages.
+TOO_LONG = field_message(_("must be at most %(maximum)s characters"))
+IDEMPOTENCY_KEY_REUSED = ErrorCode(
+    Conflict,
+    "idempotency_key_reused",
+    _("This idempotency key already opened return %(number)s for another order."),
+)

@@ -167,7 +167,7 @@ class ReturnRequest(models.Model):
         _("return fee settlement"), max_length=20, choices=FeeSettlement.choices, blank=True
     )
     defect_noticed_at = models.DateTimeField(_("defect noticed at"), null=True, blank=True)
-    # Where and when the customer (or CS) asked the carrier to come, as ``returns.pickups``
+    # Where and when the customer (or CS) asked the carrier to come, as ``returns.pickup_wish``
     # stores it; the pickup is booked from it whenever the return is approved. Empty: the
     # order's shipping address, the carrier's first date.
     pickup_wish = models.JSONField(_("pickup wish"), default=dict, blank=True)
@@ -175,6 +175,11 @@ class ReturnRequest(models.Model):
     # through ``return_refunded_early_record``: the stalled list shows it as money at risk.
     refunded_early_amount = models.PositiveBigIntegerField(_("refunded early"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # A form's token or a client's key: a repeated submit answers the return it already opened
+    # instead of opening a second one (unique per store when given).
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, editable=False
+    )
     # Set by the services from their clock (``now``), so the demo and imports write history.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
@@ -191,6 +196,11 @@ class ReturnRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="on_hold") | ~Q(hold_reason=""),
                 name="return_on_hold_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="return_idempotency_key_unique_per_store",
             ),
         ]
 

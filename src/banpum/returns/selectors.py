@@ -129,6 +129,20 @@ def return_photo_get(*, store: Store, order_id: int, photo_id: int) -> ReturnPho
     return ReturnPhoto.objects.filter(pk=photo_id, order_id=order_id, store=store).first()
 
 
-def return_requests_of_order(*, order: Order) -> QuerySet[ReturnRequest]:
-    """The order's returns, newest first, for the shopper's order page."""
-    return ReturnRequest.objects.filter(order=order, store_id=order.store_id).order_by("-id")
+def return_requests_of_order(
+    *, order: Order, newest_first: bool = False
+) -> QuerySet[ReturnRequest]:
+    """The order's returns, each with ``units``: the units it claims. Oldest first for the
+    office's order page (the story in order); newest first for the shopper's."""
+    return (
+        ReturnRequest.objects.filter(order=order, store_id=order.store_id)
+        .annotate(units=Coalesce(Sum("lines__quantity"), Value(0)))
+        .order_by("-id" if newest_first else "id")
+    )
+
+
+def return_request_by_idempotency_key(*, store: Store, key: str) -> ReturnRequest | None:
+    """The return a form (or client) with ``key`` already opened in ``store``, if any."""
+    if not key:
+        return None
+    return ReturnRequest.objects.filter(store=store, idempotency_key=key).first()

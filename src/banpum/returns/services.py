@@ -98,9 +98,16 @@ def _decide(order: Order, ask: ReturnAsk, now: dt.datetime) -> _Decided:
     return _Decided(decision, policy, rules, facts)
 
 
-def return_request_preview(*, order: Order, ask: ReturnAsk, now: dt.datetime) -> Decision:
-    """What the policy would decide at ``now``, without creating anything."""
-    return _decide(_load_order(order, lock=False), ask, now).decision
+def return_request_preview(
+    *, order: Order, ask: ReturnAsk, now: dt.datetime, fee: FeeOverride | None = None
+) -> Decision:
+    """What the policy would decide at ``now``, without creating anything; with ``fee``, the
+    return fee as CS would set it (and the refund that follows), as ``return_request_create``
+    would store it for an eligible request."""
+    decided = _decide(_load_order(order, lock=False), ask, now)
+    if fee is None:
+        return decided.decision
+    return _apply_fee_override(decided.decision, fee, decided, ask)
 
 
 def _as_exception(decision: Decision) -> Decision:
@@ -164,6 +171,8 @@ def _apply_fee_override(
     )
 
 
+IDEMPOTENCY_KEY_MAX = 64
+
 # Draws of a random number before giving up; with 10⁹ per store and month, a second is rare.
 NUMBER_ATTEMPTS = 5
 
@@ -205,6 +214,7 @@ def return_request_create(
     pickup: PickupWish | None = None,
     replacements: Mapping[int, int] | None = None,
     photo_ids: Sequence[int] = (),
+    idempotency_key: str = "",
     now: dt.datetime,
 ) -> ReturnRequest:
     """Open a return for lines of an order at ``now``; the policy decides it at once.
@@ -215,15 +225,32 @@ def return_request_create(
     booked); ``replacements`` maps order line ids to the variant (product id) an exchange
     should send; ``photo_ids`` are photos sent for the order (``returns.photos``), attached
     here and counted by the policy.
+    ``idempotency_key``: a second call with the same key (a form submitted twice) answers the
+    return the first one opened, and opens nothing.
     """
     actor_require(actor, order.store_id, Capability.RETURN_CREATE)
     if allow_ineligible and origin == Origin.CUSTOMER:
         raise errors.INELIGIBLE_NOT_FOR_CUSTOMERS.field("allow_ineligible")
     if timezone.is_naive(now):
         raise ValueError("return_request_create takes an aware now")
+    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        raise errors.TOO_LONG.field("idempotency_key", maximum=IDEMPOTENCY_KEY_MAX)
     order = _load_order(order, lock=True)
+    if idempotency_key:
+        # Under the order's lock, so two submits of one form cannot both get past this.
+        earlier = ReturnRequest.objects.filter(
+            store_id=order.store_id, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            if earlier.order_id != order.pk:
+                raise errors.IDEMPOTENCY_KEY_REUSED(number=earlier.number)
+            return earlier
     today = local_date(now, order.store.timezone)
-    wish = pickup_wish_clean(pickup, today=today) if pickup else None
+    wish = (
+        pickup_wish_clean(pickup, today=today)
+        if pickup is not None and ask.method is Method.CARRIER_PICKUP
+        else None
+    )
     replacement_of = _replacements_check(order, ask, replacements or {})
     if photo_ids:
         ask = replace(ask, photo_count=max(ask.photo_count, len(set(photo_ids))))
@@ -266,6 +293,7 @@ def return_request_create(
         refund_business_days=decision.deadlines.refund_business_days,
         defect_noticed_at=ask.defect_noticed_at,
         pickup_wish=wish.as_json() if wish else {},
+        idempotency_key=idempotency_key,
         created_at=now,
         updated_at=now,
     )

@@ -197,3 +197,44 @@ def test_other_methods_book_nothing(
     assert approved.status == S.AWAITING_SHIPMENT
     assert not approved.pickups.exists()
     assert sim_bookings(account) == []
+
+
+def test_the_booking_takes_the_address_date_and_memo_given_at_opening(
+    order: Any, account: CarrierAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    from banpum.returns.pickup_wish import PickupWish
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    wish = PickupWish(
+        contact_phone="010-5555-6666",
+        postcode="04524",
+        address1="서울특별시 중구 세종대로 110",
+        preferred_date=tomorrow,
+        memo="경비실에 맡겨 두었어요",
+    )
+    with django_capture_on_commit_callbacks():
+        opened = open_return(order, create_kwargs={"pickup": wish})
+        approved = return_request_approve(return_request=opened, actor=CS, now=timezone.now())
+    pickup = pickup_of(approved)
+    assert (pickup.postcode, pickup.address1, pickup.address2) == (
+        "04524",
+        "서울특별시 중구 세종대로 110",
+        "12층",  # not given: the order's
+    )
+    assert (pickup.contact_name, pickup.contact_phone) == ("홍길동", "010-5555-6666")
+    assert (pickup.preferred_date, pickup.memo) == (tomorrow, "경비실에 맡겨 두었어요")
+
+
+def test_a_wished_day_past_by_the_approval_is_dropped(
+    order: Any, account: CarrierAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    from banpum.returns.pickup_wish import PickupWish
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    wish = PickupWish(preferred_date=tomorrow)
+    opened = open_return(order, create_kwargs={"pickup": wish})
+    with django_capture_on_commit_callbacks():
+        approved = return_request_approve(
+            return_request=opened, actor=CS, now=timezone.now() + dt.timedelta(days=3)
+        )
+    assert pickup_of(approved).preferred_date is None

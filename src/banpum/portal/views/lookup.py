@@ -102,7 +102,7 @@ def order_page(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("portal:lookup", slug=store.slug)
     returns = [
         {"rr": rr, "status": status_words(rr.status)}
-        for rr in return_requests_of_order(order=view.order)
+        for rr in return_requests_of_order(order=view.order, newest_first=True)
     ]
     return render(
         request,

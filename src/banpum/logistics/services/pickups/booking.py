@@ -56,9 +56,10 @@ logger = logging.getLogger(__name__)
 
 
 def carrier_select(
-    *, return_request: ReturnRequest, box_size: str = ""
+    *, return_request: ReturnRequest, box_size: str = "", postcode: str = ""
 ) -> tuple[CarrierAccount, str] | None:
-    """The account the store's rules route this return to, and why."""
+    """The account the store's rules route this return to, and why (by the pickup's postcode:
+    ``postcode`` when it is collected elsewhere than the order was delivered)."""
     accounts = list(
         CarrierAccount.objects.filter(store_id=return_request.store_id, is_active=True)
         .select_related("carrier", "store")
@@ -92,7 +93,7 @@ def carrier_select(
             )
             for r in rules
         ],
-        postcode=return_request.order.shipping_postcode,
+        postcode=postcode or return_request.order.shipping_postcode,
         reason_code=return_request.reason_code,
         box_size=box_size,
     )
@@ -120,16 +121,23 @@ def unlinked_facts(account: CarrierAccount) -> dict[str, Any]:
     }
 
 
-def details_from_wish(return_request: ReturnRequest) -> PickupDetails:
-    """The address and date the customer asked for when the return was opened (or none)."""
+def details_wanted(return_request: ReturnRequest, *, now: dt.datetime) -> PickupDetails:
+    """The address and date asked for when the return was opened (blank: as on the order).
+
+    A preferred day that has passed by the time the return is approved is dropped: the carrier
+    then comes on its next round, as when none was given.
+    """
     wish = PickupWish.from_json(return_request.pickup_wish)
+    day = wish.preferred_date
+    if day is not None and day < common.store_today(return_request, now):
+        day = None
     return PickupDetails(
         contact_name=wish.contact_name,
         contact_phone=wish.contact_phone,
         postcode=wish.postcode,
         address1=wish.address1,
         address2=wish.address2,
-        preferred_date=wish.preferred_date,
+        preferred_date=day,
         memo=wish.memo,
     )
 
@@ -146,8 +154,10 @@ def pickup_arrange_for_return(
     Runs inside the approval's transaction. With no carrier configured the return stays
     approved (and shows as stalled) until CS sets one up; the sweep then picks it up.
     """
-    details = details or details_from_wish(return_request)
-    selected = carrier_select(return_request=return_request, box_size=details.box_size)
+    details = details or details_wanted(return_request, now=now)
+    selected = carrier_select(
+        return_request=return_request, box_size=details.box_size, postcode=details.postcode
+    )
     if selected is None:
         events.event_logistics(return_request, actor, kind=LogisticsKind.NO_CARRIER, now=now)
         return None
