@@ -79,3 +79,20 @@ def phone(browser: Any) -> Iterator[Any]:
         yield page
     finally:
         context.close()
+
+
+# Chromium words a blocked script or style as "… violates the following Content Security
+# Policy directive …"; older builds wrote "Content-Security-Policy".
+CSP_WORDS = ("Content Security Policy", "Content-Security")
+
+
+def csp_violations(page: Any) -> list[str]:
+    """The console messages about the content security policy from now on (the list grows)."""
+    seen: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(message.text) if any(words in message.text for words in CSP_WORDS) else None
+        ),
+    )
+    return seen

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from banpum.returns.models import ReturnRequest
-from tests.e2e.conftest import screenshots_dir
+from tests.e2e.conftest import csp_violations, screenshots_dir
 from tests.office.conftest import PASSWORD, member, return_for
 from tests.returns.helpers import number_of
 
@@ -31,15 +31,14 @@ def _sign_in(page: Any, base: str) -> None:
 def test_cs_signs_in_finds_a_return_and_opens_it(
     live_server: Any, page: Any, signed_in_data: ReturnRequest
 ) -> None:
-    blocked: list[str] = []
-    page.on("console", lambda m: blocked.append(m.text) if "Content-Security" in m.text else None)
+    blocked = csp_violations(page)
     _sign_in(page, live_server.url)
     assert page.locator("html").get_attribute("lang") == "ko"
     page.get_by_text("검토 필요").wait_for()
     page.screenshot(path=str(screenshots_dir() / "office-home.png"), full_page=True)
 
     page.goto(f"{live_server.url}/office/returns/")
-    page.get_by_label("검색").fill("01012345678")  # a phone typed without hyphens
+    page.locator("#id_q").fill("01012345678")  # a phone typed without hyphens
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     page.screenshot(path=str(screenshots_dir() / "office-returns.png"), full_page=True)

@@ -10,7 +10,7 @@ import pytest
 from banpum.office.models import PersonalDataAccess
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
-from tests.e2e.conftest import screenshots_dir
+from tests.e2e.conftest import csp_violations, screenshots_dir
 from tests.office.conftest import PASSWORD, member, return_for
 from tests.returns.helpers import number_of, walk_to
 
@@ -28,15 +28,14 @@ def _sign_in(page: Any, base: str) -> None:
     page.goto(f"{base}/office/login/")
     page.locator("#id_username").fill("cs")
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
+    page.get_by_role("button", name="로그인").click()
     page.wait_for_url(f"{base}/office/")
 
 
 def test_cs_approves_a_held_return_notes_it_and_reveals_the_phone(
     live_server: Any, page: Any, held: ReturnRequest
 ) -> None:
-    blocked: list[str] = []
-    page.on("console", lambda m: blocked.append(m.text) if "Content-Security" in m.text else None)
+    blocked = csp_violations(page)
     shots = screenshots_dir()
     _sign_in(page, live_server.url)
     number = number_of(held)

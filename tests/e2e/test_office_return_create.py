@@ -18,7 +18,7 @@ from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import Pickup
 from banpum.returns.models import EventType, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
-from tests.e2e.conftest import screenshots_dir
+from tests.e2e.conftest import csp_violations, screenshots_dir
 from tests.factories import CustomerFactory, make_order, make_policy
 from tests.logistics.helpers import linked_account, running_simulator, store_with_return_address
 from tests.office.conftest import PASSWORD, member
@@ -58,8 +58,7 @@ def order(store: Any, django_user_model: Any, simulator: CarrierSimulator) -> Or
 
 
 def test_cs_opens_a_return_pickup_from_the_order(live_server: Any, page: Any, order: Order) -> None:
-    blocked: list[str] = []
-    page.on("console", lambda m: blocked.append(m.text) if "Content-Security" in m.text else None)
+    blocked = csp_violations(page)
     base = live_server.url
     page.goto(f"{base}/office/login/")
     page.get_by_label("아이디").fill("cs")

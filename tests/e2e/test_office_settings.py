@@ -9,7 +9,7 @@ import pytest
 
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.selectors import policy_current, policy_rules
-from tests.e2e.conftest import screenshots_dir
+from tests.e2e.conftest import csp_violations, screenshots_dir
 from tests.factories import make_order
 from tests.office.conftest import PASSWORD, member
 
@@ -39,11 +39,7 @@ def _sign_in(page: Any, base: str) -> None:
 def test_a_manager_edits_previews_and_saves_the_policy(
     live_server: Any, page: Any, store: Any, manager_data: Any
 ) -> None:
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
-    )
+    blocked = csp_violations(page)
     base = live_server.url
     _sign_in(page, base)
     page.locator("header nav a[href='/office/settings/']").click()

@@ -21,7 +21,7 @@ from banpum.returns.models import ReturnStatus as S
 from banpum.settlement import gateways
 from banpum.settlement.models import PaymentAccount, Refund, RefundStatus
 from banpum.warehouse.models import InspectionPhoto
-from tests.e2e.conftest import screenshots_dir
+from tests.e2e.conftest import csp_violations, screenshots_dir
 from tests.factories import make_order
 from tests.logistics.helpers import CS, approve, store_with_return_address, unlinked_account
 from tests.office.conftest import PASSWORD, member
@@ -32,7 +32,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TABLET = {"width": 1024, "height": 768}
 WAYBILL = "512345678901"
-CSP_WORDS = ("Content Security Policy", "Content-Security")
 
 
 @pytest.fixture
@@ -112,21 +111,13 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def _watch_csp(page: Any) -> list[str]:
-    blocked: list[str] = []
-    page.on(
-        "console", lambda m: blocked.append(m.text) if any(w in m.text for w in CSP_WORDS) else None
-    )
-    return blocked
-
-
 def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
     live_server: Any, tablet: Any, page: Any, on_its_way: ReturnRequest
 ) -> None:
     base = live_server.url
     number = number_of(on_its_way)
     shots = screenshots_dir()
-    blocked = _watch_csp(tablet)
+    blocked = csp_violations(tablet)
 
     _sign_in(tablet, base, "kim")
     tablet.goto(f"{base}/office/warehouse/scan/")
@@ -144,7 +135,7 @@ def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
     tablet.screenshot(path=str(shots / "warehouse-scan-found.png"), full_page=True)
 
     tablet.locator("button.go").click()
-    tablet.get_by_text(f"Received: {number}").wait_for()
+    tablet.get_by_text(f"입고 완료: {number}").wait_for()  # "Received: %(number)s"
     assert _focused_id(tablet) == "scan-code"
     tablet.screenshot(path=str(shots / "warehouse-received.png"), full_page=True)
 
@@ -152,7 +143,7 @@ def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
     tablet.keyboard.type(WAYBILL)
     tablet.keyboard.press("Enter")
     tablet.locator(".banner-error").wait_for()
-    assert "by kim" in tablet.locator(".banner-error").inner_text()
+    assert "kim님이 입고 처리했습니다" in tablet.locator(".banner-error").inner_text()
     tablet.evaluate("window.scrollTo(0, 0)")
     tablet.screenshot(path=str(shots / "warehouse-double-scan.png"), full_page=True)
 
@@ -168,7 +159,7 @@ def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
     tablet.locator("form.inspect-form button[type=submit]").click()
     tablet.locator(".banner-ok").wait_for()
     # Paid at once by the fake gateway: the page says refunded, and the message says so too.
-    assert "Refunded:" in tablet.locator(".banner-ok").inner_text()
+    assert "환불 완료:" in tablet.locator(".banner-ok").inner_text()  # "Refunded: …"
     thumb = tablet.locator("img.thumb").first
     thumb.wait_for()
     tablet.wait_for_function("document.querySelector('img.thumb').naturalWidth > 0")
@@ -183,7 +174,7 @@ def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
     assert refund.status == RefundStatus.PAID
     assert ReturnRequest.objects.get(pk=on_its_way.pk).status in (S.REFUNDED, S.COMPLETED)
 
-    cs_blocked = _watch_csp(page)
+    cs_blocked = csp_violations(page)
     _sign_in(page, base, "cs")
     page.goto(f"{base}/office/refunds/")
     row = page.locator("tr", has_text=number)

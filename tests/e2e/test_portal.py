@@ -12,7 +12,7 @@ import pytest
 from banpum.commerce.models import Order
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.returns.models import ReturnRequest, ReturnStatus
-from tests.e2e.conftest import screenshots_dir
+from tests.e2e.conftest import csp_violations, screenshots_dir
 from tests.factories import make_policy
 from tests.logistics.helpers import linked_account, running_simulator, store_with_return_address
 from tests.portal.conftest import NUMBER, PHONE, order_for
@@ -51,8 +51,7 @@ def _next(phone: Any) -> None:
 def test_a_shopper_returns_a_tshirt_with_a_pickup_at_home(
     live_server: Any, phone: Any, store: Any, shop: Order
 ) -> None:
-    blocked: list[str] = []
-    phone.on("console", lambda m: blocked.append(m.text) if "Content-Security" in m.text else None)
+    blocked = csp_violations(phone)
     base = f"{live_server.url}/portal/{store.slug}"
 
     phone.goto(f"{base}/")
