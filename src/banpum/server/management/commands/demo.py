@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from banpum.commerce.models import Order, Store
 from banpum.demo.returns import MIN_RETURNS
 from banpum.demo.seed import (
     DEFAULT_ORDERS,
@@ -186,10 +187,16 @@ class Command(BaseCommand):
             )
         )
         out(
-            "  Staff logins get no admin (superusers only) until the back office: "
-            f"`banpum create-api-key {store.slug} --as warehouse` makes a key that acts as "
+            f"  `banpum create-api-key {store.slug} --as warehouse` makes an API key that acts as "
             "that person, with that role."
         )
+        example = _portal_example(store)
+        if example is not None:
+            out(
+                f"  On the portal, try order {example[0]} with the "
+                f"phone {example[1]} (`banpum portal-link {store.slug} {example[0]}` prints a "
+                "signed link that opens it)."
+            )
         key_state = "created" if summary.api_key_created else "exists"
         out(f"  API key (store {store.slug}): {DEMO_API_KEY}  — {key_state}")
         out("")
@@ -205,6 +212,24 @@ class Command(BaseCommand):
                 "and books the parcels still to go out (sent back, exchanges)."
             )
         out("  banpum serve, then:")
+        out(f"    office    {host}/office/  (log in as cs, warehouse, manager or admin)")
+        out(f"    portal    {host}/portal/{store.slug}/  (a shopper's returns, on a phone)")
         out(f"    admin     {host}/admin/  (superusers only: log in as admin)")
         out(f"    API docs  {host}/api/v1/docs")
         out(f'    curl -H "Authorization: Bearer {DEMO_API_KEY}" {host}/api/v1/returns')
+
+
+def _portal_example(store: Store) -> tuple[str, str] | None:
+    """A recent delivered order with no return yet and a phone: something to try the portal on."""
+    order = (
+        Order.objects.filter(
+            store=store, returns__isnull=True, shipments__delivered_at__isnull=False
+        )
+        .exclude(customer__phone="")
+        .select_related("customer")
+        .order_by("-shipments__delivered_at")
+        .first()
+    )
+    if order is None or order.customer is None:
+        return None
+    return order.channel_order_number, order.customer.phone
