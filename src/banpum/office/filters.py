@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Store
-from banpum.office.queues import QUEUE_LABELS, Queue, queue_return_ids
+from banpum.office.queues import QUEUE_LABELS, Queue, queue_filter
 from banpum.policy import texts as policy_texts
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.selectors import policy_rules
@@ -92,5 +92,4 @@ class ReturnFilterSet(django_filters.FilterSet):
         return queryset.filter(created_at__lt=self._day_start(value + dt.timedelta(days=1)))
 
     def filter_queue(self, queryset: QuerySet[ReturnRequest], name: str, value: str) -> Any:
-        ids = queue_return_ids(store=self.store, queue=Queue(value), now=self.now)
-        return queryset.filter(pk__in=ids)
+        return queryset.filter(queue_filter(store=self.store, queue=Queue(value), now=self.now))

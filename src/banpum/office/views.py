@@ -84,8 +84,11 @@ def home(request: HttpRequest, membership: StoreMembership) -> HttpResponse:
 @require_http_methods(["GET"])
 def return_list(request: HttpRequest, membership: StoreMembership) -> HttpResponse:
     store = membership.store
-    queryset = ReturnRequest.objects.filter(store=store).select_related(
-        "order", "customer", "policy"
+    # The policy by prefetch: one row per version rather than its rules parsed on every row.
+    queryset = (
+        ReturnRequest.objects.filter(store=store)
+        .select_related("order", "customer")
+        .prefetch_related("policy")
     )
     filterset = ReturnFilterSet(
         request.GET or None, queryset=queryset, store=store, now=timezone.now()
