@@ -136,7 +136,11 @@ def environment(orders: int, database_url: str | None = None) -> Iterator[Enviro
     env.update(
         BANPUM_VAR_DIR=str(var_dir),
         DJANGO_SETTINGS_MODULE="banpum.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_DIR), env.get("PYTHONPATH")])),
+        # This tree's code, even when the virtualenv's editable install points at another
+        # checkout (a worktree); a PYTHONPATH of the caller's still comes first.
+        PYTHONPATH=os.pathsep.join(
+            filter(None, [str(REPO_DIR), env.get("PYTHONPATH"), str(REPO_DIR / "src")])
+        ),
         PYTHONUNBUFFERED="1",
     )
     drop: Callable[[], None] | None = None
@@ -153,10 +157,11 @@ def environment(orders: int, database_url: str | None = None) -> Iterator[Enviro
         else:
             bench = Environment(var_dir, env, "sqlite", f"SQLite {sqlite3.sqlite_version} (WAL)")
         bench.run([*banpum_command(), "migrate", "--no-input", "-v", "0"], "banpum migrate")
-        output = bench.run(
-            [sys.executable, "-m", "benchmarks._seed", "--orders", str(orders)], "seeding"
-        )
-        bench.seed = json.loads(output.strip().splitlines()[-1])
+        if orders:  # 0: an empty database, for a benchmark that seeds its own (office)
+            output = bench.run(
+                [sys.executable, "-m", "benchmarks._seed", "--orders", str(orders)], "seeding"
+            )
+            bench.seed = json.loads(output.strip().splitlines()[-1])
         yield bench
     finally:
         if drop is not None:

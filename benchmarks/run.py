@@ -21,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):  # ``python benchmarks/run.py``: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bench_api, bench_labels, bench_policy, bench_refunds
+from benchmarks import bench_api, bench_labels, bench_office, bench_policy, bench_refunds
 from benchmarks._common import OUT_DIR, NoiseMeter, machine_info
 
 
@@ -73,6 +73,18 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                       f"{1 / attempts:.3f}" if attempts else "-"))  # fmt: skip
         wrong = clean["payments_not_matching_our_books"] + faulty["payments_not_matching_our_books"]
         table.append(("refunds not paid exactly once", str(wrong), "0", "-"))
+    office = results.get("office")
+    if office:
+        timed = [page for page in office["pages"] if page["in_bar"]]
+        worst = max(timed, key=lambda page: page["p95_ms"])
+        health = office["limit"]["p95_ms"]
+        row(f"office worst p95 of {len(timed)} pages ({worst['name']})", worst["p95_ms"],
+            health, "ms", 1)  # fmt: skip
+        for page in office["pages"]:
+            if not page["in_bar"]:
+                row(f"office {page['name']} p95", page["p95_ms"], health, "ms", 1)
+        over = sum(1 for page in timed if not page["pass"])
+        table.append((f"office pages over {office['bar_ms']:.0f} ms p95", str(over), "0", "-"))
     return table
 
 
@@ -95,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Banpum's benchmarks.")
     parser.add_argument("--quick", action="store_true", help="small counts (< 60 s)")
     parser.add_argument(
-        "--only", choices=["policy", "labels", "api", "refunds"], help="run one benchmark"
+        "--only",
+        choices=["policy", "labels", "api", "refunds", "office"],
+        help="run one benchmark",
     )
     parser.add_argument("--concurrency", type=int, default=8, help="API client threads")
     parser.add_argument("--server-threads", type=int, default=None, help="Waitress threads")
@@ -143,6 +157,15 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"refunds benchmark failed: {error}")
             return 1
         results["machine"].setdefault("db_engine", results["refunds"]["engine_version"])
+    if args.only in (None, "office"):
+        try:
+            results["office"] = bench_office.run(
+                quick=args.quick, database_url=args.database_url, log=_log
+            )
+        except bench_api.BenchError as error:
+            _log(f"office benchmark failed: {error}")
+            return 1
+        results["machine"].setdefault("db_engine", results["office"]["engine_version"])
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["noise"] = noise.report()
 
@@ -172,6 +195,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{refunds['workers']} threads, no faults); {refunds['clean']['refunds']} refunds "
             f"per phase on {refunds['workers']} job threads, {refunds['engine_version']}"
         )
+    office = results.get("office")
+    if office:
+        print(
+            "office pages, in-process server time (limit of the office rows: GET /api/v1/health "
+            "through the same client):"
+        )
+        print(bench_office.report(office))
     share = results["noise"].get("other_share_of_machine")
     if share is not None:
         print(

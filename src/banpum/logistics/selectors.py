@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -107,6 +109,88 @@ def pickup_exceptions(*, store: Store) -> QuerySet[Pickup]:
     )
 
 
+def _stalled_pickups(now: dt.datetime, limits: StallThresholds) -> dict[str, Q]:
+    """The pickups that hold their return up, by the step that takes too long (on Pickup).
+
+    In the order ``stalled_returns`` tries them: a return matched twice is told by the first.
+    """
+    waiting = Q(return_request__status__in=WAITING_FOR_PARCEL)
+    # On its way: collected by the carrier, or sent by the customer under a typed-in waybill.
+    not_delivered_since = now - dt.timedelta(days=limits.not_delivered_days)
+    return {
+        "exception": Q(
+            status__in=(PickupStatus.EXCEPTION, PickupStatus.FAILED),
+            return_request__status__in=WAITING_FOR_PICKUP,
+            exception_at__lt=now - dt.timedelta(hours=limits.exception_hours),
+        ),
+        "not_delivered": waiting
+        & (
+            Q(
+                status__in=(PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT),
+                picked_up_at__lt=not_delivered_since,
+            )
+            | Q(status=PickupStatus.ACCEPTED, manual=True, accepted_at__lt=not_delivered_since)
+        ),
+        "not_collected": waiting
+        & Q(
+            status=PickupStatus.ACCEPTED,
+            manual=False,
+            accepted_at__lt=now - dt.timedelta(days=limits.not_collected_days),
+        ),
+        "not_booked": waiting
+        & Q(
+            status=PickupStatus.REQUESTED,
+            requested_at__lt=now - dt.timedelta(hours=limits.not_booked_hours),
+        ),
+    }
+
+
+def _stalled_without_pickup(now: dt.datetime, limits: StallThresholds) -> dict[str, Q]:
+    """Returns stalled before any pickup: approved and not arranged, or told to send and not
+    sent (on ReturnRequest)."""
+    return {
+        "not_booked": Q(
+            status__in=NOT_ARRANGED,
+            updated_at__lt=now - dt.timedelta(hours=limits.not_booked_hours),
+        ),
+        "not_shipped": Q(
+            status__in=TOLD_TO_SEND,
+            updated_at__lt=now - dt.timedelta(days=limits.not_shipped_days),
+        ),
+    }
+
+
+def _any(conditions: dict[str, Q]) -> Q:
+    return reduce(operator.or_, conditions.values())
+
+
+# Every status a stalled return can be in (each rule above names its own).
+_STALLABLE = tuple(
+    dict.fromkeys((*WAITING_FOR_PICKUP, *WAITING_FOR_PARCEL, *NOT_ARRANGED, *TOLD_TO_SEND))
+)
+
+
+def stalled_return_ids(
+    *, store: Store, now: dt.datetime, thresholds: StallThresholds | None = None
+) -> QuerySet[ReturnRequest, int]:
+    """The ids of the returns ``stalled_returns`` lists, as one query: to count them, or to
+    filter a list (``pk__in=``) in the database without loading a return, a pickup or their
+    orders."""
+    limits = thresholds or StallThresholds()
+    pickups = Pickup.objects.filter(return_request__store=store).filter(
+        _any(_stalled_pickups(now, limits))
+    )
+    return (
+        ReturnRequest.objects.filter(store=store, status__in=_STALLABLE)
+        .filter(
+            Q(pk__in=pickups.values("return_request_id"))
+            | _any(_stalled_without_pickup(now, limits))
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
 def stalled_returns(
     *, store: Store, now: dt.datetime, thresholds: StallThresholds | None = None
 ) -> list[StalledReturn]:
@@ -129,45 +213,21 @@ def stalled_returns(
     pickups = Pickup.objects.filter(return_request__store=store).select_related(
         "return_request__order", "return_request__customer", "account__carrier", "carrier"
     )
-    waiting = pickups.filter(return_request__status__in=WAITING_FOR_PARCEL)
-    for pickup in pickups.filter(
-        status__in=(PickupStatus.EXCEPTION, PickupStatus.FAILED),
-        return_request__status__in=WAITING_FOR_PICKUP,
-        exception_at__lt=now - dt.timedelta(hours=limits.exception_hours),
-    ):
+    held_up = _stalled_pickups(now, limits)
+    for pickup in pickups.filter(held_up["exception"]):
         kind = "booking_failed" if pickup.status == PickupStatus.FAILED else "exception"
         add(pickup.return_request, kind, pickup.exception_at or pickup.requested_at, pickup)
-    # On its way: collected by the carrier, or sent by the customer under a typed-in waybill.
-    not_delivered_since = now - dt.timedelta(days=limits.not_delivered_days)
-    for pickup in waiting.filter(
-        Q(
-            status__in=(PickupStatus.PICKED_UP, PickupStatus.IN_TRANSIT),
-            picked_up_at__lt=not_delivered_since,
-        )
-        | Q(status=PickupStatus.ACCEPTED, manual=True, accepted_at__lt=not_delivered_since)
-    ):
+    for pickup in pickups.filter(held_up["not_delivered"]):
         since = pickup.picked_up_at or pickup.accepted_at or pickup.requested_at
         add(pickup.return_request, "not_delivered", since, pickup)
-    for pickup in waiting.filter(
-        status=PickupStatus.ACCEPTED,
-        manual=False,
-        accepted_at__lt=now - dt.timedelta(days=limits.not_collected_days),
-    ):
+    for pickup in pickups.filter(held_up["not_collected"]):
         add(pickup.return_request, "not_collected", pickup.accepted_at or now, pickup)
-    for pickup in waiting.filter(
-        status=PickupStatus.REQUESTED,
-        requested_at__lt=now - dt.timedelta(hours=limits.not_booked_hours),
-    ):
+    for pickup in pickups.filter(held_up["not_booked"]):
         add(pickup.return_request, "not_booked", pickup.requested_at, pickup)
-    for rr in returns.filter(
-        status__in=NOT_ARRANGED,
-        updated_at__lt=now - dt.timedelta(hours=limits.not_booked_hours),
-    ):
+    not_arranged = _stalled_without_pickup(now, limits)
+    for rr in returns.filter(not_arranged["not_booked"]):
         add(rr, "not_booked", rr.updated_at, None)
-    for rr in returns.filter(
-        status__in=TOLD_TO_SEND,
-        updated_at__lt=now - dt.timedelta(days=limits.not_shipped_days),
-    ):
+    for rr in returns.filter(not_arranged["not_shipped"]):
         add(rr, "not_shipped", rr.updated_at, None)
     return sorted(found.values(), key=lambda item: item.since)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Store
-from banpum.office.queues import QUEUE_LABELS, Queue, queue_return_ids
+from banpum.office.queues import QUEUE_LABELS, Queue, queue_filter
 from banpum.office.status_tabs import TAB_LABELS, TAB_STATUSES, Tab
 from banpum.policy import texts as policy_texts
 from banpum.policy.models import ReturnPolicy
@@ -102,5 +102,4 @@ class ReturnFilterSet(django_filters.FilterSet):
         return queryset.filter(status__in=TAB_STATUSES[Tab(value)])
 
     def filter_queue(self, queryset: QuerySet[ReturnRequest], name: str, value: str) -> Any:
-        ids = queue_return_ids(store=self.store, queue=Queue(value), now=self.now)
-        return queryset.filter(pk__in=ids)
+        return queryset.filter(queue_filter(store=self.store, queue=Queue(value), now=self.now))

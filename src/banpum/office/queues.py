@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Store
-from banpum.logistics.selectors import pickup_exceptions, stalled_returns
+from banpum.logistics.selectors import pickup_exceptions, stalled_return_ids
 from banpum.policy import texts as policy_texts
 from banpum.returns.models import ReturnRequest, ReturnStatus
 from banpum.settlement.selectors import RefundQueue, refund_list
@@ -36,18 +36,31 @@ QUEUE_LABELS: dict[str, Promise] = {
 }
 
 
-def queue_return_ids(*, store: Store, queue: Queue, now: dt.datetime) -> set[int]:
-    """The ids of the store's returns in ``queue`` at ``now``."""
+def queue_filter(*, store: Store, queue: Queue, now: dt.datetime) -> Q:
+    """The returns in ``queue`` at ``now``, as a filter on the store's returns: the queue's
+    selector runs inside the list's (or the count's) query, so no return is loaded to find
+    them."""
     if queue is Queue.PICKUP_EXCEPTIONS:
-        return set(pickup_exceptions(store=store).values_list("return_request_id", flat=True))
+        return Q(pk__in=pickup_exceptions(store=store).order_by().values("return_request_id"))
     if queue is Queue.STALLED:
-        return {stalled.return_request.pk for stalled in stalled_returns(store=store, now=now)}
+        return Q(pk__in=stalled_return_ids(store=store, now=now))
     refunds = refund_list(
         store=store,
         queue=RefundQueue.DUE_SOON if queue is Queue.REFUNDS_DUE_SOON else RefundQueue.LATE,
         now=now,
     )
-    return set(refunds.values_list("return_request_id", flat=True))
+    return Q(pk__in=refunds.order_by().values("return_request_id"))
+
+
+def queue_return_ids(*, store: Store, queue: Queue, now: dt.datetime) -> set[int]:
+    """The ids of the store's returns in ``queue`` at ``now``."""
+    found = _returns(store).filter(queue_filter(store=store, queue=queue, now=now))
+    return set(found.values_list("pk", flat=True))
+
+
+def queue_count(*, store: Store, queue: Queue, now: dt.datetime) -> int:
+    """How many of the store's returns are in ``queue``: counted by the database."""
+    return _returns(store).filter(queue_filter(store=store, queue=queue, now=now)).count()
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,7 @@ def work_queues(store: Store, now: dt.datetime) -> list[QueueCount]:
     found = [
         QueueCount(
             str(QUEUE_LABELS[queue]),
-            len(queue_return_ids(store=store, queue=queue, now=now)),
+            queue_count(store=store, queue=queue, now=now),
             f"queue={queue.value}",
         )
         for queue in (Queue.PICKUP_EXCEPTIONS, Queue.STALLED)
@@ -100,7 +113,7 @@ def work_queues(store: Store, now: dt.datetime) -> list[QueueCount]:
     found += [
         QueueCount(
             str(QUEUE_LABELS[queue]),
-            len(queue_return_ids(store=store, queue=queue, now=now)),
+            queue_count(store=store, queue=queue, now=now),
             f"queue={queue.value}",
         )
         for queue in (Queue.REFUNDS_DUE_SOON, Queue.REFUNDS_LATE)

@@ -71,13 +71,13 @@ class ReturnTable(tables.Table):
     def value_number(self, record: ReturnRequest) -> str:
         return record.number or ""
 
-    def render_status(self, record: ReturnRequest) -> SafeString:
-        return format_html(
-            '<span class="badge badge-{}">{}</span>', record.status, record.get_status_display()
-        )
+    # ``value`` is already the status's label: tables2 calls ``get_status_display`` for a
+    # field with choices, and each call costs a tenth of a millisecond (a dict of every label).
+    def render_status(self, record: ReturnRequest, value: Any) -> SafeString:
+        return format_html('<span class="badge badge-{}">{}</span>', record.status, value)
 
-    def value_status(self, record: ReturnRequest) -> str:
-        return str(record.get_status_display())
+    def value_status(self, value: Any) -> str:
+        return str(value)
 
     def render_customer(self, record: ReturnRequest) -> str:
         return self._customer_words(record)

@@ -191,6 +191,10 @@ class ReturnRequest(models.Model):
         indexes = [
             models.Index(fields=["store", "status", "-id"]),
             models.Index(fields=["store", "-id"]),
+            # The office's return list, newest first, of a store and of a status: read off the
+            # index and stopped after a page, instead of sorting every return of the store.
+            models.Index(fields=["store", "-created_at"]),
+            models.Index(fields=["store", "status", "-created_at"]),
         ]
         constraints = [
             models.CheckConstraint(

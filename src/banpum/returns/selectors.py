@@ -107,12 +107,15 @@ def return_request_get(*, store: Store, number: str) -> ReturnRequest:
         ),
     )
     wanted = return_number_normalize(number)
-    try:
-        # As typed or scanned: any case, with or without hyphens (and the stored spelling of
-        # numbers from before store codes).
-        return queryset.get(Q(number=wanted) | Q(number__iexact=number.strip()), store=store)
-    except ReturnRequest.DoesNotExist:
-        raise RETURN_NOT_FOUND(number=number) from None
+    # As typed or scanned: any case, with or without hyphens (and the stored spelling of
+    # numbers from before store codes). The normalized spelling first, on the unique index;
+    # a case-insensitive match reads every number, so only when that finds nothing.
+    for match in (Q(number=wanted), Q(number__iexact=number.strip())):
+        try:
+            return queryset.get(match, store=store)
+        except ReturnRequest.DoesNotExist:
+            continue
+    raise RETURN_NOT_FOUND(number=number)
 
 
 def return_photos_unattached(*, order: Order, photo_ids: Sequence[int]) -> list[ReturnPhoto]:

@@ -10,7 +10,13 @@ import pytest
 from django.utils import timezone
 
 from banpum.logistics.models import CarrierAccount, Pickup, PickupStatus
-from banpum.logistics.selectors import StallThresholds, pickup_exceptions, stalled_returns
+from banpum.logistics.selectors import (
+    StalledReturn,
+    StallThresholds,
+    pickup_exceptions,
+    stalled_return_ids,
+    stalled_returns,
+)
 from banpum.logistics.services.pickups import pickup_register_manual
 from banpum.logistics.services.tracking import tracking_events_ingest
 from banpum.returns.models import ReturnRequest
@@ -44,6 +50,16 @@ def ahead(**delta: float) -> dt.datetime:
     return timezone.now() + dt.timedelta(**delta)
 
 
+def found_at(store: Any, now: dt.datetime) -> list[StalledReturn]:
+    """``stalled_returns``, checked against ``stalled_return_ids`` (the same rules, counted by
+    the database for the office's queue): both find the same returns, every time."""
+    found = stalled_returns(store=store, now=now, thresholds=LIMITS)
+    ids = stalled_return_ids(store=store, now=now, thresholds=LIMITS)
+    assert set(ids) == {item.return_request.pk for item in found}
+    assert ids.count() == len(found)
+    return found
+
+
 def stalled(store: Any, **delta: float) -> dict[str, tuple[str, float, int]]:
     """number → (kind, age in hours, value at risk), ``delta`` from now."""
     return {
@@ -52,7 +68,7 @@ def stalled(store: Any, **delta: float) -> dict[str, tuple[str, float, int]]:
             round(item.age.total_seconds() / 3600),
             item.value_at_risk,
         )
-        for item in stalled_returns(store=store, now=ahead(**delta), thresholds=LIMITS)
+        for item in found_at(store, ahead(**delta))
     }
 
 
@@ -73,7 +89,7 @@ def test_a_pickup_never_booked(
 ) -> None:
     with django_capture_on_commit_callbacks():
         approved = approve(order)
-    [item] = stalled_returns(store=order.store, now=ahead(hours=13), thresholds=LIMITS)
+    [item] = found_at(order.store, ahead(hours=13))
     assert (item.return_request, item.kind, item.pickup) == (
         approved,
         "not_booked",
@@ -164,7 +180,7 @@ def test_each_return_once_and_the_oldest_first_with_the_values_summed(
     Pickup.objects.filter(return_request=never_booked).update(
         requested_at=timezone.now() - dt.timedelta(days=10)
     )
-    found = stalled_returns(store=store, now=ahead(days=4), thresholds=LIMITS)
+    found = found_at(store, ahead(days=4))
     assert [(s.return_request, s.kind) for s in found] == [
         (never_booked, "not_booked"),
         (collected, "not_collected"),
@@ -176,6 +192,7 @@ def test_another_stores_returns_are_not_listed(store: Any, booked: ReturnRequest
     other = store_with_return_address(StoreFactory(slug="other"))
     make_policy(other)
     assert stalled_returns(store=other, now=ahead(days=30)) == []
+    assert not stalled_return_ids(store=other, now=ahead(days=30)).exists()
     assert list(pickup_exceptions(store=other)) == []
 
 
@@ -191,6 +208,7 @@ def test_another_store_with_its_own_carrier(
     linked_account(other, simulator)
     assert set(stalled(store, days=4)) == {booked.number}
     assert stalled_returns(store=other, now=ahead(days=4)) == []
+    assert not stalled_return_ids(store=other, now=ahead(days=4)).exists()
 
 
 def test_an_exception_stamped_in_the_future_is_stalled_from_when_it_arrived(
@@ -215,7 +233,7 @@ def test_an_exception_stamped_in_the_future_is_stalled_from_when_it_arrived(
     assert stamped.occurred_at == received + dt.timedelta(hours=3)
 
     def kinds(after: dt.timedelta) -> dict[str, str]:
-        found = stalled_returns(store=store, now=received + after, thresholds=LIMITS)
+        found = found_at(store, received + after)
         return {item.return_request.number or "": item.kind for item in found}
 
     assert kinds(dt.timedelta(hours=3, minutes=59)) == {}
