@@ -96,3 +96,8 @@ def csp_violations(page: Any) -> list[str]:
         ),
     )
     return seen
+
+
+# Never page.wait_for_function here: it polls with eval, which the pages' CSP (no
+# 'unsafe-eval') refuses as soon as the condition is not true at once. Wait with
+# playwright.sync_api.expect on a locator instead.

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from banpum.commerce.models import Order
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
@@ -95,9 +96,7 @@ def test_cs_opens_a_return_pickup_from_the_order(live_server: Any, page: Any, or
     page.locator("input[name='memo']").blur()
     # The answer follows the fee the agent sets: 3,000원, cash in the box (동봉), so nothing is
     # deducted from the refund of the shirt (23,000원).
-    page.wait_for_function(
-        "() => (document.querySelector('#decision-result') || {}).innerText?.includes('동봉')"
-    )
+    expect(page.locator("#decision-result")).to_contain_text("동봉")
     assert "23,000원" in decision.inner_text()
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshots_dir() / "office-return-create.png"), full_page=True)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from banpum.logistics.services.pickups import pickup_register_manual
 from banpum.returns.models import ReturnRequest
@@ -121,7 +122,7 @@ def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
 
     _sign_in(tablet, base, "kim")
     tablet.goto(f"{base}/office/warehouse/scan/")
-    tablet.wait_for_function("document.activeElement && document.activeElement.id === 'scan-code'")
+    expect(tablet.locator("#scan-code")).to_be_focused()
 
     # The scanner types the waybill and presses Enter; the page does not reload.
     tablet.keyboard.type(WAYBILL)
@@ -130,7 +131,7 @@ def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
     found.wait_for()
     assert number in found.inner_text()
     assert tablet.url == f"{base}/office/warehouse/scan/"
-    tablet.wait_for_function("document.activeElement.id === 'scan-code'")
+    expect(tablet.locator("#scan-code")).to_be_focused()
     assert tablet.locator("#scan-code").input_value() == ""
     tablet.screenshot(path=str(shots / "warehouse-scan-found.png"), full_page=True)
 
@@ -162,7 +163,8 @@ def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
     assert "환불 완료:" in tablet.locator(".banner-ok").inner_text()  # "Refunded: …"
     thumb = tablet.locator("img.thumb").first
     thumb.wait_for()
-    tablet.wait_for_function("document.querySelector('img.thumb').naturalWidth > 0")
+    tablet.wait_for_load_state("load")  # images included
+    assert thumb.evaluate("img => img.naturalWidth") > 0
     tablet.screenshot(path=str(shots / "warehouse-inspected.png"), full_page=True)
     assert InspectionPhoto.objects.count() == 1
     width = tablet.evaluate("document.documentElement.scrollWidth")
