@@ -163,8 +163,9 @@ def test_a_worker_receives_and_inspects_and_cs_sees_the_refund_paid(
     assert "환불 완료:" in tablet.locator(".banner-ok").inner_text()  # "Refunded: …"
     thumb = tablet.locator("img.thumb").first
     thumb.wait_for()
-    tablet.wait_for_load_state("load")  # images included
-    assert thumb.evaluate("img => img.naturalWidth") > 0
+    thumb.scroll_into_view_if_needed()  # the thumbnails load lazily
+    expect(thumb).to_have_js_property("complete", True)
+    assert thumb.evaluate("img => img.naturalWidth") > 0  # complete and not broken
     tablet.screenshot(path=str(shots / "warehouse-inspected.png"), full_page=True)
     assert InspectionPhoto.objects.count() == 1
     width = tablet.evaluate("document.documentElement.scrollWidth")
