@@ -130,10 +130,11 @@ def test_serve_starts_the_messaging_simulator_on_its_port(tmp_path: Path) -> Non
         BANPUM_MESSAGES_SIMULATOR_PF_ID=PF_ID,
         VAR_DIR=tmp_path,
     ):
-        simulator = runtime.messages_simulator_start()
+        simulator = runtime.messages_simulator_start(templates={"KA01TP_SERVE": "안녕하세요"})
         assert simulator is not None
         try:
             assert simulator.base_url == f"http://127.0.0.1:{port}"
+            assert simulator.templates() == {"KA01TP_SERVE": "안녕하세요"}
             # A second serve finds the port taken and uses the one that answers there.
             assert runtime.messages_simulator_start() is None
             with (

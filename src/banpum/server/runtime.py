@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.conf import settings
@@ -112,11 +113,15 @@ def payments_simulator_start(*, port: int | None = None) -> Any:
     return simulator
 
 
-def messages_simulator_start(*, port: int | None = None) -> Any:
+def messages_simulator_start(
+    *, port: int | None = None, templates: Mapping[str, str] | None = None
+) -> Any:
     """Start the messaging simulator on loopback, keeping its messages in the var directory.
 
-    Returns None when ``BANPUM_MESSAGES_SIMULATOR_URL`` names one running elsewhere, or when
-    the port is taken (another `banpum serve` or `simulate-messages` answers there).
+    ``templates`` (id → text) are approved 알림톡 templates to register besides those its state
+    file remembers; a running one takes more at ``POST /_sim/templates``. Returns None when
+    ``BANPUM_MESSAGES_SIMULATOR_URL`` names one running elsewhere, or when the port is taken
+    (another `banpum serve` or `simulate-messages` answers there).
     """
     from banpum.integrations.messaging.simulator_server import (
         MessageSimulator,
@@ -140,6 +145,7 @@ def messages_simulator_start(*, port: int | None = None) -> Any:
             report_delay_seconds=settings.BANPUM_MESSAGES_SIMULATOR_REPORT_DELAY_SECONDS,
         ),
         state_path=settings.VAR_DIR / "messages-simulator.json",
+        templates=templates,
     )
     simulator.start()
     logger.info("messaging simulator at %s", simulator.base_url)
