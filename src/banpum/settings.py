@@ -359,6 +359,33 @@ BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY = os.environ.get(
 # How long a payment gateway call may take before it counts as a (retryable) timeout; a cancel
 # that timed out may have landed (PaymentUnavailable.maybe_applied).
 BANPUM_PAYMENTS_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_PAYMENTS_TIMEOUT_SECONDS", "10"))
+# The messaging simulator (Solapi's SMS/LMS/KakaoTalk 알림톡 API, with delivery reports and
+# faults) `banpum serve` runs beside the app when BANPUM_SIMULATOR is on and
+# BANPUM_MESSAGES_SIMULATOR_URL is not set; the URL is where simulated SMS and 알림톡 are sent
+# (set it to use a `banpum simulate-messages` running elsewhere, and serve starts none). Its
+# client is `SolapiMessaging(BANPUM_MESSAGES_SIMULATOR_API_KEY, …_API_SECRET, …_PF_ID,
+# base_url=BANPUM_MESSAGES_SIMULATOR_URL)`.
+BANPUM_MESSAGES_SIMULATOR_PORT = int(os.environ.get("BANPUM_MESSAGES_SIMULATOR_PORT", "8030"))
+BANPUM_MESSAGES_SIMULATOR_EXTERNAL = bool(os.environ.get("BANPUM_MESSAGES_SIMULATOR_URL"))
+BANPUM_MESSAGES_SIMULATOR_URL = os.environ.get(
+    "BANPUM_MESSAGES_SIMULATOR_URL", f"http://127.0.0.1:{BANPUM_MESSAGES_SIMULATOR_PORT}"
+)
+BANPUM_MESSAGES_SIMULATOR_API_KEY = os.environ.get(
+    "BANPUM_MESSAGES_SIMULATOR_API_KEY", "NCSBANPUMSIMULATOR"
+)
+BANPUM_MESSAGES_SIMULATOR_API_SECRET = os.environ.get(
+    "BANPUM_MESSAGES_SIMULATOR_API_SECRET", "banpum-messages-simulator-secret"
+)
+BANPUM_MESSAGES_SIMULATOR_PF_ID = os.environ.get(
+    "BANPUM_MESSAGES_SIMULATOR_PF_ID", "KA01PF_BANPUM_SIMULATOR"
+)
+# How long the simulator takes to report a message delivered (or failed).
+BANPUM_MESSAGES_SIMULATOR_REPORT_DELAY_SECONDS = float(
+    os.environ.get("BANPUM_MESSAGES_SIMULATOR_REPORT_DELAY_SECONDS", "2")
+)
+# How long an SMS/알림톡 provider call may take before it counts as a (retryable) timeout; a send
+# that timed out may have gone out (MessagingError.maybe_sent).
+BANPUM_MESSAGES_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_MESSAGES_TIMEOUT_SECONDS", "10"))
 # Interest owed on a refund paid after its legal due date, in basis points a year: 1500 is the
 # 15 % of the Korean e-commerce act's enforcement decree (§21-3).
 BANPUM_REFUND_DELAY_INTEREST_RATE_BP = int(

@@ -1,15 +1,16 @@
 """What `banpum serve` runs beside the web server: a job worker and the simulators.
 
 The embedded default is one process: Waitress serves, a Huey consumer runs jobs in threads of
-the same process, and the carrier and payment simulators answer on their own loopback ports.
-Scale-out runs `banpum worker` processes instead (and real carriers and payment gateways), with
-only settings changed.
+the same process, and the carrier, payment and messaging simulators answer on their own
+loopback ports. Scale-out runs `banpum worker` processes instead (and real carriers, payment
+gateways and messaging providers), with only settings changed.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.conf import settings
@@ -109,4 +110,43 @@ def payments_simulator_start(*, port: int | None = None) -> Any:
     )
     simulator.start()
     logger.info("payment simulator at %s", simulator.base_url)
+    return simulator
+
+
+def messages_simulator_start(
+    *, port: int | None = None, templates: Mapping[str, str] | None = None
+) -> Any:
+    """Start the messaging simulator on loopback, keeping its messages in the var directory.
+
+    ``templates`` (id → text) are approved 알림톡 templates to register besides those its state
+    file remembers; a running one takes more at ``POST /_sim/templates``. Returns None when
+    ``BANPUM_MESSAGES_SIMULATOR_URL`` names one running elsewhere, or when the port is taken
+    (another `banpum serve` or `simulate-messages` answers there).
+    """
+    from banpum.integrations.messaging.simulator_server import (
+        MessageSimulator,
+        MessageSimulatorConfig,
+    )
+
+    if settings.BANPUM_MESSAGES_SIMULATOR_EXTERNAL and port is None:
+        logger.info("messaging simulator at %s (external)", settings.BANPUM_MESSAGES_SIMULATOR_URL)
+        return None
+    port = port or settings.BANPUM_MESSAGES_SIMULATOR_PORT
+    if not _port_free("127.0.0.1", port):
+        logger.warning("messaging simulator port %s is taken; using whatever answers there", port)
+        return None
+    simulator = MessageSimulator(
+        host="127.0.0.1",
+        port=port,
+        config=MessageSimulatorConfig(
+            api_key=settings.BANPUM_MESSAGES_SIMULATOR_API_KEY,
+            api_secret=settings.BANPUM_MESSAGES_SIMULATOR_API_SECRET,
+            pf_id=settings.BANPUM_MESSAGES_SIMULATOR_PF_ID,
+            report_delay_seconds=settings.BANPUM_MESSAGES_SIMULATOR_REPORT_DELAY_SECONDS,
+        ),
+        state_path=settings.VAR_DIR / "messages-simulator.json",
+        templates=templates,
+    )
+    simulator.start()
+    logger.info("messaging simulator at %s", simulator.base_url)
     return simulator

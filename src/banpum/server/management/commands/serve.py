@@ -17,8 +17,8 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Serve Banpum over HTTP (Waitress) with an in-process job worker and the carrier and "
-        "payment simulators, after applying migrations."
+        "Serve Banpum over HTTP (Waitress) with an in-process job worker and the carrier, "
+        "payment and messaging simulators, after applying migrations."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-simulator",
             action="store_true",
-            help="Do not start the carrier and payment simulators",
+            help="Do not start the carrier, payment and messaging simulators",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,11 +48,12 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
         public_url = settings.BANPUM_PUBLIC_URL or f"http://{host}:{port}"
-        simulator = payments = None
+        simulator = payments = messages = None
         if settings.BANPUM_SIMULATOR and not options["no_simulator"]:
             simulator = runtime.simulator_start()
             simulator_accounts_connect(public_url=public_url)
             payments = runtime.payments_simulator_start()
+            messages = runtime.messages_simulator_start()
         consumer = None if options["no_worker"] else runtime.worker_start()
         self.stdout.write(
             f"Banpum at http://{host}:{port}/  (admin /admin/, API docs /api/v1/docs)"
@@ -66,3 +67,5 @@ class Command(BaseCommand):
                 simulator.stop()
             if payments is not None:
                 payments.stop()
+            if messages is not None:
+                messages.stop()
