@@ -39,7 +39,7 @@ class ReturnRef(_Strict):
     type: str = Field(description="return or exchange")
     reason_code: str = Field(description="The return reason's code, e.g. change_of_mind")
     resolution: str = Field(description="refund, exchange or store_credit")
-    method: str = Field(description="carrier_pickup, drop_off, self_ship or in_store")
+    method: str = Field(description="carrier_pickup, cvs_drop_off, self_ship or in_store")
     origin: str = Field(description="Who opened it: customer, cs, api or channel")
 
 
@@ -58,13 +58,15 @@ class EventData(_Strict):
 
 
 class Fee(_Strict):
-    payer: str = Field(description="Who pays the return shipping: customer or seller")
+    payer: str = Field(description="Who pays the return shipping: buyer or seller")
     amount: int = Field(description="Minor units of the currency (KRW has none)")
-    collection: str = Field(description="deducted, enclosed, transferred, … or empty")
+    collection: str = Field(
+        description="deduct_from_refund, enclose_in_box, bank_transfer, charge_separately or empty"
+    )
 
 
 class RequestedDetails(_Strict):
-    outcome: str | None = Field(description="The policy's outcome: approve, hold or reject")
+    outcome: str | None = Field(description="The policy's outcome: approve, review, hold or reject")
     refund_estimate: int
     currency: str
     fee: Fee
@@ -75,7 +77,9 @@ class ApprovedDetails(_Strict):
 
 
 class HeldDetails(_Strict):
-    hold_reason: str = Field(description="Why it waits: photos_missing, fee_unpaid, …")
+    hold_reason: str = Field(
+        description="Why it waits: photos_missing, return_fee_unpaid, blocklisted, …"
+    )
 
 
 class RejectedDetails(_Strict):

@@ -42,9 +42,10 @@ from banpum.webhooks.transitions import DeliveryAction, delivery_transition
 
 logger = logging.getLogger(__name__)
 
-# Standard Webhooks' example schedule: after the 1st failure 5 s, then 5 min, 30 min, 2 h,
-# 5 h, 10 h; the day's last attempt is at the end of the window.
-RETRY_DELAYS_SECONDS = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600)
+# Standard Webhooks' example schedule, cut to a day: after the 1st failure 5 s, then 5 min,
+# 30 min, 2 h, 5 h, 10 h (the 7th attempt comes about 17.5 h in); the next would fall past the
+# day, so the last attempt is at the window's end (``retry_until``), 8 attempts in all.
+RETRY_DELAYS_SECONDS = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600)
 JITTER = 0.1
 # An attempt still ``sending`` after this is taken over (its worker died): longer than any
 # call can last (the timeout, twice over, while the answer is read).
