@@ -14,14 +14,24 @@ import pytest
 from banpum.core.actors import Actor
 from banpum.returns.models import ReturnStatus as S
 from banpum.webhooks import signing
-from banpum.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookSubscription
+from banpum.webhooks.models import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from banpum.webhooks.sender import SendResult, webhook_post
+from banpum.webhooks.services import sending
 from banpum.webhooks.services.dispatch import RETRY_WINDOW, webhook_events_dispatch
 from banpum.webhooks.services.sending import (
     RETRY_DELAYS_SECONDS,
     webhook_delivery_resend,
     webhook_delivery_send,
 )
-from banpum.webhooks.services.subscriptions import webhook_secret_rotate
+from banpum.webhooks.services.subscriptions import (
+    webhook_secret_rotate,
+    webhook_subscription_delete,
+)
 from tests.factories import make_order
 from tests.returns.helpers import open_return, walk_to
 from tests.webhooks.helpers import NOW, RecordingJobs, deliveries, subscribe
@@ -300,3 +310,42 @@ def test_a_whole_return_reaches_the_receiver_in_order(
         assert signing.webhook_verify(
             created.secret, headers=request.headers, body=request.body, now=NOW.timestamp()
         )
+
+
+def test_a_subscription_deleted_during_the_call_leaves_nothing_behind(
+    store: Any, receiver: Receiver, manager: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created, delivery = _one_delivery(store, receiver, manager)
+    post = webhook_post
+
+    def post_then_delete(*args: Any, **kwargs: Any) -> Any:
+        answer = post(*args, **kwargs)
+        webhook_subscription_delete(subscription=created.subscription, actor=manager)
+        return answer
+
+    monkeypatch.setattr(sending, "webhook_post", post_then_delete)
+
+    assert webhook_delivery_send(delivery_id=delivery.pk, now=NOW) is not None
+    assert not WebhookDelivery.objects.exists()
+    assert not WebhookAttempt.objects.exists()
+    assert len(receiver.requests) == 1
+
+
+def test_a_slow_attempt_taken_over_is_logged_as_superseded(
+    store: Any, receiver: Receiver, manager: Actor
+) -> None:
+    _, delivery = _one_delivery(store, receiver, manager)
+    slow = sending._claim(delivery.pk, NOW)  # a worker that hangs on its call …
+    assert slow is not None
+    later = NOW + sending.LEASE + dt.timedelta(seconds=1)
+    taken_over = webhook_delivery_send(delivery_id=delivery.pk, now=later)  # … is taken over
+    assert taken_over is not None
+    assert taken_over.status == DeliveryStatus.DELIVERED
+
+    # The slow one's answer arrives at last: logged, and nothing else changes.
+    sending._apply(slow, SendResult(500, 1), "127.0.0.1", later, None)
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    log = list(WebhookAttempt.objects.filter(delivery=delivery).order_by("id"))
+    assert [(a.number, a.outcome) for a in log] == [(2, "delivered"), (1, "superseded")]

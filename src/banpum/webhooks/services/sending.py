@@ -93,7 +93,7 @@ def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:
                 delivery=delivery,
                 action=DeliveryAction.FAIL,
                 now=now,
-                changes={"next_attempt_at": None, "last_error": "subscription disabled"},
+                changes={"next_attempt_at": None, "last_error": "subscription_disabled"},
             )
             return None
         claimed = delivery_transition(
@@ -149,7 +149,9 @@ def _apply(
 ) -> WebhookDelivery:
     error_code = result.error_code or ("" if result.delivered else f"http_{result.status_code}")
     with transaction.atomic():
-        locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        locked = WebhookDelivery.objects.select_for_update().filter(pk=delivery.pk).first()
+        if locked is None:
+            return delivery  # its subscription was deleted during the call: nothing to log
         superseded = locked.status != DeliveryStatus.SENDING or locked.attempts != delivery.attempts
         action, next_at = _outcome(locked, result, now, rng)
         gone = result.status_code == 410
