@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "banpum.logistics",
     "banpum.warehouse",
     "banpum.settlement",
+    "banpum.webhooks",  # merchants' webhook subscriptions and their deliveries
     "banpum.office",  # the staff screens at /office/
     "banpum.portal",  # the shoppers' self-service returns at /portal/<store>/
     "django_htmx",
@@ -391,6 +392,13 @@ BANPUM_MESSAGES_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_MESSAGES_TIMEOUT_
 BANPUM_REFUND_DELAY_INTEREST_RATE_BP = int(
     os.environ.get("BANPUM_REFUND_DELAY_INTEREST_RATE_BP", "1500")
 )
+
+# Merchant webhooks (banpum.webhooks): subscriber URLs must resolve to public addresses; set
+# BANPUM_WEBHOOKS_ALLOW_PRIVATE=1 to allow private, loopback and link-local ones (a receiver
+# on this machine or the office network; the tests' receiver on 127.0.0.1). Each delivery
+# waits BANPUM_WEBHOOKS_TIMEOUT_SECONDS for an answer (Standard Webhooks: 15 to 30 s).
+BANPUM_WEBHOOKS_ALLOW_PRIVATE = _env_bool("BANPUM_WEBHOOKS_ALLOW_PRIVATE")
+BANPUM_WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_WEBHOOKS_TIMEOUT_SECONDS", "15"))
 
 # Banpum's own knobs.
 # Encryption at rest of small secrets (refund account numbers), see core.crypto: a base64

@@ -44,6 +44,7 @@ SETTINGS = {
     C.CARRIERS_MANAGE,
     C.USERS_MANAGE,
     C.API_KEYS_MANAGE,
+    C.WEBHOOKS_MANAGE,
 }
 
 
@@ -91,6 +92,8 @@ def test_every_role_has_a_row_and_only_managers_and_admins_touch_settings() -> N
         (Role.WAREHOUSE, C.POLICY_MANAGE, False),
         (Role.MANAGER, C.RETURN_REJECT, True),
         (Role.ADMIN, C.USERS_MANAGE, True),
+        (Role.MANAGER, C.WEBHOOKS_MANAGE, True),
+        (Role.CS_AGENT, C.WEBHOOKS_MANAGE, False),
     ],
 )
 def test_role_table(role: Role, capability: Capability, allowed: bool) -> None:

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 BANPUM_MODELS = [
     model
-    for app in ("accounts", "commerce", "policy", "returns", "logistics")
+    for app in ("accounts", "commerce", "policy", "returns", "logistics", "webhooks")
     for model in apps.get_app_config(app).get_models()
 ]
 

@@ -51,6 +51,8 @@ class Capability(StrEnum):
     STORE_CREDIT_MANAGE = "store_credit_manage"  # issue and redeem store credit
     EXCHANGE_MANAGE = "exchange_manage"  # replacement options, shipments, refund instead
     PAYMENTS_MANAGE = "payments_manage"  # payment gateway credentials
+    # Merchant webhooks: subscriber URLs, their signing secrets, resending deliveries.
+    WEBHOOKS_MANAGE = "webhooks_manage"
     # A customer's full phone, email, address or refund account on a return page (logged).
     PERSONAL_DATA_REVEAL = "personal_data_reveal"
     # The log of those reveals: who looked at whose data, when and why.
@@ -85,6 +87,7 @@ _SETTINGS = frozenset(
         C.USERS_MANAGE,
         C.API_KEYS_MANAGE,
         C.PAYMENTS_MANAGE,
+        C.WEBHOOKS_MANAGE,
     }
 )
 # Money beyond the rules: only a manager decides it, and says why.

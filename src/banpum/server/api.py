@@ -249,6 +249,7 @@ def _register_routers() -> None:
     from banpum.settlement.exchanges.api import router as exchanges_router
     from banpum.settlement.transfers_api import router as transfers_router
     from banpum.warehouse.api import router as warehouse_router
+    from banpum.webhooks.api import router as webhooks_router
 
     api.add_router("/orders", orders_router)
     api.add_router("/returns", returns_router)
@@ -267,6 +268,8 @@ def _register_routers() -> None:
     api.add_router("", settlement_router)
     # /returns/{number}/refund-account and /transfers/batches/…: bank-transfer refunds.
     api.add_router("", transfers_router)
+    # /webhooks/…: the store's webhook subscriptions, their deliveries, the event catalogue.
+    api.add_router("/webhooks", webhooks_router)
     api.add_router("", _fallback)
 
 
