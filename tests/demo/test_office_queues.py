@@ -13,7 +13,8 @@ from django.utils import timezone
 from banpum.commerce.models import Store
 from banpum.demo.seed import DEMO_STORE_SLUG, DemoSummary
 from banpum.logistics.selectors import pickup_exceptions, stalled_returns
-from banpum.office.queues import QUEUE_LABELS, Queue, queue_count, queue_return_ids, work_queues
+from banpum.office.queues import QUEUE_LABELS, Queue, queue_count, queue_filter, work_queues
+from banpum.returns.models import ReturnRequest
 from banpum.settlement.selectors import RefundQueue, refund_list
 from tests.demo.helpers import NOW
 
@@ -40,7 +41,10 @@ def test_each_queue_holds_what_its_selector_finds(demo: DemoSummary, days: int) 
     now = NOW + dt.timedelta(days=days)
     for queue in Queue:
         wanted = expected(store, queue, now)
-        assert queue_return_ids(store=store, queue=queue, now=now) == wanted, queue
+        in_queue = ReturnRequest.objects.filter(
+            queue_filter(store=store, queue=queue, now=now), store=store
+        )
+        assert set(in_queue.values_list("pk", flat=True)) == wanted, queue
         assert queue_count(store=store, queue=queue, now=now) == len(wanted), queue
     counts = {row.query: row.count for row in work_queues(store, now)}
     assert {queue: counts[f"queue={queue.value}"] for queue in Queue} == {

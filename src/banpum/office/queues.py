@@ -52,12 +52,6 @@ def queue_filter(*, store: Store, queue: Queue, now: dt.datetime) -> Q:
     return Q(pk__in=refunds.order_by().values("return_request_id"))
 
 
-def queue_return_ids(*, store: Store, queue: Queue, now: dt.datetime) -> set[int]:
-    """The ids of the store's returns in ``queue`` at ``now``."""
-    found = _returns(store).filter(queue_filter(store=store, queue=queue, now=now))
-    return set(found.values_list("pk", flat=True))
-
-
 def queue_count(*, store: Store, queue: Queue, now: dt.datetime) -> int:
     """How many of the store's returns are in ``queue``: counted by the database."""
     return _returns(store).filter(queue_filter(store=store, queue=queue, now=now)).count()
