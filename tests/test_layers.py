@@ -53,7 +53,7 @@ SNEAKY = "\n\ndef _sneaky() -> object:\n    from {module} import {name}\n\n    r
         ("returns/services.py", "banpum.logistics.models", "Pickup", ["layers", "acyclic"]),
         ("logistics/tasks.py", "banpum.server.runtime", "worker_start", ["layers"]),
         ("portal/texts.py", "banpum.office.formatting", "money", ["layers"]),
-        ("demo/seed.py", "banpum.portal.links", "link_token", ["layers"]),
+        ("demo/seed.py", "banpum.portal.views.status", "return_of", ["layers"]),
         # Settlement pays; it never reaches up into the webhooks that tell merchants about it.
         ("settlement/tasks.py", "banpum.webhooks.models", "WebhookDelivery", ["layers"]),
         ("webhooks/api.py", "banpum.office.access", "needs", ["layers"]),

@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     "banpum.warehouse",
     "banpum.settlement",
     "banpum.webhooks",  # merchants' webhook subscriptions and their deliveries
+    "banpum.feedback",  # the shoppers' survey after a return
+    "banpum.notify",  # messages to shoppers and staff: email, SMS, KakaoTalk 알림톡
+    "banpum.insights",  # summaries, dashboards, loss and aging, problem products
     "banpum.office",  # the staff screens at /office/
     "banpum.portal",  # the shoppers' self-service returns at /portal/<store>/
     "django_htmx",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from banpum.commerce.models import Order
 from banpum.portal import session
-from banpum.portal.links import link_read, link_token
+from banpum.returns.links import link_read, link_token
 from tests.portal.conftest import NUMBER, find, page
 from tests.returns.helpers import number_of, open_return
 

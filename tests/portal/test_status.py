@@ -12,9 +12,9 @@ from django.utils import timezone
 from banpum.commerce.models import Order
 from banpum.logistics.models import Pickup, PickupStatus
 from banpum.policy.types import Method
-from banpum.portal.links import link_token
 from banpum.returns import events
 from banpum.returns.events import LogisticsKind
+from banpum.returns.links import link_token
 from banpum.returns.models import ReturnRequest, ReturnStatus
 from banpum.returns.services import return_note_add, return_request_approve
 from banpum.returns.transitions import Action, Move, return_transition

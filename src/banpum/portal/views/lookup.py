@@ -19,9 +19,9 @@ from banpum.commerce.models import Store
 from banpum.commerce.selectors import order_find_for_shopper
 from banpum.portal import session
 from banpum.portal.forms import LookupForm
-from banpum.portal.links import link_read
 from banpum.portal.texts import status_words
 from banpum.portal.views.common import found_order, store_of
+from banpum.returns.links import link_read
 from banpum.returns.selectors import return_requests_of_order
 
 

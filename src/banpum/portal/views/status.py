@@ -36,11 +36,11 @@ from banpum.policy import texts as policy_texts
 from banpum.policy.texts import reads_korean
 from banpum.portal import session
 from banpum.portal.forms import RebookForm, WaybillForm
-from banpum.portal.links import link_read, link_token
 from banpum.portal.texts import day, next_step, status_words
 from banpum.portal.timeline import shopper_timeline
 from banpum.portal.views.common import store_of
 from banpum.portal.views.wizard import pickup_day_choices
+from banpum.returns.links import link_read, link_token
 from banpum.returns.models import ReturnRequest, ReturnStatus
 from banpum.returns.photos import return_photo_storage
 from banpum.returns.selectors import return_photo_get, return_request_get

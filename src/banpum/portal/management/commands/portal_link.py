@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from banpum.commerce.models import Order, Store
-from banpum.portal.links import link_token
+from banpum.returns.links import link_token
 from banpum.returns.models import ReturnRequest
 
 

@@ -4,6 +4,9 @@ A link names the store, and the order or the return it opens, and when it stops 
 signed with the site's secret under this module's salt, so it cannot be forged, edited or used
 for another store. Expiry is checked against the caller's clock (``now``), so tests and the
 demo decide the time. Sent by the store (a message, the demo's README), never guessed.
+
+It lives in ``returns`` rather than the portal that opens it so that the notifications, which
+sit below the portal, can put a link in every message they send.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 
-SALT = "banpum.portal.link"
+SALT = "banpum.portal.link"  # kept when the module moved: links already sent still open
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Return rates, reasons, carriers, cycle times and money, from summary tables built by a job."""

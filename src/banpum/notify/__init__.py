@@ -1,0 +1,1 @@
+"""Messages to shoppers and staff about returns, from the returns' events."""
