@@ -94,18 +94,22 @@ class ReportSpec:
     title: str | Promise
     build: Builder
     section: str = ""  # the dashboard's grouping ("returns", "carriers", "money", …)
+    # The tables it reads ("app_label.Model"): the benchmark prints a COUNT(*) over each.
+    reads: tuple[str, ...] = ()
 
 
 REPORTS: dict[str, ReportSpec] = {}
 
 
-def register(key: str, title: str | Promise, *, section: str = "") -> Callable[[Builder], Builder]:
+def register(
+    key: str, title: str | Promise, *, section: str = "", reads: tuple[str, ...] = ()
+) -> Callable[[Builder], Builder]:
     """Register a report builder under ``key`` (stable: it is in URLs, exports and the API)."""
 
     def wrap(build: Builder) -> Builder:
         if key in REPORTS:
             raise ValueError(f"report {key!r} registered twice")
-        REPORTS[key] = ReportSpec(key=key, title=title, build=build, section=section)
+        REPORTS[key] = ReportSpec(key=key, title=title, build=build, section=section, reads=reads)
         return build
 
     return wrap
