@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Customer, Order, OrderLine, Product, Store
-from banpum.core.models import AppendOnlyModel
+from banpum.core.models import AppendOnlyModel, StoredImage
 from banpum.policy import texts
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.types import (
@@ -308,7 +308,7 @@ class ReturnEvent(AppendOnlyModel):
         return f"{self.return_request} {self.type} {self.to_status}".strip()
 
 
-class ReturnPhoto(models.Model):
+class ReturnPhoto(StoredImage):
     """A photo the customer sent with a return (a defect, a damaged parcel), stored privately.
 
     Sent before the return exists (the policy asks for photos before it decides), so a photo is
@@ -330,18 +330,8 @@ class ReturnPhoto(models.Model):
         related_name="photos",
         verbose_name=_("return request"),
     )
-    name = models.CharField(_("stored name"), max_length=200, unique=True)
-    content_type = models.CharField(_("content type"), max_length=40)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
-    bytes = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
         verbose_name = _("return photo")
         verbose_name_plural = _("return photos")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from banpum.commerce.models import Product, Store
-from banpum.core.models import AppendOnlyModel
+from banpum.core.models import AppendOnlyModel, StoredImage
 from banpum.returns.models import CONDITION_CHOICES, ReturnLine, ReturnRequest
 
 
@@ -138,7 +138,7 @@ class StockMovement(AppendOnlyModel):
 # --- receiving ------------------------------------------------------------------------------
 
 
-class InspectionPhoto(models.Model):
+class InspectionPhoto(StoredImage):
     """A photo of a returned line (or of an unidentified parcel), stored privately.
 
     The file lives in the ``inspection_photos`` storage under a random name, re-encoded without
@@ -156,21 +156,11 @@ class InspectionPhoto(models.Model):
         related_name="photos",
         verbose_name=_("return line"),
     )
-    name = models.CharField(_("stored name"), max_length=200, unique=True)
-    content_type = models.CharField(_("content type"), max_length=40)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
-    bytes = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
         verbose_name = _("inspection photo")
         verbose_name_plural = _("inspection photos")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class UnidentifiedParcel(models.Model):
