@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
@@ -71,7 +72,9 @@ class AccessLogFilterSet(django_filters.FilterSet):
 
 
 class AccessLogTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name=_("When"), format="Y.m.d H:i:s")
+    at = tables.DateTimeColumn(
+        verbose_name=pgettext_lazy("time of an event", "When"), format="Y.m.d H:i:s"
+    )
     username = tables.Column(verbose_name=_("Person"))
     role = tables.Column(verbose_name=_("Role"))
     return_number = tables.Column(
