@@ -266,6 +266,8 @@ BANPUM_INSPECTION_PHOTO_MAX_BYTES = int(
 BANPUM_INSPECTION_PHOTO_MAX_PIXELS = int(
     os.environ.get("BANPUM_INSPECTION_PHOTO_MAX_PIXELS", str(64_000_000))
 )
+# Photos a shopper sent for a return they never opened are deleted after this many hours.
+BANPUM_RETURN_PHOTO_UNSENT_HOURS = int(os.environ.get("BANPUM_RETURN_PHOTO_UNSENT_HOURS", "48"))
 # The personal-data access log (office.PersonalDataAccess) is kept this long; the
 # `access_log_purge` command deletes older rows and refuses anything under a year.
 BANPUM_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("BANPUM_ACCESS_LOG_RETENTION_DAYS", "1095"))

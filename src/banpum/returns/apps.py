@@ -12,3 +12,5 @@ class ReturnsConfig(AppConfig):
         from banpum.returns.selectors import order_line_claimed_units
 
         claimed_units_wire(order_line_claimed_units)
+        # Register the periodic jobs with Huey in every process.
+        from banpum.returns import tasks  # noqa: F401

@@ -7,6 +7,7 @@ sent first, kept for the order, and attached to the return in the transaction th
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Sequence
 
@@ -22,6 +23,8 @@ from banpum.core.errors import ValidationFailed
 from banpum.core.images import EXTENSIONS, CleanImage, ImageRefused, PhotoUpload, image_clean
 from banpum.returns import errors
 from banpum.returns.models import ReturnPhoto, ReturnRequest
+
+logger = logging.getLogger(__name__)
 
 STORAGE = "return_photos"
 MAX_PHOTOS = 5
@@ -113,3 +116,36 @@ def return_photos_attach(
         return_request=return_request
     )
     return photos
+
+
+def return_photos_purge_unsent(*, now: dt.datetime) -> int:
+    """Delete photos sent for a return that was never opened, once they are older than
+    ``BANPUM_RETURN_PHOTO_UNSENT_HOURS``; returns how many went.
+
+    A shopper who uploads a photo and leaves the portal leaves a picture of their home or
+    parcel behind; nothing will ever show it, so it is not kept. The rows go first, in one
+    statement (a return opened at the same moment then refuses the photo as unknown rather than
+    keeping a row without its file); the files after the commit.
+    """
+    cutoff = now - dt.timedelta(hours=settings.BANPUM_RETURN_PHOTO_UNSENT_HOURS)
+    stale = ReturnPhoto.objects.filter(return_request__isnull=True, uploaded_at__lt=cutoff)
+    with transaction.atomic():
+        names = list(stale.select_for_update().values_list("name", flat=True))
+        deleted, _ = ReturnPhoto.objects.filter(
+            name__in=names, return_request__isnull=True
+        ).delete()
+        # Only the files whose rows went: one attached meanwhile keeps its file.
+        kept = set(ReturnPhoto.objects.filter(name__in=names).values_list("name", flat=True))
+        names = [name for name in names if name not in kept]
+
+    storage = return_photo_storage()
+
+    def delete_files() -> None:
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("return photo %s: the file could not be deleted", name)
+
+    transaction.on_commit(delete_files)
+    return deleted
