@@ -30,7 +30,8 @@ def test_the_answer_shows_on_the_return_page(store: Any, office_en: Client) -> N
     shown = section(office_en.get(f"/office/returns/{return_request.number}/"))
     assert "★★★★☆" in shown
     assert "4 of 5" in shown
-    assert "Quick pickup" in shown and "Kind support" in shown
+    assert "Quick pickup" in shown
+    assert "Kind support" in shown
     assert "Slow refund" in shown
     assert "빨라요 &lt;b&gt;진짜&lt;/b&gt;" in shown  # escaped, never HTML
 

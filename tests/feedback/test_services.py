@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 
-from banpum.core.errors import Conflict, ValidationFailed
+from banpum.core.errors import Conflict, NotFound, ValidationFailed
 from banpum.feedback import errors, tags
 from banpum.feedback.models import ReturnFeedback
 from banpum.feedback.selectors import feedback_get, feedback_of_return
@@ -156,7 +156,7 @@ def test_every_error_and_tag_is_worded_in_both_languages() -> None:
 
 def test_feedback_get_is_a_404_without_an_answer(store: Any, english: None) -> None:
     return_request = finished_return(make_order(store=store))
-    with pytest.raises(Exception) as missing:
+    with pytest.raises(NotFound) as missing:
         feedback_get(return_request)
-    assert getattr(missing.value, "status_code", None) == 404
+    assert missing.value.code == "feedback_not_found"
     assert return_request.number in str(missing.value)
