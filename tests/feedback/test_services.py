@@ -159,4 +159,4 @@ def test_feedback_get_is_a_404_without_an_answer(store: Any, english: None) -> N
     with pytest.raises(NotFound) as missing:
         feedback_get(return_request)
     assert missing.value.code == "feedback_not_found"
-    assert return_request.number in str(missing.value)
+    assert f"Return {return_request.number} has no feedback yet." == missing.value.message
