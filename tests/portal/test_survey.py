@@ -201,3 +201,13 @@ def test_the_page_reads_in_korean_by_default(
 ) -> None:
     text = page(found.get(survey_url(store, done)))
     assert '<html lang="ko">' in text
+
+
+def test_the_call_to_action_keeps_the_signed_token_of_the_status_page(
+    shopper: Client, store: Any, done: ReturnRequest
+) -> None:
+    token = link_token(store_id=store.pk, return_number=number_of(done), now=timezone.now())
+    text = page(shopper.get(status_url(store, done), {"t": token}))
+    [href] = re.findall(r'id="survey-cta">.*?href="([^"]+)"', text, re.DOTALL)
+    assert href.startswith(survey_url(store, done) + "?t=")
+    assert 'id="survey-form"' in page(shopper.get(href.replace("&amp;", "&")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -126,9 +127,9 @@ def _page(
     survey_url = ""
     if feedback_open(return_request) and feedback_of_return(return_request) is None:
         survey_url = reverse("portal:survey", kwargs={"slug": store.slug, "number": number})
-        token = request.GET.get("t", "")
-        if token:
-            survey_url += f"?t={token}"
+        granted_by = request.GET.get("t", "")  # a signed link opened the page: keep it
+        if granted_by:
+            survey_url += "?" + urlencode({"t": granted_by})
     account = pickup.account if pickup is not None else None
     send_to = return_address(store=store, account=account)
     context: dict[str, Any] = {
