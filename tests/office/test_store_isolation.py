@@ -23,9 +23,11 @@ from banpum.policy.models import BlocklistEntry, ExtraHoliday, ReturnPolicy
 from banpum.settlement.models import TransferBatch
 from banpum.settlement.services.intents import refund_for_return
 from banpum.warehouse.models import InspectionPhoto, UnidentifiedParcel
+from banpum.webhooks.models import WebhookAttempt, WebhookSubscription
 from tests.factories import make_order
 from tests.logistics.helpers import unlinked_account
 from tests.office.conftest import member
+from tests.office.webhook_helpers import subscription_with_deliveries
 from tests.returns.helpers import number_of, open_return
 from tests.settlement.helpers import SYSTEM, inspected_return, paid_order
 
@@ -60,6 +62,7 @@ def objects_of(store: Any, django_user_model: Any) -> dict[str, Any]:
     ReturnPolicy.objects.create(store=store, version=policy.version + 1, rules=policy.rules)
     membership = StoreMembership.objects.get(user=member(django_user_model, "a-member", store))
     ExtraHoliday.objects.create(store=store, date=HOLIDAY, name="A's holiday", created_at=now)
+    webhook, [delivery] = subscription_with_deliveries(store)
     return {
         "number": number_of(return_request),
         "order_id": return_request.order_id,
@@ -85,6 +88,8 @@ def objects_of(store: Any, django_user_model: Any) -> dict[str, Any]:
             store=store, kind="phone", value="01012345678", created_at=now
         ).pk,
         "version": policy.version + 1,
+        "subscription_id": webhook.subscription.pk,
+        "delivery_id": delivery.pk,
         "day": HOLIDAY.isoformat(),
         # Words, not objects: checked with a real object of store A beside them.
         "action": "goodwill",
@@ -126,3 +131,6 @@ def test_every_office_page_with_an_object_answers_404_to_another_store(
     assert ApiKey.objects.get(pk=objects["key_id"]).revoked_at is None
     assert BlocklistEntry.objects.filter(pk=objects["entry_id"]).exists()
     assert CarrierRule.objects.filter(pk=objects["rule_id"]).exists()
+    webhook = WebhookSubscription.objects.get(pk=objects["subscription_id"])
+    assert webhook.previous_secret is None  # never rotated
+    assert not WebhookAttempt.objects.filter(delivery_id=objects["delivery_id"]).exists()

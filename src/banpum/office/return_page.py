@@ -31,6 +31,7 @@ from banpum.logistics.selectors import (
 )
 from banpum.logistics.services.pickups import waybill_entry_allowed
 from banpum.office.access import actor_of, in_store
+from banpum.office.feedback_section import feedback_section
 from banpum.office.formatting import address_masked, money, phone_masked
 from banpum.office.forms import (
     ApproveForm,
@@ -245,6 +246,7 @@ def render_return_page(
         "pickups": _pickup_rows(pickups, allowed, bound, version),
         "allowed": allowed,
         "forms": forms_,
+        "survey": feedback_section(return_request),
     }
     response = render(request, "office/return_detail.html", context, status=status)
     if revealed is not None and revealed.revealed:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from banpum.portal.views import lookup, policy, status, wizard
+from banpum.portal.views import lookup, policy, status, survey, wizard
 
 app_name = "portal"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("<slug:slug>/returns/<str:number>/rebook/", status.rebook, name="rebook"),
     path("<slug:slug>/returns/<str:number>/self-ship/", status.self_ship, name="self-ship"),
     path("<slug:slug>/returns/<str:number>/label.pdf", status.label, name="label"),
+    path("<slug:slug>/returns/<str:number>/survey/", survey.survey, name="survey"),
 ]

@@ -34,6 +34,7 @@ SETTINGS_PAGES = (
     SettingsPage("settings-payment", _("Payment account"), Capability.PAYMENTS_MANAGE),
     SettingsPage("settings-people", _("People and roles"), Capability.USERS_MANAGE),
     SettingsPage("settings-api-keys", _("API keys"), Capability.API_KEYS_MANAGE),
+    SettingsPage("settings-webhooks", _("Webhooks"), Capability.WEBHOOKS_MANAGE),
 )
 SETTINGS_CAPABILITIES = frozenset(page.capability for page in SETTINGS_PAGES)
 

@@ -9,6 +9,7 @@ from banpum.office.store_settings import (
     people_views,
     policy_views,
     views,
+    webhook_views,
 )
 
 urlpatterns = [
@@ -58,5 +59,38 @@ urlpatterns = [
     path("api-keys/", people_views.api_keys, name="settings-api-keys"),
     path(
         "api-keys/<int:key_id>/revoke/", people_views.api_key_revoke, name="settings-api-key-revoke"
+    ),
+    # Merchant webhooks: subscriptions, their deliveries and attempts.
+    path("webhooks/", webhook_views.webhooks, name="settings-webhooks"),
+    path("webhooks/new/", webhook_views.webhook_new, name="settings-webhook-new"),
+    path(
+        "webhooks/<int:subscription_id>/",
+        webhook_views.webhook_edit,
+        name="settings-webhook-edit",
+    ),
+    path(
+        "webhooks/<int:subscription_id>/rotate/",
+        webhook_views.webhook_rotate,
+        name="settings-webhook-rotate",
+    ),
+    path(
+        "webhooks/<int:subscription_id>/delete/",
+        webhook_views.webhook_delete,
+        name="settings-webhook-delete",
+    ),
+    path(
+        "webhooks/<int:subscription_id>/deliveries/",
+        webhook_views.webhook_deliveries,
+        name="settings-webhook-deliveries",
+    ),
+    path(
+        "webhooks/<int:subscription_id>/deliveries/<int:delivery_id>/",
+        webhook_views.webhook_delivery,
+        name="settings-webhook-delivery",
+    ),
+    path(
+        "webhooks/<int:subscription_id>/deliveries/<int:delivery_id>/resend/",
+        webhook_views.webhook_resend,
+        name="settings-webhook-resend",
     ),
 ]

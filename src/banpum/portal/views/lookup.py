@@ -24,6 +24,9 @@ from banpum.portal.views.common import found_order, store_of
 from banpum.returns.links import link_read
 from banpum.returns.selectors import return_requests_of_order
 
+# Where a return link may lead after opening (``?next=``): names of portal pages, never a URL.
+RETURN_LINK_NEXT = {"survey": "portal:survey"}
+
 
 def _limited(request: HttpRequest, store: Store) -> bool:
     """Counts this attempt; True when the address or the order number is over its limit."""
@@ -90,7 +93,8 @@ def open_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         return redirect("portal:order", slug=store.slug)
     number = grant.return_number or ""
     session.return_grant(request, store, number, now=now)
-    return redirect("portal:status", slug=store.slug, number=number)
+    target = RETURN_LINK_NEXT.get(request.GET.get("next", ""), "portal:status")
+    return redirect(target, slug=store.slug, number=number)
 
 
 @require_http_methods(["GET"])

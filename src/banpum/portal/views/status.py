@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +23,8 @@ from django.views.decorators.http import require_http_methods
 from banpum.commerce.models import Store
 from banpum.core.actors import Actor
 from banpum.core.errors import ApplicationError, Conflict
+from banpum.feedback.selectors import feedback_of_return
+from banpum.feedback.services import feedback_open
 from banpum.logistics.addresses import address_line, return_address
 from banpum.logistics.labels_service import LABEL_RETURN_STATUSES, labels_pdf
 from banpum.logistics.models import Pickup, PickupStatus
@@ -121,6 +124,12 @@ def _page(
         token = link_token(store_id=store.pk, return_number=number, now=now)
         label_url = reverse("portal:label", kwargs={"slug": store.slug, "number": number})
         label_url += f"?t={token}"
+    survey_url = ""
+    if feedback_open(return_request) and feedback_of_return(return_request) is None:
+        survey_url = reverse("portal:survey", kwargs={"slug": store.slug, "number": number})
+        granted_by = request.GET.get("t", "")  # a signed link opened the page: keep it
+        if granted_by:
+            survey_url += "?" + urlencode({"t": granted_by})
     account = pickup.account if pickup is not None else None
     send_to = return_address(store=store, account=account)
     context: dict[str, Any] = {
@@ -154,6 +163,7 @@ def _page(
         "rebook_form": rebook_form,
         "label_url": label_url,
         "photos": list(return_request.photos.all()),
+        "survey_url": survey_url,
     }
     return render(request, "portal/status.html", context, status=status)
 
