@@ -128,6 +128,7 @@ class Message(models.Model):
     # 알림톡 only: the approved template and its values, and the SMS to fall back to.
     alimtalk_code = models.CharField(_("알림톡 template code"), max_length=64, blank=True)
     variables = models.JSONField(_("variables"), default=dict, blank=True)
+    fallback_text = models.TextField(_("SMS text if the 알림톡 is not delivered"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
