@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import email.policy
 import itertools
+import socket
 import threading
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -51,6 +52,14 @@ def _quiet(path: Path, message: EmailMessage) -> None:
     return None
 
 
+def free_port() -> int:
+    """A loopback port free now (aiosmtpd's controller checks its server by connecting to the
+    port it was given, so it cannot take 0)."""
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
 class MailCatcher:
     """An aiosmtpd server on 127.0.0.1 in a thread; ``port=0`` picks a free one."""
 
@@ -62,13 +71,8 @@ class MailCatcher:
         on_message: Callable[[Path, EmailMessage], None] = _quiet,
     ) -> None:
         self.keeper = _Keeper(directory, on_message)
-        self._controller = Controller(self.keeper, hostname=LOOPBACK, port=port)
-
-    @property
-    def port(self) -> int:
-        server = self._controller.server
-        sockets = getattr(server, "sockets", None) or []
-        return int(sockets[0].getsockname()[1]) if sockets else int(self._controller.port)
+        self.port = port or free_port()
+        self._controller = Controller(self.keeper, hostname=LOOPBACK, port=self.port)
 
     @property
     def messages(self) -> list[EmailMessage]:
