@@ -53,7 +53,7 @@ def test_a_request_makes_one_email_and_one_alimtalk_and_a_rerun_nothing(
     assert {m.status for m in made} == {MessageStatus.QUEUED}
     email = next(m for m in made if m.channel == "email")
     assert email.subject == "[테스트 상점] 반품 신청 접수"
-    assert return_request.number in email.text
+    assert str(return_request.number) in email.text
     assert "/portal/test-store/open/" in email.text
     kakao = next(m for m in made if m.channel == "alimtalk")
     assert kakao.alimtalk_code == "BP_RETURN_REQUESTED_KO"
@@ -110,7 +110,8 @@ def test_an_alimtalk_awaiting_reapproval_goes_as_sms_text(store: Any) -> None:
     notify_events_dispatch(now=NOW)
     kakao = messages(channel="alimtalk")[0]
     assert (kakao.alimtalk_code, kakao.variables) == ("", {})
-    assert kakao.text.startswith("[테스트 상점]") and return_request.number in kakao.text
+    assert kakao.text.startswith("[테스트 상점]")
+    assert str(return_request.number) in kakao.text
 
 
 def test_messages_at_night_wait_for_the_morning_but_email_goes(store: Any) -> None:

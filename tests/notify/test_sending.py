@@ -108,7 +108,10 @@ def test_an_alimtalk_is_sent_then_delivered(store: Any, simulator: MessageSimula
 
 
 def test_a_failure_is_retried_with_backoff_then_sent_once(
-    store: Any, simulator: MessageSimulator, queue: RecordingJobs, django_capture_on_commit_callbacks: Any
+    store: Any,
+    simulator: MessageSimulator,
+    queue: RecordingJobs,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     _requested(store)
     [kakao] = messages(channel="alimtalk")
@@ -182,6 +185,7 @@ def test_a_phone_without_kakaotalk_falls_back_and_the_receipt_says_so(
     notify_events_dispatch(now=NOW)
     order = make_order(store=store)
     customer = order.customer
+    assert customer is not None
     customer.phone = "01055550000"  # the simulator: no KakaoTalk on numbers ending 0000
     customer.save()
     open_return(order)
@@ -244,8 +248,10 @@ def test_an_email_arrives_with_both_parts_and_the_label(
     assert arrived["To"] == email.recipient
     text = arrived.get_body(("plain",))
     html = arrived.get_body(("html",))
-    assert text is not None and return_request.number in text.get_content()
-    assert html is not None and "<html" in html.get_content()
+    assert text is not None
+    assert return_request.number in text.get_content()
+    assert html is not None
+    assert "<html" in html.get_content()
     [label] = list(arrived.iter_attachments())
     assert label.get_content_type() == "application/pdf"
     assert label.get_content().startswith(b"%PDF")

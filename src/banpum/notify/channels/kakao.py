@@ -31,11 +31,13 @@ def sms_channel(text: str) -> Channel:
 
 
 def outgoing(message: Message, *, sender: str) -> OutgoingMessage:
-    common = {"idempotency_key": message.idempotency_key, "to": message.recipient, "sender": sender}
+    key, to = message.idempotency_key, message.recipient
     if message.alimtalk_code:
         fallback = message.fallback_text
         return OutgoingMessage(
-            **common,
+            idempotency_key=key,
+            to=to,
+            sender=sender,
             channel=Channel.ALIMTALK,
             text=message.text,
             template_code=message.alimtalk_code,
@@ -47,7 +49,14 @@ def outgoing(message: Message, *, sender: str) -> OutgoingMessage:
         )
     channel = sms_channel(message.text)
     subject = message.subject if channel is Channel.LMS else ""
-    return OutgoingMessage(**common, channel=channel, text=message.text, subject=subject)
+    return OutgoingMessage(
+        idempotency_key=key,
+        to=to,
+        sender=sender,
+        channel=channel,
+        text=message.text,
+        subject=subject,
+    )
 
 
 class KakaoSmsNotifier:

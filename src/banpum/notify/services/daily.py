@@ -53,21 +53,27 @@ def store_daily(store: Store, *, now: dt.datetime) -> list[Message]:
     choices = store_choices(store)
     made: list[Message] = []
     stalled = stalled_returns(store=store, now=now)
-    due_tomorrow = list(
-        refund_list(store=store, queue=RefundQueue.DUE_SOON, now=now).filter(
+    due_tomorrow = [
+        (r, r.return_request)
+        for r in refund_list(store=store, queue=RefundQueue.DUE_SOON, now=now).filter(
             due_on=today + dt.timedelta(days=1)
         )
-    )
-    late = list(refund_list(store=store, queue=RefundQueue.LATE, now=now))
+        if r.return_request is not None
+    ]
+    late = [
+        (r, r.return_request)
+        for r in refund_list(store=store, queue=RefundQueue.LATE, now=now)
+        if r.return_request is not None
+    ]
     digests = {
         NotifyEvent.STAFF_STALLED: [
             f"{s.return_request.number} {s.kind} ({s.age.days}d)" for s in stalled
         ],
         NotifyEvent.STAFF_REFUNDS_DUE_TOMORROW: [
-            f"{r.return_request.number} {money(r.amount)} {r.due_on}" for r in due_tomorrow
+            f"{rr.number} {money(r.amount)} {r.due_on}" for r, rr in due_tomorrow
         ],
         NotifyEvent.STAFF_REFUNDS_LATE: [
-            f"{r.return_request.number} {money(r.amount)} {r.due_on}" for r in late
+            f"{rr.number} {money(r.amount)} {r.due_on}" for r, rr in late
         ],
     }
     recipients = staff_emails(store) if choices.email else []
@@ -90,7 +96,7 @@ def store_daily(store: Store, *, now: dt.datetime) -> list[Message]:
         (NotifyEvent.RETURN_PICKUP_LATE, s.return_request)
         for s in stalled
         if s.kind in PICKUP_LATE_KINDS
-    ] + [(NotifyEvent.REFUND_LATE, r.return_request) for r in late]
+    ] + [(NotifyEvent.REFUND_LATE, rr) for _r, rr in late]
     for event, return_request in late_returns:
         email, phone = shopper_addresses(return_request)
         if not (email or phone):
