@@ -244,7 +244,7 @@ def render_return_page(
             for refund in refunds_for_return(return_request=return_request)
         ],
         "pickups": _pickup_rows(pickups, allowed, bound, version),
-        "messages": messages_of_return(return_request),
+        "delivery_log": messages_of_return(return_request),
         "allowed": allowed,
         "forms": forms_,
     }
