@@ -12,10 +12,13 @@ CHANNEL_UNKNOWN = field_message(_("choose one of: %(choices)s"))
 LANGUAGE_UNKNOWN = field_message(_("choose one of: %(choices)s"))
 CHANNEL_NOT_FOR_EVENT = field_message(_("%(event)s is not sent by %(channel)s"))
 PLACEHOLDER_UNKNOWN = field_message(
-    _("{%(name)s} is not a variable of this message; use one of: %(allowed)s")
+    _("%(name)s is not a variable of this message; use one of: %(allowed)s")
 )
 PLACEHOLDER_MALFORMED = field_message(
-    _("write a variable as {name}, without format specs, indexes or stray braces")
+    _(
+        "write a variable as its bare name in curly brackets, without format specs, "
+        "indexes or stray brackets"
+    )
 )
 TEXT_EMPTY = field_message(_("the text must not be empty"))
 TEXT_TOO_LONG = field_message(_("keep this under %(maximum)s characters"))

@@ -50,7 +50,7 @@ def template_errors(event: NotifyEvent, field: str, text: str) -> dict[str, list
     allowed = VARIABLES[event]
     unknown = [name for name in dict.fromkeys(names) if name not in allowed]
     if unknown:
-        listed = ", ".join("{" + name + "}" for name in sorted(allowed))
+        listed = ", ".join(sorted(allowed))
         return {
             field: [
                 errors.PLACEHOLDER_UNKNOWN.render(name=name, allowed=listed) for name in unknown
