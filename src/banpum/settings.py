@@ -398,6 +398,24 @@ BANPUM_REFUND_DELAY_INTEREST_RATE_BP = int(
     os.environ.get("BANPUM_REFUND_DELAY_INTEREST_RATE_BP", "1500")
 )
 
+# Email to shoppers and staff (banpum.notify) goes by SMTP. The embedded default is the local
+# catcher `banpum serve` starts on 127.0.0.1:8025 (`banpum catch-mail`), which keeps each message
+# as a .eml file under <var>/mail/; point EMAIL_HOST/EMAIL_PORT (and the user, password, TLS) at
+# a real SMTP server to send for real. SMS and 알림톡 go from BANPUM_NOTIFY_SENDER_PHONE (a number
+# registered with the provider) unless a store sets its own.
+EMAIL_BACKEND = os.environ.get(
+    "BANPUM_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("BANPUM_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("BANPUM_EMAIL_PORT", "8025"))
+EMAIL_HOST_USER = os.environ.get("BANPUM_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BANPUM_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("BANPUM_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("BANPUM_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("BANPUM_DEFAULT_FROM_EMAIL", "Banpum <no-reply@banpum.local>")
+BANPUM_MAIL_CATCHER = _env_bool("BANPUM_MAIL_CATCHER", True)
+BANPUM_NOTIFY_SENDER_PHONE = os.environ.get("BANPUM_NOTIFY_SENDER_PHONE", "0215880000")
+
 # Merchant webhooks (banpum.webhooks): subscriber URLs must resolve to public addresses; set
 # BANPUM_WEBHOOKS_ALLOW_PRIVATE=1 to allow private, loopback and link-local ones (a receiver
 # on this machine or the office network; the tests' receiver on 127.0.0.1). Each delivery

@@ -30,6 +30,7 @@ from banpum.logistics.selectors import (
     pickups_for_return,
 )
 from banpum.logistics.services.pickups import waybill_entry_allowed
+from banpum.notify.selectors import messages_of_return
 from banpum.office.access import actor_of, in_store
 from banpum.office.feedback_section import feedback_section
 from banpum.office.formatting import address_masked, money, phone_masked
@@ -244,6 +245,7 @@ def render_return_page(
             for refund in refunds_for_return(return_request=return_request)
         ],
         "pickups": _pickup_rows(pickups, allowed, bound, version),
+        "delivery_log": messages_of_return(return_request),
         "allowed": allowed,
         "forms": forms_,
         "survey": feedback_section(return_request),

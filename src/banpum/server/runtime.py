@@ -150,3 +150,27 @@ def messages_simulator_start(
     simulator.start()
     logger.info("messaging simulator at %s", simulator.base_url)
     return simulator
+
+
+def mail_catcher_start(*, port: int | None = None) -> Any:
+    """Start the local SMTP catcher (``banpum catch-mail``) in-process, keeping each message
+    under <var>/mail/, when email goes to the loopback (EMAIL_HOST) and the port is free.
+
+    Returns None otherwise: a real SMTP server is configured, or another catcher answers there.
+    """
+    from banpum.notify.mail_catcher import MailCatcher, summary
+
+    if not settings.BANPUM_MAIL_CATCHER or settings.EMAIL_HOST not in ("127.0.0.1", "localhost"):
+        return None
+    port = port or settings.EMAIL_PORT
+    if not _port_free("127.0.0.1", port):
+        logger.warning("mail catcher port %s is taken; using whatever answers there", port)
+        return None
+    catcher = MailCatcher(
+        settings.VAR_DIR / "mail",
+        port=port,
+        on_message=lambda path, message: logger.info("mail caught %s", summary(path, message)),
+    )
+    catcher.start()
+    logger.info("mail catcher at smtp://127.0.0.1:%s (var/mail/)", port)
+    return catcher

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from banpum.logistics.gateways import simulator_accounts_connect
+from banpum.notify.defaults import alimtalk_templates
 from banpum.server import runtime
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ class Command(BaseCommand):
             simulator = runtime.simulator_start()
             simulator_accounts_connect(public_url=public_url)
             payments = runtime.payments_simulator_start()
-            messages = runtime.messages_simulator_start()
+            messages = runtime.messages_simulator_start(templates=alimtalk_templates())
+        mail = runtime.mail_catcher_start()
         consumer = None if options["no_worker"] else runtime.worker_start()
         self.stdout.write(
             f"Banpum at http://{host}:{port}/  (admin /admin/, API docs /api/v1/docs)"
@@ -69,3 +71,5 @@ class Command(BaseCommand):
                 payments.stop()
             if messages is not None:
                 messages.stop()
+            if mail is not None:
+                mail.stop()
