@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 
 from banpum.accounts.models import StoreMembership
+from banpum.logistics.models import Pickup
+from banpum.logistics.selectors import stall_kind_label
 from banpum.notify.models import Message
 from banpum.notify.selectors import messages_of_return
 from banpum.notify.services.daily import notify_daily_sweep
@@ -18,6 +21,13 @@ from banpum.notify.services.dispatch import notify_events_dispatch
 from banpum.notify.services.sending import message_send
 from banpum.returns.models import ReturnStatus as S
 from tests.factories import make_order
+from tests.logistics.helpers import (
+    address_order,
+    approve,
+    book,
+    linked_account,
+    store_with_return_address,
+)
 from tests.notify.helpers import NOW, messages, staff
 from tests.returns.helpers import open_return, walk_to
 
@@ -78,7 +88,28 @@ def test_staff_get_one_digest_per_store_and_day(store: Any) -> None:
     assert digest.recipient == "cs@shop.example"
     assert digest.source_key == f"digest:{store.pk}:2026-12-01"
     assert str(stalled.number) in digest.text
+    # In words, in the store's language, never the code the queue uses.
+    with translation.override("ko"):
+        assert f"{stall_kind_label('not_booked')} (" in digest.text
+    assert "not_booked" not in digest.text
     assert digest.subject == "[테스트 상점] 2026-12-01 멈춘 반품 1건"
     assert Message.objects.filter(event="staff.stalled").count() == 1
     notify_daily_sweep(now=NOW + dt.timedelta(days=1), stores=[store])
     assert Message.objects.filter(event="staff.stalled").count() == 2
+
+
+def test_a_late_pickup_tells_the_shopper_the_next_business_day(store: Any) -> None:
+    linked_account(store_with_return_address(store), "http://127.0.0.1:9")  # never called
+    late = approve(address_order(store))
+    book(late)
+    # Four days on, the carrier has not come: Friday 2026-12-04 in Seoul, so the shopper is
+    # promised Monday, not Saturday.
+    friday = dt.datetime(2026, 12, 4, 1, 0, tzinfo=dt.UTC)
+    Pickup.objects.filter(return_request=late).update(accepted_at=friday - dt.timedelta(days=4))
+
+    notify_daily_sweep(now=friday, stores=[store])
+
+    notices = messages(event="return.pickup_late", return_request=late)
+    assert notices
+    assert {m.source_key for m in notices} == {f"late:pickup:{late.pk}"}
+    assert all("2026-12-07" in m.text for m in notices)

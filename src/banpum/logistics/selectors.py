@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from banpum.commerce.models import Store
 from banpum.logistics import errors
@@ -50,6 +52,21 @@ WAITING_FOR_PICKUP = tuple(t.target for t in TRANSITIONS if t.action == Action.R
 # Approved, with nothing arranged yet; told to send the parcel.
 NOT_ARRANGED = tuple(s for s in ReturnStatus if return_transition_allowed(s, Action.REQUEST_PICKUP))
 TOLD_TO_SEND = tuple(t.target for t in TRANSITIONS if t.action == Action.AWAIT_SHIPMENT)
+
+
+# What each kind of stall is called where a person reads it (the queue, the staff digest).
+STALL_KIND_LABELS: dict[str, Promise] = {
+    "not_booked": gettext_lazy("No pickup booked"),
+    "booking_failed": gettext_lazy("Pickup booking failed"),
+    "exception": gettext_lazy("Pickup exception unanswered"),
+    "not_collected": gettext_lazy("Carrier has not collected it"),
+    "not_shipped": gettext_lazy("Customer has not sent it"),
+    "not_delivered": gettext_lazy("Not delivered to the warehouse"),
+}
+
+
+def stall_kind_label(kind: str) -> str:
+    return str(STALL_KIND_LABELS.get(kind, kind))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from django.utils import translation
 from banpum.logistics.models import Pickup
 from banpum.notify.catalogue import VARIABLES, NotifyEvent
 from banpum.policy.deadlines import local_date
-from banpum.policy.texts import money
+from banpum.policy.selectors import policy_rules
+from banpum.policy.texts import money, reason_label
 from banpum.returns import timeline
 from banpum.returns.links import link_token
 from banpum.returns.models import ReturnEvent, ReturnRequest
@@ -108,7 +109,10 @@ def return_values(
             elif source is not None:
                 values["reason"] = timeline.event_text(source)
             else:
-                values["reason"] = return_request.reason_code
+                values["reason"] = reason_label(
+                    policy_rules(return_request.policy).reason(return_request.reason_code),
+                    return_request.reason_code,
+                )
         if "outcome" in wanted and source is not None:
             values["outcome"] = timeline.event_text(source)
         if {"amount", "method"} & wanted:

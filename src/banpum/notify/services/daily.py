@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from banpum.commerce.models import Store
-from banpum.logistics.selectors import stalled_returns
+from banpum.logistics.selectors import stall_kind_label, stalled_returns
 from banpum.notify.catalogue import NotifyEvent
 from banpum.notify.jobs import jobs
 from banpum.notify.models import Message
@@ -32,13 +34,19 @@ from banpum.notify.services.messages import (
     store_choices,
 )
 from banpum.notify.variables import office_link, return_values
+from banpum.policy.calendar import add_business_days
 from banpum.policy.deadlines import local_date
+from banpum.policy.selectors import extra_holidays_for
 from banpum.policy.texts import money
 from banpum.settlement.selectors import RefundQueue, refund_list
 
 ITEMS_LISTED = 30
 # Stalled kinds a shopper is told about: the carrier has not come for the parcel.
 PICKUP_LATE_KINDS = ("not_collected", "exception")
+
+
+def _days(days: int) -> str:
+    return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
 
 
 def _items(lines: list[str]) -> str:
@@ -65,10 +73,13 @@ def store_daily(store: Store, *, now: dt.datetime) -> list[Message]:
         for r in refund_list(store=store, queue=RefundQueue.LATE, now=now)
         if r.return_request is not None
     ]
+    with translation.override(choices.language):
+        stalled_lines = [
+            f"{s.return_request.number} {stall_kind_label(s.kind)} ({_days(s.age.days)})"
+            for s in stalled
+        ]
     digests = {
-        NotifyEvent.STAFF_STALLED: [
-            f"{s.return_request.number} {s.kind} ({s.age.days}d)" for s in stalled
-        ],
+        NotifyEvent.STAFF_STALLED: stalled_lines,
         NotifyEvent.STAFF_REFUNDS_DUE_TOMORROW: [
             f"{rr.number} {money(r.amount)} {r.due_on}" for r, rr in due_tomorrow
         ],
@@ -91,7 +102,12 @@ def store_daily(store: Store, *, now: dt.datetime) -> list[Message]:
         made += staff_messages(
             source, event, values, recipients=recipients, language=choices.language, now=now
         )
-    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    # A late pickup or refund is promised for the next business day: the carrier is asked
+    # again and the refund queue is worked the same day, so that is the date a shopper can hold
+    # the store to (the staff digest says the same).
+    expected = add_business_days(
+        today, 1, store.country, extra_holidays=extra_holidays_for(store)
+    ).isoformat()
     late_returns = [
         (NotifyEvent.RETURN_PICKUP_LATE, s.return_request)
         for s in stalled
@@ -103,7 +119,7 @@ def store_daily(store: Store, *, now: dt.datetime) -> list[Message]:
             continue
         values = return_values(
             event, return_request, language=choices.language, now=now,
-            extra={"expected_date": tomorrow},
+            extra={"expected_date": expected},
         )  # fmt: skip
         kind = "pickup" if event == NotifyEvent.RETURN_PICKUP_LATE else "refund"
         made += shopper_messages(
