@@ -241,6 +241,7 @@ def _no_such_endpoint(request: HttpRequest, path: str) -> None:
 
 def _register_routers() -> None:
     from banpum.commerce.api import router as orders_router
+    from banpum.insights.api import router as insights_router
     from banpum.logistics.api import router as logistics_router
     from banpum.policy.api import router as policy_router
     from banpum.returns.api import router as returns_router
@@ -270,6 +271,8 @@ def _register_routers() -> None:
     api.add_router("", transfers_router)
     # /webhooks/…: the store's webhook subscriptions, their deliveries, the event catalogue.
     api.add_router("/webhooks", webhooks_router)
+    # /insights/…: the dashboard's reports (return rates, reasons, carriers, money, losses).
+    api.add_router("/insights", insights_router)
     api.add_router("", _fallback)
 
 
