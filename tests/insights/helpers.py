@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from banpum.commerce.models import Order, Product, SalesChannel, Store
 from banpum.policy.types import Resolution
 from banpum.returns.models import Origin, ReturnRequest
+from banpum.returns.models import ReturnStatus as Status
 from banpum.returns.services import return_request_create
 from banpum.returns.transitions import return_transition
 from tests.factories import ChannelFactory, ProductFactory, make_order
 from tests.returns.helpers import API_ACTOR, PATH_TO, SATISFYING_MOVE, WAREHOUSE, ask_for
-from tests.returns.helpers import S as Status
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=SEOUL)

@@ -18,10 +18,11 @@ from banpum.insights.models import (
 )
 from banpum.insights.reports import Filters, Period, report_build
 from banpum.policy.types import Resolution
+from banpum.returns.models import ReturnStatus as S
 from banpum.returns.transitions import Action, return_transition
 from tests.factories import StoreFactory, make_policy
 from tests.insights.helpers import NOW, at, give_back, sell
-from tests.returns.helpers import S, SATISFYING_MOVE, WAREHOUSE
+from tests.returns.helpers import SATISFYING_MOVE, WAREHOUSE
 
 TABLES = (OrderDay, OrderMonth, ReturnDay, ReturnMonth, SkuMonth, StageMonth, FeedbackMonth)
 RANGE = Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 20))
@@ -53,8 +54,14 @@ def _history(store: Any) -> None:
     sell(store, dt.date(2026, 1, 31), ["A"], channel_code="market")
     feb = sell(store, dt.date(2026, 2, 3), [("C", "bags")], quantity=2)
     give_back(jan, at(dt.date(2026, 1, 20)), to=S.COMPLETED)
-    give_back(feb, at(dt.date(2026, 2, 10)), lines=((1, 2),), reason_code="defective",
-              resolution=Resolution.STORE_CREDIT, to=S.IN_TRANSIT)
+    give_back(
+        feb,
+        at(dt.date(2026, 2, 10)),
+        lines=((1, 2),),
+        reason_code="defective",
+        resolution=Resolution.STORE_CREDIT,
+        to=S.IN_TRANSIT,
+    )
 
 
 def test_rebuild_equals_incremental_after_more_events(store: Any) -> None:
@@ -70,7 +77,9 @@ def test_rebuild_equals_incremental_after_more_events(store: Any) -> None:
         now=at(dt.date(2026, 3, 7)),
     )
     result = insights_build(now=NOW)
-    assert not result.rebuilt and result.returns == 1 and result.order_days == 1
+    assert not result.rebuilt
+    assert result.returns == 1
+    assert result.order_days == 1
     incremental = _snapshot()
     insights_rebuild(now=NOW)
     assert _snapshot() == incremental
@@ -94,27 +103,42 @@ def test_rates_reasons_and_mix_match_a_hand_count(store: Any) -> None:
         (dt.date(2026, 1, 1), 3, 1),
         (dt.date(2026, 2, 1), 1, 1),
     ]
-    assert period.rows[1]["order_units"] == 2 and period.rows[1]["unit_rate"] == 1.0
-    category = {r["category"]: r for r in report_build(
-        "return_rate_category", store=store, filters=RANGE, now=NOW).rows}
-    assert category["bags"]["rate"] == 1.0 and category["shoes"]["rate"] == 1 / 3
-    channel = {r["channel"]: r["rate"] for r in report_build(
-        "return_rate_channel", store=store, filters=RANGE, now=NOW).rows}
+    assert period.rows[1]["order_units"] == 2
+    assert period.rows[1]["unit_rate"] == 1.0
+    category = {
+        r["category"]: r
+        for r in report_build("return_rate_category", store=store, filters=RANGE, now=NOW).rows
+    }
+    assert category["bags"]["rate"] == 1.0
+    assert category["shoes"]["rate"] == 1 / 3
+    channel = {
+        r["channel"]: r["rate"]
+        for r in report_build("return_rate_channel", store=store, filters=RANGE, now=NOW).rows
+    }
     assert channel == {"own": 2 / 3, "market": 0.0}
-    reasons = {r["code"]: r for r in report_build(
-        "reasons", store=store, filters=RANGE, now=NOW).rows}
-    assert reasons["defective"]["share"] == 0.5 and reasons["defective"]["units"] == 2
-    fault = {r["side"]: r["lines"] for r in report_build(
-        "reasons_fault", store=store, filters=RANGE, now=NOW).rows}
+    reasons = {
+        r["code"]: r for r in report_build("reasons", store=store, filters=RANGE, now=NOW).rows
+    }
+    assert reasons["defective"]["share"] == 0.5
+    assert reasons["defective"]["units"] == 2
+    fault = {
+        r["side"]: r["lines"]
+        for r in report_build("reasons_fault", store=store, filters=RANGE, now=NOW).rows
+    }
     assert fault == {"buyer": 1, "seller": 1}
-    mix = {r["code"]: r["returns"] for r in report_build(
-        "resolution_mix", store=store, filters=RANGE, now=NOW).rows}
+    mix = {
+        r["code"]: r["returns"]
+        for r in report_build("resolution_mix", store=store, filters=RANGE, now=NOW).rows
+    }
     assert mix == {"refund": 1, "store_credit": 1}
-    stages = {r["code"]: r for r in report_build(
-        "cycle_times", store=store, filters=RANGE, now=NOW).rows}
+    stages = {
+        r["code"]: r for r in report_build("cycle_times", store=store, filters=RANGE, now=NOW).rows
+    }
     # The helper takes a day per step: both returns were approved a day after the request.
-    assert stages["approval"]["returns"] == 2 and stages["approval"]["avg_days"] == 1.0
-    assert stages["refund"]["returns"] == 1 and stages["refund"]["avg_days"] == 2.0
+    assert stages["approval"]["returns"] == 2
+    assert stages["approval"]["avg_days"] == 1.0
+    assert stages["refund"]["returns"] == 1
+    assert stages["refund"]["avg_days"] == 2.0
 
 
 def test_filters_narrow_the_figures(store: Any) -> None:
@@ -124,9 +148,9 @@ def test_filters_narrow_the_figures(store: Any) -> None:
     rows = report_build("return_rate_period", store=store, filters=market, now=NOW).rows
     assert [(r["order_lines"], r["return_lines"]) for r in rows] == [(1, 0)]
     bags = Filters(RANGE.date_from, RANGE.date_to, category="bags")
-    assert [r["code"] for r in report_build("reasons", store=store, filters=bags, now=NOW).rows] == [
-        "defective"
-    ]
+    assert [
+        r["code"] for r in report_build("reasons", store=store, filters=bags, now=NOW).rows
+    ] == ["defective"]
     # A range inside January: the ragged ends are read from the daily table.
     mid = Filters(dt.date(2026, 1, 15), dt.date(2026, 2, 5), period=Period.WEEK)
     rows = report_build("return_rate_period", store=store, filters=mid, now=NOW).rows
@@ -145,8 +169,10 @@ def test_another_stores_data_is_never_counted(store: Any) -> None:
     rows = report_build("return_rate_period", store=store, filters=RANGE, now=NOW).rows
     assert sum(r["order_lines"] for r in rows) == 4
     assert sum(r["return_lines"] for r in rows) == 2
-    loss = {r["code"]: r["returns"] for r in report_build(
-        "loss_aging", store=store, filters=RANGE, now=NOW).rows}
+    loss = {
+        r["code"]: r["returns"]
+        for r in report_build("loss_aging", store=store, filters=RANGE, now=NOW).rows
+    }
     assert loss["not_picked_up"] == 0
     insights_build(now=NOW, store_ids=[other.pk])
     assert ReturnDay.objects.filter(store=other).count() == 1

@@ -11,9 +11,9 @@ from banpum.insights.build import insights_rebuild
 from banpum.insights.reports import Filters, report_build
 from banpum.policy.deadlines import local_date
 from banpum.returns.models import ReturnRequest
+from banpum.returns.models import ReturnStatus as S
 from banpum.settlement.services.intents import refund_for_return
 from tests.insights.helpers import NOW, at, give_back, sell
-from tests.returns.helpers import S
 from tests.settlement.fakes import FakeGateway
 from tests.settlement.helpers import SYSTEM, inspected_return, paid_order
 
@@ -37,9 +37,12 @@ def test_money_counts_the_refunds_paid(
     ).rows
     money = {row["code"]: row["amount"] for row in rows}
     assert money["refunded"] == refund.amount == 10000
-    assert money["interest_paid"] == 0 and money["at_risk"] == 0
+    assert money["interest_paid"] == 0
+    assert money["at_risk"] == 0
     mix = report_build(
-        "resolution_mix", store=store, filters=Filters(today - dt.timedelta(days=5), today),
+        "resolution_mix",
+        store=store,
+        filters=Filters(today - dt.timedelta(days=5), today),
         now=now,
     ).rows
     assert [(r["code"], r["refunded"]) for r in mix] == [("refund", 10000)]
@@ -56,8 +59,9 @@ def test_loss_buckets_age_and_won_at_risk(store: Any) -> None:
     ReturnRequest.objects.filter(pk=received.pk).update(refund_due_on=dt.date(2026, 3, 1))
     ReturnRequest.objects.filter(pk=on_time.pk).update(refund_due_on=dt.date(2026, 3, 25))
     filters = Filters(dt.date(2026, 3, 1), dt.date(2026, 3, 20))
-    totals = {r["code"]: r for r in report_build(
-        "loss_aging", store=store, filters=filters, now=NOW).rows}
+    totals = {
+        r["code"]: r for r in report_build("loss_aging", store=store, filters=filters, now=NOW).rows
+    }
     estimate = waiting.refund_estimate
     assert estimate > 0
     assert totals["not_picked_up"]["returns"] == 1
@@ -72,8 +76,10 @@ def test_loss_buckets_age_and_won_at_risk(store: Any) -> None:
         (moving.number, 10),
         (received.number, 28),
     ]
-    money = {r["code"]: r["amount"] for r in report_build(
-        "money", store=store, filters=filters, now=NOW).rows}
+    money = {
+        r["code"]: r["amount"]
+        for r in report_build("money", store=store, filters=filters, now=NOW).rows
+    }
     assert money["at_risk"] == sum(r["at_risk"] for r in totals.values())
     other_channel = Filters(filters.date_from, filters.date_to, channel="nowhere")
     assert report_build("loss_aging_list", store=store, filters=other_channel, now=NOW).rows == []

@@ -84,6 +84,3 @@ def insight_get(request: HttpRequest, key: str, query: Query[InsightsQuery]) -> 
         "date_from": filters.date_from,
         "date_to": filters.date_to,
     }
-
-
-

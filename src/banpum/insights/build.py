@@ -60,9 +60,16 @@ def _insert_select(model: type[models.Model], columns: Sequence[str], rows: Quer
     order (``values(*keys).annotate(**sums)`` with keys then sums)."""
     select, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
-    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    names = ", ".join(quote(_column(model, c)) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {select}", params)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field.column
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
@@ -429,6 +436,4 @@ def insights_build(*, now: dt.datetime, store_ids: Sequence[int] | None = None) 
 
 def built_at(store: Store) -> dt.datetime | None:
     """When the store's summaries were last built (a report's ``as_of``)."""
-    return (
-        BuildState.objects.filter(store=store).values_list("built_at", flat=True).first()
-    )
+    return BuildState.objects.filter(store=store).values_list("built_at", flat=True).first()

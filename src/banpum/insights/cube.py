@@ -60,8 +60,10 @@ def filters_q(model: type[models.Model], filters: Filters) -> Q:
 def _split(date_from: dt.date, date_to: dt.date) -> tuple[list[tuple[dt.date, dt.date]], Q]:
     """The range as day spans (the ragged ends) and a Q over the whole months inside it."""
     first_full = date_from if date_from.day == 1 else next_month(date_from)
-    end_full = next_month(date_to) if next_month(date_to) - dt.timedelta(days=1) == date_to else (
-        month_of(date_to)
+    end_full = (
+        next_month(date_to)
+        if next_month(date_to) - dt.timedelta(days=1) == date_to
+        else (month_of(date_to))
     )
     if first_full >= end_full:
         return [(date_from, date_to)], Q(pk__in=[])

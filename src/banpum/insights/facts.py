@@ -67,9 +67,7 @@ def facts_write(store: Store, return_ids: Sequence[int], *, defects: frozenset[s
     ReturnLineFact.objects.filter(store=store, return_request_id__in=return_ids).delete()
     zone = ZoneInfo(store.timezone)
     lines = list(
-        ReturnLine.objects.filter(
-            return_request_id__in=return_ids, return_request__store=store
-        )
+        ReturnLine.objects.filter(return_request_id__in=return_ids, return_request__store=store)
         .order_by("return_request_id", "id")
         .values_list(
             "id",
@@ -131,9 +129,9 @@ def facts_write(store: Store, return_ids: Sequence[int], *, defects: frozenset[s
         else:
             refund_totals[rid] += amount
     deductions = dict(
-        LineInspection.objects.filter(
-            return_line__return_request_id__in=return_ids
-        ).values_list("return_line_id", "deduction_amount")
+        LineInspection.objects.filter(return_line__return_request_id__in=return_ids).values_list(
+            "return_line_id", "deduction_amount"
+        )
     )
     ratings = ratings_of(return_ids)
     by_return: dict[int, list[Any]] = defaultdict(list)

@@ -79,6 +79,9 @@ class ReturnLineFact(models.Model):
             models.Index(fields=["return_request_id"], name="insights_fact_return"),
         ]
 
+    def __str__(self) -> str:
+        return f"fact {self.return_line_id} {self.day}"
+
 
 class _Cube(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
@@ -86,6 +89,9 @@ class _Cube(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.store_id} {self.day}"
 
 
 class _OrderCube(_Cube):

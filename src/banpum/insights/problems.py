@@ -57,13 +57,13 @@ def flag_skus(counts: Iterable[SkuCount], *, min_orders: int) -> list[Flag]:
         for sku, rate, defect in zip(skus, rates, defects, strict=True):
             by_rate, by_defects = _above(rate, mean, sd), _above(defect, d_mean, d_sd)
             if by_rate or by_defects:
-                flags.append(
-                    Flag(sku, rate, mean, sd, defect, d_mean, d_sd, by_rate, by_defects)
-                )
+                flags.append(Flag(sku, rate, mean, sd, defect, d_mean, d_sd, by_rate, by_defects))
     return sorted(
         flags,
-        key=lambda f: -max(
-            (f.rate - f.category_mean) / f.category_sd if f.category_sd else 0,
-            (f.defect_rate - f.defect_mean) / f.defect_sd if f.defect_sd else 0,
+        key=lambda f: (
+            -max(
+                (f.rate - f.category_mean) / f.category_sd if f.category_sd else 0,
+                (f.defect_rate - f.defect_mean) / f.defect_sd if f.defect_sd else 0,
+            )
         ),
     )

@@ -25,8 +25,9 @@ def _days(hours: float | None) -> float | None:
 
 def _stage_cells(store: Store, filters: Filters, keys: list[str]) -> dict[Any, dict[str, Any]]:
     """Per key (and stage): returns counted, average and bucket histogram."""
-    rows = cube.month_sums(StageMonth, store, filters, [*keys, "stage", "bucket"],
-                           ("count", "seconds"))
+    rows = cube.month_sums(
+        StageMonth, store, filters, [*keys, "stage", "bucket"], ("count", "seconds")
+    )
     cells: dict[Any, dict[str, Any]] = defaultdict(
         lambda: {"count": 0, "seconds": 0, "buckets": defaultdict(int)}
     )
@@ -49,11 +50,21 @@ def _stats(cell: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-@register("carriers", _("Carrier performance"), section="carriers",
-          reads=("insights.ReturnDay", "insights.ReturnMonth", "insights.StageMonth"))
+@register(
+    "carriers",
+    _("Carrier performance"),
+    section="carriers",
+    reads=("insights.ReturnDay", "insights.ReturnMonth", "insights.StageMonth"),
+)
 def carriers(store: Store, filters: Filters, now: dt.datetime) -> Report:
-    counts = cube.sums(ReturnDay, ReturnMonth, store, filters, ["carrier"],
-                       ("returns", "picked_up", "pickup_exceptions"))
+    counts = cube.sums(
+        ReturnDay,
+        ReturnMonth,
+        store,
+        filters,
+        ["carrier"],
+        ("returns", "picked_up", "pickup_exceptions"),
+    )
     stages = _stage_cells(store, filters, ["carrier"])
     names = cube.carrier_names(row["carrier"] for row in counts)
     rows = []
@@ -103,8 +114,7 @@ def carriers(store: Store, filters: Filters, now: dt.datetime) -> Report:
     )
 
 
-@register("cycle_times", _("Time per stage"), section="carriers",
-          reads=("insights.StageMonth",))
+@register("cycle_times", _("Time per stage"), section="carriers", reads=("insights.StageMonth",))
 def cycle_times(store: Store, filters: Filters, now: dt.datetime) -> Report:
     cells = _stage_cells(store, filters, [])
     rows = []

@@ -43,11 +43,15 @@ def feedback(store: Store, filters: Filters, now: dt.datetime) -> Report:
     carriers = by("carrier")
     names = cube.carrier_names(row["carrier"] for row in carriers)
     rows = [_row(str(_("All")), str(_("All returns")), total)]
-    rows += [_row(str(_("Reason")), cube.reason_name(known, r["reason_code"]), r)
-             for r in by("reason_code")]
+    rows += [
+        _row(str(_("Reason")), cube.reason_name(known, r["reason_code"]), r)
+        for r in by("reason_code")
+    ]
     rows += [_row(str(_("Carrier")), cube.carrier_name(names, r["carrier"]), r) for r in carriers]
-    rows += [_row(str(_("Agent")), r["agent"] or str(_("Approved automatically")), r)
-             for r in by("agent")]
+    rows += [
+        _row(str(_("Agent")), r["agent"] or str(_("Approved automatically")), r)
+        for r in by("agent")
+    ]
     return Report(
         key="feedback",
         title=_("Feedback scores"),

@@ -85,8 +85,9 @@ def loss_totals(store: Store, filters: Filters, now: dt.datetime) -> list[dict[s
 NOTES = (_("Current state: the date range does not apply; the channel filter does."),)
 
 
-@register("loss_aging", _("Not recovered: totals"), section="loss",
-          reads=("returns.ReturnRequest",))
+@register(
+    "loss_aging", _("Not recovered: totals"), section="loss", reads=("returns.ReturnRequest",)
+)
 def loss_aging(store: Store, filters: Filters, now: dt.datetime) -> Report:
     return Report(
         key="loss_aging",
@@ -111,8 +112,12 @@ def loss_aging(store: Store, filters: Filters, now: dt.datetime) -> Report:
     )
 
 
-@register("loss_aging_list", _("Not recovered: the returns"), section="loss",
-          reads=("returns.ReturnRequest",))
+@register(
+    "loss_aging_list",
+    _("Not recovered: the returns"),
+    section="loss",
+    reads=("returns.ReturnRequest",),
+)
 def loss_aging_list(store: Store, filters: Filters, now: dt.datetime) -> Report:
     today = local_date(now, store.timezone)
     rows: list[dict[str, Any]] = []
@@ -159,5 +164,3 @@ def loss_aging_list(store: Store, filters: Filters, now: dt.datetime) -> Report:
         as_of=now,
         notes=NOTES,
     )
-
-

@@ -23,15 +23,17 @@ MEASURES = (
 )
 
 
-@register("money", _("Money"), section="money",
-          reads=("insights.ReturnDay", "insights.ReturnMonth", "returns.ReturnRequest"))
+@register(
+    "money",
+    _("Money"),
+    section="money",
+    reads=("insights.ReturnDay", "insights.ReturnMonth", "returns.ReturnRequest"),
+)
 def money(store: Store, filters: Filters, now: dt.datetime) -> Report:
     totals = cube.sums(
         ReturnDay, ReturnMonth, store, filters, [], ("returns", *(k for k, _l in MEASURES))
     )[0]
-    rows = [
-        {"measure": str(label), "code": key, "amount": totals[key]} for key, label in MEASURES
-    ]
+    rows = [{"measure": str(label), "code": key, "amount": totals[key]} for key, label in MEASURES]
     at_risk = sum(row["at_risk"] for row in loss_totals(store, filters, now))
     rows.append({"measure": str(_("Won at risk now")), "code": "at_risk", "amount": at_risk})
     return Report(

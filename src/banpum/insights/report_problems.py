@@ -39,7 +39,11 @@ def _counts(store: Store, filters: Filters) -> list[SkuCount]:
 def _top_reasons(store: Store, filters: Filters, skus: list[str]) -> dict[str, list[str]]:
     known = cube.reasons_of(store)
     rows = cube.month_sums(
-        SkuMonth, store, filters, ["sku", "reason_code"], ("return_lines",),
+        SkuMonth,
+        store,
+        filters,
+        ["sku", "reason_code"],
+        ("return_lines",),
         where=Q(sku__in=skus, return_lines__gt=0),
     )
     by_sku: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -76,8 +80,9 @@ def _comments(store: Store, skus: list[str]) -> dict[str, list[str]]:
     return found
 
 
-@register("problem_products", _("Problem products"), section="products",
-          reads=("insights.SkuMonth",))
+@register(
+    "problem_products", _("Problem products"), section="products", reads=("insights.SkuMonth",)
+)
 def problem_products(store: Store, filters: Filters, now: dt.datetime) -> Report:
     least = cube.min_orders()
     flags = flag_skus(_counts(store, filters), min_orders=least)

@@ -62,8 +62,12 @@ def _notes(filters: Filters) -> tuple[Any, ...]:
     return (cube.CARRIER_NOTE,) if filters.carrier else ()
 
 
-@register("return_rate_period", _("Return rate over time"), section="returns",
-          reads=ORDER_TABLES + RETURN_TABLES)
+@register(
+    "return_rate_period",
+    _("Return rate over time"),
+    section="returns",
+    reads=ORDER_TABLES + RETURN_TABLES,
+)
 def return_rate_period(store: Store, filters: Filters, now: dt.datetime) -> Report:
     sold, returned = _by(store, filters, "day")
     rows = [
@@ -96,8 +100,12 @@ def _keyed(store: Store, filters: Filters, key: str, label: str) -> list[dict[st
     return sorted(rows, key=lambda row: (-row["rate"], -row["return_lines"], str(row[label])))
 
 
-@register("return_rate_category", _("Return rate by category"), section="returns",
-          reads=ORDER_TABLES + RETURN_TABLES)
+@register(
+    "return_rate_category",
+    _("Return rate by category"),
+    section="returns",
+    reads=ORDER_TABLES + RETURN_TABLES,
+)
 def return_rate_category(store: Store, filters: Filters, now: dt.datetime) -> Report:
     rows = _keyed(store, filters, "category", "category")
     for row in rows:
@@ -116,8 +124,12 @@ def return_rate_category(store: Store, filters: Filters, now: dt.datetime) -> Re
     )
 
 
-@register("return_rate_channel", _("Return rate by sales channel"), section="returns",
-          reads=ORDER_TABLES + RETURN_TABLES)
+@register(
+    "return_rate_channel",
+    _("Return rate by sales channel"),
+    section="returns",
+    reads=ORDER_TABLES + RETURN_TABLES,
+)
 def return_rate_channel(store: Store, filters: Filters, now: dt.datetime) -> Report:
     names = cube.channel_names(store)
     rows = _keyed(store, filters, "channel", "channel")
@@ -155,8 +167,9 @@ def sku_totals(store: Store, filters: Filters) -> list[dict[str, Any]]:
     )
 
 
-@register("return_rate_sku", _("Most returned products"), section="products",
-          reads=("insights.SkuMonth",))
+@register(
+    "return_rate_sku", _("Most returned products"), section="products", reads=("insights.SkuMonth",)
+)
 def return_rate_sku(store: Store, filters: Filters, now: dt.datetime) -> Report:
     least = cube.min_orders()
     merged: dict[str, dict[str, Any]] = {}
@@ -170,8 +183,11 @@ def return_rate_sku(store: Store, filters: Filters, now: dt.datetime) -> Report:
         for name, value in (("lines", row["return_lines"]), ("units", row["return_units"])):
             cell["ret"][name] = cell["ret"].get(name, 0) + value
     rows = [
-        {"sku": c["sku"], "category": cube.text_or_none(c["category"]),
-         **_rate_row(c["sold"], c["ret"])}
+        {
+            "sku": c["sku"],
+            "category": cube.text_or_none(c["category"]),
+            **_rate_row(c["sold"], c["ret"]),
+        }
         for c in merged.values()
         if c["sold"].get("lines", 0) >= least
     ]

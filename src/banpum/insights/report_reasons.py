@@ -105,8 +105,7 @@ def reasons_fault(store: Store, filters: Filters, now: dt.datetime) -> Report:
     )
 
 
-@register("resolution_mix", _("Refund, exchange or store credit"), section="returns",
-          reads=TABLES)
+@register("resolution_mix", _("Refund, exchange or store credit"), section="returns", reads=TABLES)
 def resolution_mix(store: Store, filters: Filters, now: dt.datetime) -> Report:
     rows = cube.sums(
         ReturnDay, ReturnMonth, store, filters, ["resolution"], ("returns", "lines", "refunded")

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         if options["store"]:
             store = Store.objects.filter(slug=options["store"]).first()
             if store is None:
-                raise CommandError(_("No store with the slug %(slug)s.") % {"slug": options["store"]})
+                raise CommandError(
+                    _("No store with the slug %(slug)s.") % {"slug": options["store"]}
+                )
             store_ids = [store.pk]
         build = insights_rebuild if options["rebuild"] else insights_build
         result = build(now=timezone.now(), store_ids=store_ids)
