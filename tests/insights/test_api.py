@@ -80,6 +80,7 @@ def test_bad_ranges_are_422_in_the_readers_language(
         {"date_to": "2026-13-45"},
         {"period": "year"},
         {"channel": "x" * 65},
+        {"carrier": "a\x00b"},
     ],
 )
 def test_garbage_is_refused_not_a_500(manager_api: Client, params: dict[str, str]) -> None:

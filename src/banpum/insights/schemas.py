@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+# No control characters (PostgreSQL refuses a NUL in a string: a 422 here, never a 500 there).
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+
 
 class InsightsQuery(Schema):
     date_from: dt.date | None = Field(
@@ -14,9 +17,13 @@ class InsightsQuery(Schema):
     )
     date_to: dt.date | None = Field(default=None, description="Last local day; today if absent")
     period: Literal["day", "week", "month"] = "month"
-    channel: str = Field(default="", max_length=64, description="A sales channel code")
-    category: str = Field(default="", max_length=100, description="A product category")
-    carrier: str = Field(default="", max_length=64, description="A carrier code")
+    channel: str = Field(
+        default="", max_length=64, pattern=PRINTABLE, description="A sales channel code"
+    )
+    category: str = Field(
+        default="", max_length=100, pattern=PRINTABLE, description="A product category"
+    )
+    carrier: str = Field(default="", max_length=64, pattern=PRINTABLE, description="A carrier code")
 
 
 class ReportSummaryOut(Schema):
