@@ -94,6 +94,10 @@ def test_every_role_has_a_row_and_only_managers_and_admins_touch_settings() -> N
         (Role.ADMIN, C.USERS_MANAGE, True),
         (Role.MANAGER, C.WEBHOOKS_MANAGE, True),
         (Role.CS_AGENT, C.WEBHOOKS_MANAGE, False),
+        (Role.MANAGER, C.INSIGHTS_VIEW, True),
+        (Role.ADMIN, C.INSIGHTS_VIEW, True),
+        (Role.CS_AGENT, C.INSIGHTS_VIEW, False),
+        (Role.WAREHOUSE, C.INSIGHTS_VIEW, False),
     ],
 )
 def test_role_table(role: Role, capability: Capability, allowed: bool) -> None:

@@ -53,6 +53,8 @@ class Capability(StrEnum):
     PAYMENTS_MANAGE = "payments_manage"  # payment gateway credentials
     # Merchant webhooks: subscriber URLs, their signing secrets, resending deliveries.
     WEBHOOKS_MANAGE = "webhooks_manage"
+    # The insights dashboard and /api/v1/insights: rates, reasons, money, loss reports.
+    INSIGHTS_VIEW = "insights_view"
     # A customer's full phone, email, address or refund account on a return page (logged).
     PERSONAL_DATA_REVEAL = "personal_data_reveal"
     # The log of those reveals: who looked at whose data, when and why.
@@ -92,6 +94,8 @@ _SETTINGS = frozenset(
 )
 # Money beyond the rules: only a manager decides it, and says why.
 _MONEY = frozenset({C.REFUND_GOODWILL, C.FEE_WAIVE, C.TRANSFERS_MANAGE})
+# The store's figures (return rates, money, losses) are a manager's to read.
+_INSIGHTS = frozenset({C.INSIGHTS_VIEW})
 # The staff-access log is read by the store's admins only (개인정보 접속기록 점검), not by the
 # managers whose own reveals it lists, nor by integrations or jobs.
 _AUDIT = frozenset({C.ACCESS_LOG_VIEW})
@@ -99,13 +103,13 @@ _AUDIT = frozenset({C.ACCESS_LOG_VIEW})
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CS_AGENT: _CS,
     Role.WAREHOUSE: _WAREHOUSE,
-    Role.MANAGER: _CS | _WAREHOUSE | _SETTINGS | _MONEY | {C.ORDERS_IMPORT},
+    Role.MANAGER: _CS | _WAREHOUSE | _SETTINGS | _MONEY | _INSIGHTS | {C.ORDERS_IMPORT},
     Role.ADMIN: frozenset(Capability),
 }
 # An API key acting for nobody: everything a store's systems exchange, no settings and no
 # money beyond the rules.
 INTEGRATION_CAPABILITIES: frozenset[Capability] = (
-    frozenset(Capability) - _SETTINGS - _MONEY - _AUDIT
+    frozenset(Capability) - _SETTINGS - _MONEY - _AUDIT - _INSIGHTS
 )
 # Policy decisions, carrier tracking, jobs, channel imports and the demo installer.
 SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset(Capability) - _SETTINGS - _AUDIT

@@ -242,6 +242,7 @@ def _no_such_endpoint(request: HttpRequest, path: str) -> None:
 def _register_routers() -> None:
     from banpum.commerce.api import router as orders_router
     from banpum.feedback.api import router as feedback_router
+    from banpum.insights.api import router as insights_router
     from banpum.logistics.api import router as logistics_router
     from banpum.policy.api import router as policy_router
     from banpum.returns.api import router as returns_router
@@ -273,6 +274,8 @@ def _register_routers() -> None:
     api.add_router("/webhooks", webhooks_router)
     # /returns/{number}/feedback: the shopper's survey answer.
     api.add_router("", feedback_router)
+    # /insights/…: the dashboard's reports (return rates, reasons, carriers, money, losses).
+    api.add_router("/insights", insights_router)
     api.add_router("", _fallback)
 
 
