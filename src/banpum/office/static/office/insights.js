@@ -56,6 +56,7 @@
         out.backgroundColor = colour;
         out.borderColor = colour;
       }
+      if (!doughnut) out.maxBarThickness = 56;
       if (type === "line") {
         out.fill = false;
         out.tension = 0.2;
@@ -84,7 +85,9 @@
     if (!doughnut) {
       options.scales = {
         x: { stacked: stacked, ticks: { autoSkip: true, maxRotation: 0 } },
-        y: { stacked: stacked, beginAtZero: true, ticks: { callback: function (v) { return format(v); } } }
+        y: { stacked: stacked, beginAtZero: true, ticks: {
+          precision: first.kind === "count" || first.kind === "won" ? 0 : undefined,
+          callback: function (v) { return format(v); } } }
       };
     }
     return { type: doughnut ? "doughnut" : type === "line" ? "line" : "bar", data: {
