@@ -178,10 +178,10 @@ def report_page(request: HttpRequest, membership: StoreMembership, key: str) -> 
 @needs(Capability.INSIGHTS_VIEW)
 @require_http_methods(["GET"])
 def report_export(
-    request: HttpRequest, membership: StoreMembership, key: str, fmt: str
+    request: HttpRequest, membership: StoreMembership, key: str, kind: str
 ) -> HttpResponse:
     spec = _spec_or_404(key)
-    if fmt not in EXPORT_FORMATS:
+    if kind not in EXPORT_FORMATS:
         raise Http404
     store = membership.store
     now = timezone.now()
@@ -191,10 +191,10 @@ def report_export(
         return render(request, "office/insights/report.html", context, status=400)
     filters = form.filters()
     report = report_build(spec.key, store=store, filters=filters, now=now)
-    if fmt == "xlsx":
+    if kind == "xlsx":
         response = HttpResponse(report_xlsx(report, store=store, filters=filters), XLSX_TYPE)
     else:
         response = HttpResponse(report_csv(report), CSV_TYPE)
-    name = export_filename(store, report, filters, fmt)
+    name = export_filename(store, report, filters, kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
