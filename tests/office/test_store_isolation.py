@@ -94,6 +94,9 @@ def objects_of(store: Any, django_user_model: Any) -> dict[str, Any]:
         # Words, not objects: checked with a real object of store A beside them.
         "action": "goodwill",
         "kind": "xlsx",
+        # A report key names the same figures in every store (each built for the reader's own
+        # store, tests/office/test_insights_pages.py); an unknown one is a 404 everywhere.
+        "key": "no-such-report",
     }
 
 

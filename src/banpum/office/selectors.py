@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from banpum.commerce.models import Store
+from banpum.commerce.models import Product, SalesChannel, Store
 from banpum.core.crypto import Secret
 from banpum.integrations.banks.codes import bank_get
 from banpum.logistics.models import Pickup
@@ -140,3 +140,27 @@ def personal_data_access_usernames(*, store: Store) -> list[str]:
         .order_by("username")
     )
     return list(usernames)
+
+
+# --- The insights' filter bar: what the store sells through and what it sells ------------------
+
+
+def sales_channel_choices(*, store: Store) -> list[tuple[str, str]]:
+    """The store's sales channels as (code, name), by name."""
+    return [
+        (code, name)
+        for code, name in SalesChannel.objects.filter(store=store)
+        .order_by("name", "code")
+        .values_list("code", "name")
+    ]
+
+
+def product_categories(*, store: Store) -> list[str]:
+    """The categories of the store's products, each once, in order."""
+    return list(
+        Product.objects.filter(store=store)
+        .exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )

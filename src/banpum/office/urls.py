@@ -77,6 +77,7 @@ urlpatterns = [
         name="transfer-confirm-file",
     ),
     path("settings/", include("banpum.office.store_settings.urls")),
+    path("insights/", include("banpum.office.insights.urls")),
     path("orders/", orders.order_search_view, name="order-search"),
     path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
     path("orders/<int:order_id>/return/", return_create.return_create, name="return-create"),
