@@ -59,8 +59,6 @@ class Capability(StrEnum):
     PERSONAL_DATA_REVEAL = "personal_data_reveal"
     # The log of those reveals: who looked at whose data, when and why.
     ACCESS_LOG_VIEW = "access_log_view"
-    # The store's figures: return rates, reasons, carriers, money, loss and aging, problem SKUs.
-    INSIGHTS_VIEW = "insights_view"
 
 
 C = Capability
@@ -101,8 +99,6 @@ _INSIGHTS = frozenset({C.INSIGHTS_VIEW})
 # The staff-access log is read by the store's admins only (개인정보 접속기록 점검), not by the
 # managers whose own reveals it lists, nor by integrations or jobs.
 _AUDIT = frozenset({C.ACCESS_LOG_VIEW})
-# The store's figures are for whoever runs it: managers and admins, not CS or the warehouse.
-_INSIGHTS = frozenset({C.INSIGHTS_VIEW})
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CS_AGENT: _CS,
