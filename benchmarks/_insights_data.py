@@ -480,7 +480,9 @@ def pick_index(dialect: Dialect, k: str, slot: str) -> str:
 # --- the copy statements -----------------------------------------------------------------------
 
 
-def _executemany(cursor: Any, sql: str, rows: Iterable[tuple[Any, ...]], batch: int = 50_000) -> None:
+def _executemany(
+    cursor: Any, sql: str, rows: Iterable[tuple[Any, ...]], batch: int = 50_000
+) -> None:
     chunk: list[tuple[Any, ...]] = []
     for row in rows:
         chunk.append(row)
@@ -515,7 +517,10 @@ def _column_sql(
         target = field.related_model
         if target in copied:
             base, width_ = copied[target]
-            return f"CASE WHEN s.{name} IS NULL THEN NULL ELSE {base} + p.k * {width_} + s.{name} END", name
+            return (
+                f"CASE WHEN s.{name} IS NULL THEN NULL ELSE {base} + p.k * {width_} + s.{name} END",
+                name,
+            )
         if target is Store:
             return "p.store_id", None
         if target._meta.label in MAPPED:
@@ -647,7 +652,9 @@ def scale_up(
             "order_line_id", flat=True
         )
     )
-    order_line_of_return_line = {r["id"]: r["order_line_id"] for r in template_rows.get(ReturnLine, [])}
+    order_line_of_return_line = {
+        r["id"]: r["order_line_id"] for r in template_rows.get(ReturnLine, [])
+    }
 
     def _followed_line(model: Any, row: dict[str, Any], attname: str) -> int | None:
         """The order line whose drawn product a Product link takes: its own for an order
@@ -721,7 +728,9 @@ def scale_up(
                 ),
             )  # fmt: skip
             _executemany(
-                cursor, "INSERT INTO bench_pick VALUES (%s, %s, %s, %s, %s, %s, %s)", _picks(stores, rng)
+                cursor,
+                "INSERT INTO bench_pick VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                _picks(stores, rng),
             )
         cursor.execute("CREATE INDEX bench_copy_unit ON bench_copy (unit, store_id, k)")
         timings["plan"] = time.perf_counter() - started - sum(timings.values())
@@ -774,7 +783,10 @@ def scale_up(
                             values.append(None)
                         elif target in slots:
                             slot = slots[target].get((unit, old))
-                            if slot is None and not model._meta.get_field(c.removesuffix("_id")).null:
+                            if (
+                                slot is None
+                                and not model._meta.get_field(c.removesuffix("_id")).null
+                            ):
                                 ok = False
                             values.append(slot)
                         else:
@@ -787,11 +799,15 @@ def scale_up(
                         for i, c in enumerate(staging):
                             if store_values[i] == -1:
                                 target = model._meta.get_field(c.removesuffix("_id")).related_model
-                                store_values[i] = mapped[target._meta.label].get(
-                                    (store.pk, row[c])
-                                )
+                                store_values[i] = mapped[target._meta.label].get((store.pk, row[c]))
                         stage_rows.append(
-                            (unit, store.pk, row["id"], slots[model][(unit, row["id"])], *store_values)
+                            (
+                                unit,
+                                store.pk,
+                                row["id"],
+                                slots[model][(unit, row["id"])],
+                                *store_values,
+                            )
                         )
             holes = ", ".join(["%s"] * (4 + len(staging)))
             with transaction.atomic():
@@ -871,7 +887,9 @@ def _indexes_drop(cursor: Any, dialect: Dialect, models: list[Any]) -> list[tupl
     return found
 
 
-def _indexes_create(cursor: Any, indexes: list[tuple[str, str]], log: Callable[[str], None]) -> None:
+def _indexes_create(
+    cursor: Any, indexes: list[tuple[str, str]], log: Callable[[str], None]
+) -> None:
     started = time.perf_counter()
     for _name, sql in sorted(indexes, key=lambda item: item[1].startswith("ALTER")):
         cursor.execute(sql)
