@@ -120,6 +120,7 @@ def run(
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     scale = scale if scale is not None else (QUICK_SCALE if quick else DEFAULT_SCALE)
+    database_url = database_url or os.environ.get("BENCH_DATABASE_URL") or None
     started = time.perf_counter()
     var_dir = Path(tempfile.mkdtemp(prefix="banpum-bench-"))
     drop: Callable[[], None] | None = None
