@@ -379,7 +379,7 @@ def _stores_prepare(base: Any, sizes: Sizes, rng: random.Random) -> list[Any]:
             store.slug, store.code, store.name = f"bench-{n}", f"BS{n}", f"벤치 {n}호점"
             store.save()
             for model in (SalesChannel, ReturnPolicy, StockLocation, CarrierAccount):
-                for row in model.objects.filter(store=base).order_by("pk"):  # type: ignore[attr-defined]
+                for row in model.objects.filter(store=base).order_by("pk"):
                     row.pk = None
                     row.store = store
                     row.save()
@@ -693,13 +693,13 @@ def scale_up(
         by_key = {}
         for row in target.objects.values("pk", "store_id", *keys):
             by_key[(row["store_id"], *(row[k] for k in keys))] = row["pk"]
-        table: dict[tuple[int, int], int] = {}
+        by_store: dict[tuple[int, int], int] = {}
         for row in target.objects.filter(store=base_store).values("pk", *keys):
             for store in stores:
                 found = by_key.get((store.pk, *(row[k] for k in keys)))
                 if found is not None:
-                    table[(store.pk, row["pk"])] = found
-        mapped[label] = table
+                    by_store[(store.pk, row["pk"])] = found
+        mapped[label] = by_store
 
     rows_written: dict[str, int] = {}
     skipped = 0
@@ -863,7 +863,8 @@ def _indexes_drop(cursor: Any, dialect: Dialect, models: list[Any]) -> list[tupl
         found = [(name, sql) for name, sql in cursor.fetchall()]
         cursor.execute(
             "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-            f"FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid::regclass::text IN ({holes})",
+            "FROM pg_constraint c WHERE c.contype = 'f' "
+            f"AND c.conrelid::regclass::text IN ({holes})",
             tables,
         )
         foreign = cursor.fetchall()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from benchmarks._insights_data import YEARS, Sizes, scale_up
 from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from banpum.commerce.models import Order, OrderLine, Store
 from banpum.logistics.models import Carrier, CarrierAccount
 from banpum.returns.models import ReturnEvent, ReturnLine, ReturnRequest
-from benchmarks._insights_data import YEARS, Sizes, scale_up
 from tests.factories import ChannelFactory, StoreFactory, make_order, make_policy
 from tests.returns.helpers import open_return
 
@@ -32,7 +32,8 @@ def _templates(now: dt.datetime) -> Store:
             ordered_at=now - dt.timedelta(days=10 + n),
         )
         if n % 2 == 0:
-            open_return(order, [(1, 1)], reason_code="defective" if n % 4 == 0 else "change_of_mind")
+            reason = "defective" if n % 4 == 0 else "change_of_mind"
+            open_return(order, [(1, 1)], reason_code=reason)
     return store
 
 
