@@ -261,14 +261,14 @@ def generate(scale: float) -> dict[str, Any]:
     }
 
 
-def _summary(latencies: list[float]) -> dict[str, Any]:
+def _summary(latencies: list[float], digits: int = 1) -> dict[str, Any]:
     ordered = sorted(latencies)
     ms = 1000.0
     return {
         "runs": len(ordered),
-        "p50_ms": round(percentile(ordered, 0.50) * ms, 1),
-        "p95_ms": round(percentile(ordered, 0.95) * ms, 1),
-        "max_ms": round(ordered[-1] * ms, 1),
+        "p50_ms": round(percentile(ordered, 0.50) * ms, digits),
+        "p95_ms": round(percentile(ordered, 0.95) * ms, digits),
+        "max_ms": round(ordered[-1] * ms, digits),
     }
 
 
@@ -347,7 +347,7 @@ def _count_times(tables: list[str], runs: int) -> dict[str, dict[str, Any]]:
                 cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608
                 cursor.fetchone()
                 latencies.append(time.perf_counter() - start)
-            out[table] = {"rows": rows, **_summary(latencies)}
+            out[table] = {"rows": rows, **_summary(latencies, digits=2)}
     return out
 
 
@@ -481,13 +481,13 @@ def report(result: dict[str, Any]) -> str:
         "p95 ms",
         "max ms",
         "rows",
-        "COUNT(*) p95 ms (table: rows)",
+        "COUNT(*) p95 ms (table rows: ms)",
         f"p95 < {BAR_MS:.0f}",
     )
     rows: list[tuple[str, ...]] = [header]
     for entry in result["reports"]:
         beside = ", ".join(
-            f"{counts[t]['p95_ms']:.1f} ({t}: {counts[t]['rows']:,})"
+            f"{t} {counts[t]['rows']:,}: {counts[t]['p95_ms']:.2f}"
             for t in entry["reads"]
             if t in counts
         )

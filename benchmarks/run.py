@@ -104,7 +104,7 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                           f"{bar:,.0f} ms", f"{entry['p95_ms'] / bar:.3f}"))  # fmt: skip
         for name, count in insights.get("counts", {}).items():
             table.append((f"insights COUNT(*) {name} ({count['rows']:,} rows) p95",
-                          f"{count['p95_ms']:,.1f} ms", "-", "-"))  # fmt: skip
+                          f"{count['p95_ms']:,.2f} ms", "-", "-"))  # fmt: skip
         over = sum(1 for entry in insights["reports"] if not entry["pass"])
         table.append((f"insights reports over {bar:.0f} ms p95", str(over), "0", "-"))
     elif insights:
