@@ -814,7 +814,7 @@ def scale_up(
                 _executemany(cursor, f"INSERT INTO bench_stage VALUES ({holes})", stage_rows)
             cursor.execute("CREATE INDEX bench_stage_unit ON bench_stage (unit, store_id, slot)")
             columns = ", ".join(f'"{f.column}"' for f in fields)
-            cross = "JOIN" if dialect.pg else "CROSS JOIN"
+            cross = "CROSS JOIN"  # SQLite: copies outside, so ids come in order
             order = "" if dialect.pg else " ORDER BY p.k, s.slot"
             sql = (
                 f'INSERT INTO "{table}" ({columns}) SELECT {", ".join(exprs)} '
