@@ -36,6 +36,7 @@ Orders without returns are copied the same way, to reach the order-line count.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
 import time
@@ -312,12 +313,15 @@ def _plan_copies(
     opened = [u for u in returned if u.open]
     plain = [u for u in units.values() if not u.return_lines]
     store_weights = list(STORE_WEIGHTS[: len(stores)]) + [10] * max(0, len(stores) - 5)
-    carrier_weights = [c[3] for c in carriers]
+    # Cumulative weights once: choices() would sum them again on each of millions of draws.
+    day_cum = list(itertools.accumulate(day_weights))
+    store_cum = list(itertools.accumulate(store_weights))
+    carrier_cum = list(itertools.accumulate(c[3] for c in carriers))
     copies: list[Copy] = []
 
     def add(unit: Unit, shift: int) -> None:
-        store_id, store_code = rng.choices(stores, weights=store_weights)[0]
-        carrier_id, carrier_code, accounts, _ = rng.choices(carriers, weights=carrier_weights)[0]
+        store_id, store_code = rng.choices(stores, cum_weights=store_cum)[0]
+        carrier_id, carrier_code, accounts, _ = rng.choices(carriers, cum_weights=carrier_cum)[0]
         copies.append(
             Copy(
                 k=len(copies),
@@ -334,7 +338,7 @@ def _plan_copies(
     def shift_for(unit: Unit) -> int:
         # The copy's order day, from the two years' shape; never younger than its template.
         for _ in range(20):
-            day = rng.choices(days, weights=day_weights)[0]
+            day = rng.choices(days, cum_weights=day_cum)[0]
             if day >= unit.age_days:
                 break
         weeks = max(0, math.floor((day - unit.age_days) / 7))
