@@ -21,7 +21,14 @@ from typing import Any
 if __package__ in (None, ""):  # ``python benchmarks/run.py``: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bench_api, bench_labels, bench_office, bench_policy, bench_refunds
+from benchmarks import (
+    bench_api,
+    bench_insights,
+    bench_labels,
+    bench_office,
+    bench_policy,
+    bench_refunds,
+)
 from benchmarks._common import OUT_DIR, NoiseMeter, machine_info
 
 
@@ -85,6 +92,23 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 row(f"office {page['name']} p95", page["p95_ms"], health, "ms", 1)
         over = sum(1 for page in timed if not page["pass"])
         table.append((f"office pages over {office['bar_ms']:.0f} ms p95", str(over), "0", "-"))
+    insights = results.get("insights")
+    if insights and not insights.get("missing"):
+        bar = insights["bar_ms"]
+        if "rebuild_seconds" in insights:
+            table.append(("insights_rebuild (job, no bar)", f"{insights['rebuild_seconds']:,.1f} s",
+                          "-", "-"))  # fmt: skip
+        for entry in insights["reports"]:
+            # The bar is the limit here: the ratio is the share of it the p95 uses (<= 1 passes).
+            table.append((f"insights:{entry['key']} p95", f"{entry['p95_ms']:,.1f} ms",
+                          f"{bar:,.0f} ms", f"{entry['p95_ms'] / bar:.3f}"))  # fmt: skip
+        for name, count in insights.get("counts", {}).items():
+            table.append((f"insights COUNT(*) {name} ({count['rows']:,} rows) p95",
+                          f"{count['p95_ms']:,.2f} ms", "-", "-"))  # fmt: skip
+        over = sum(1 for entry in insights["reports"] if not entry["pass"])
+        table.append((f"insights reports over {bar:.0f} ms p95", str(over), "0", "-"))
+    elif insights:
+        table.append(("insights", insights["missing"], "-", "-"))
     return table
 
 
@@ -108,8 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small counts (< 60 s)")
     parser.add_argument(
         "--only",
-        choices=["policy", "labels", "api", "refunds", "office"],
+        choices=["policy", "labels", "api", "refunds", "office", "insights"],
         help="run one benchmark",
+    )
+    parser.add_argument(
+        "--insights-scale",
+        type=float,
+        default=None,
+        help="insights data as a share of the issue's 1,000,000 return lines (default: 1.0 "
+        f"with --only insights, else {bench_insights.DEFAULT_SCALE}; "
+        f"{bench_insights.QUICK_SCALE} with --quick)",
     )
     parser.add_argument("--concurrency", type=int, default=8, help="API client threads")
     parser.add_argument("--server-threads", type=int, default=None, help="Waitress threads")
@@ -166,6 +198,18 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"office benchmark failed: {error}")
             return 1
         results["machine"].setdefault("db_engine", results["office"]["engine_version"])
+    if args.only in (None, "insights"):
+        scale = args.insights_scale
+        if scale is None and args.only == "insights" and not args.quick:
+            scale = bench_insights.FULL_SCALE
+        try:
+            results["insights"] = bench_insights.run(
+                quick=args.quick, scale=scale, database_url=args.database_url, log=_log
+            )
+        except bench_api.BenchError as error:
+            _log(f"insights benchmark failed: {error}")
+            return 1
+        results["machine"].setdefault("db_engine", results["insights"]["engine_version"])
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["noise"] = noise.report()
 
@@ -202,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
             "through the same client):"
         )
         print(bench_office.report(office))
+    insights = results.get("insights")
+    if insights:
+        print("insights reports, in-process (each beside COUNT(*) over the tables it reads):")
+        print(bench_insights.report(insights))
     share = results["noise"].get("other_share_of_machine")
     if share is not None:
         print(
