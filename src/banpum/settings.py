@@ -421,6 +421,8 @@ BANPUM_NOTIFY_SENDER_PHONE = os.environ.get("BANPUM_NOTIFY_SENDER_PHONE", "02158
 # on this machine or the office network; the tests' receiver on 127.0.0.1). Each delivery
 # waits BANPUM_WEBHOOKS_TIMEOUT_SECONDS for an answer (Standard Webhooks: 15 to 30 s).
 BANPUM_WEBHOOKS_ALLOW_PRIVATE = _env_bool("BANPUM_WEBHOOKS_ALLOW_PRIVATE")
+# The demo's webhook receiver (`banpum serve` runs it when the demo subscribed it).
+BANPUM_WEBHOOK_RECEIVER_PORT = int(os.environ.get("BANPUM_WEBHOOK_RECEIVER_PORT", "8040"))
 BANPUM_WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_WEBHOOKS_TIMEOUT_SECONDS", "15"))
 
 # Banpum's own knobs.

@@ -60,6 +60,7 @@ from banpum.demo.payments import PaymentSession, payment_account_seed, payment_s
 from banpum.demo.plans import EARLY_REFUND_MAX, KEEP_ITEM_CATEGORIES, KEEP_ITEM_MAX
 from banpum.demo.returns import AUTO_APPROVE_MAX, Cast, returns_seed
 from banpum.demo.simulator import STATE_FILE, CarrierSession, SimulatorError, carrier_session
+from banpum.demo.webhooks import demo_webhook_subscribe, receiver_url, secret_save
 from banpum.logistics.models import CarrierAccount, CarrierRule, Pickup, PickupStatus, TrackingEvent
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.schemas import default_rules_document
@@ -147,6 +148,7 @@ class DemoSummary:
     interest_total: int = 0  # delay interest owed on late refunds
     payments_url: str = ""  # the payment simulator the orders were confirmed on
     payments_state: Path | None = None  # its state file, if it ran in-process
+    webhook_url: str = ""  # the local receiver subscribed to every event (empty: none)
 
 
 def policy_rules_v1() -> dict[str, Any]:
@@ -350,6 +352,7 @@ def demo_seed(
         raise DemoRefused(reason)
     now = now or timezone.now()
     created_users: dict[str, bool] = {}
+    webhook_secret = ""
     creating = not Store.objects.filter(slug=DEMO_STORE_SLUG).exists()
     session_scope = (
         carrier_session(
@@ -393,6 +396,7 @@ def demo_seed(
                 )
                 summary = _summary(store, created=True)
                 summary.problems = problems
+                webhook_secret = demo_webhook_subscribe(store, admin=admin, now=now)
                 summary.payments_url = payments.base_url
                 summary.payments_state = payments.state_path
             summary.roles = _memberships(users)
@@ -400,6 +404,9 @@ def demo_seed(
             summary.api_key_created = _api_key(store)
         if session is not None and summary.created:
             _simulator_report(summary, session, public_url)
+    if summary.created and webhook_secret:
+        secret_save(webhook_secret)
+        summary.webhook_url = receiver_url()
     summary.users = created_users
     summary.seconds = time.monotonic() - started
     return summary

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
@@ -174,3 +176,53 @@ def mail_catcher_start(*, port: int | None = None) -> Any:
     catcher.start()
     logger.info("mail catcher at smtp://127.0.0.1:%s (var/mail/)", port)
     return catcher
+
+
+class WebhookReceiver:
+    """The demo's webhook receiver (``webhooks.receiver``) on a thread of this process."""
+
+    def __init__(self, *, port: int, secret: str, log_path: Path) -> None:
+        from banpum.webhooks.receiver import receiver_server
+
+        self.log_path = log_path
+        self._server = receiver_server(
+            host="127.0.0.1", port=port, secret=secret, status=204, say=self._say
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="webhook-receiver", daemon=True
+        )
+
+    def _say(self, line: str) -> None:
+        logger.info("webhook received: %s", line)
+        with self.log_path.open("a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def webhook_receiver_start(*, port: int | None = None) -> WebhookReceiver | None:
+    """Receive the demo's signed webhooks on loopback, when the demo subscribed a receiver
+    (it left the secret in the var directory); each one checked and written, one line each, to
+    ``<var>/webhooks-received.log``. None otherwise, or when the port is taken."""
+    from banpum.demo.webhooks import secret_path as demo_secret_path
+
+    secret_path = demo_secret_path()
+    if not secret_path.exists():
+        return None
+    port = port or settings.BANPUM_WEBHOOK_RECEIVER_PORT
+    if not _port_free("127.0.0.1", port):
+        logger.warning("webhook receiver port %s is taken; not receiving here", port)
+        return None
+    receiver = WebhookReceiver(
+        port=port,
+        secret=secret_path.read_text(encoding="utf-8").strip(),
+        log_path=Path(settings.VAR_DIR) / "webhooks-received.log",
+    )
+    receiver.start()
+    logger.info("webhook receiver at http://127.0.0.1:%s/ (var/webhooks-received.log)", port)
+    return receiver

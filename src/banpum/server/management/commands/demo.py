@@ -167,6 +167,15 @@ class Command(BaseCommand):
                 f"  payments confirmed and cancelled on the payment simulator at "
                 f"{summary.payments_url} ({where})"
             )
+        if summary.webhook_url:
+            out(
+                f"  webhooks: every event is posted, signed, to {summary.webhook_url}; `banpum "
+                "serve` runs that receiver and writes each check to var/webhooks-received.log"
+            )
+        out(
+            "  messages: `banpum serve` catches email on smtp://127.0.0.1:8025 (var/mail/) and "
+            "SMS / 알림톡 on the messaging simulator (/_sim/messages on port 8030)"
+        )
         out(
             f"  stock for every product · {counts.get('variants', 0)} size and colour variants"
             f" · {counts.get('unidentified_parcels', 0)} unidentified parcel at the warehouse"

@@ -49,12 +49,13 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
         public_url = settings.BANPUM_PUBLIC_URL or f"http://{host}:{port}"
-        simulator = payments = messages = None
+        simulator = payments = messages = receiver = None
         if settings.BANPUM_SIMULATOR and not options["no_simulator"]:
             simulator = runtime.simulator_start()
             simulator_accounts_connect(public_url=public_url)
             payments = runtime.payments_simulator_start()
             messages = runtime.messages_simulator_start(templates=alimtalk_templates())
+            receiver = runtime.webhook_receiver_start()
         mail = runtime.mail_catcher_start()
         consumer = None if options["no_worker"] else runtime.worker_start()
         self.stdout.write(
@@ -73,3 +74,5 @@ class Command(BaseCommand):
                 messages.stop()
             if mail is not None:
                 mail.stop()
+            if receiver is not None:
+                receiver.stop()
