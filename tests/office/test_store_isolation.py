@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from banpum.accounts.models import ApiKey, StoreMembership
 from banpum.logistics.models import CarrierRule
+from banpum.notify.models import MessageTemplate
 from banpum.policy.models import BlocklistEntry, ExtraHoliday, ReturnPolicy
 from banpum.settlement.models import TransferBatch
 from banpum.settlement.services.intents import refund_for_return
@@ -85,6 +86,16 @@ def objects_of(store: Any, django_user_model: Any) -> dict[str, Any]:
             store=store, kind="phone", value="01012345678", created_at=now
         ).pk,
         "version": policy.version + 1,
+        "template_id": MessageTemplate.objects.create(
+            store=store,
+            event="return.approved",
+            channel="alimtalk",
+            language="ko",
+            text="{return_number}",
+            alimtalk_code="A_CODE",
+            needs_approval=True,
+            updated_at=now,
+        ).pk,
         "day": HOLIDAY.isoformat(),
         # Words, not objects: checked with a real object of store A beside them.
         "action": "goodwill",
@@ -126,3 +137,4 @@ def test_every_office_page_with_an_object_answers_404_to_another_store(
     assert ApiKey.objects.get(pk=objects["key_id"]).revoked_at is None
     assert BlocklistEntry.objects.filter(pk=objects["entry_id"]).exists()
     assert CarrierRule.objects.filter(pk=objects["rule_id"]).exists()
+    assert MessageTemplate.objects.get(pk=objects["template_id"]).needs_approval
