@@ -135,7 +135,8 @@ def template_save(
 ) -> MessageTemplate:
     """Save the store's version of a template; a placeholder the event does not declare is a
     field error. Changing an approved 알림톡's text (or its code) marks it as needing
-    re-approval at the provider: until then the message goes by SMS."""
+    re-approval at the provider: until then the message goes by SMS. Saving the approved text
+    and code again needs no approval."""
     actor_require(actor, store.pk, Capability.NOTIFY_TEMPLATES_EDIT)
     parsed_event, parsed_channel, parsed_language = _parse(event, channel, language)
     subject, text, alimtalk_code = subject.strip(), text.strip(), alimtalk_code.strip()
