@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from banpum.accounts.models import ApiKey, StoreMembership
 from banpum.logistics.models import CarrierRule
+from banpum.notify.models import MessageTemplate
 from banpum.policy.models import BlocklistEntry, ExtraHoliday, ReturnPolicy
 from banpum.settlement.models import TransferBatch
 from banpum.settlement.services.intents import refund_for_return
@@ -90,6 +91,16 @@ def objects_of(store: Any, django_user_model: Any) -> dict[str, Any]:
         "version": policy.version + 1,
         "subscription_id": webhook.subscription.pk,
         "delivery_id": delivery.pk,
+        "template_id": MessageTemplate.objects.create(
+            store=store,
+            event="return.approved",
+            channel="alimtalk",
+            language="ko",
+            text="{return_number}",
+            alimtalk_code="A_CODE",
+            needs_approval=True,
+            updated_at=now,
+        ).pk,
         "day": HOLIDAY.isoformat(),
         # Words, not objects: checked with a real object of store A beside them.
         "action": "goodwill",
@@ -137,3 +148,4 @@ def test_every_office_page_with_an_object_answers_404_to_another_store(
     webhook = WebhookSubscription.objects.get(pk=objects["subscription_id"])
     assert webhook.previous_secret is None  # never rotated
     assert not WebhookAttempt.objects.filter(delivery_id=objects["delivery_id"]).exists()
+    assert MessageTemplate.objects.get(pk=objects["template_id"]).needs_approval

@@ -55,6 +55,8 @@ class Capability(StrEnum):
     WEBHOOKS_MANAGE = "webhooks_manage"
     # The insights dashboard and /api/v1/insights: rates, reasons, money, loss reports.
     INSIGHTS_VIEW = "insights_view"
+    # The store's message templates: edit, reset, record a 알림톡 approval at the provider.
+    NOTIFY_TEMPLATES_EDIT = "notify_templates_edit"
     # A customer's full phone, email, address or refund account on a return page (logged).
     PERSONAL_DATA_REVEAL = "personal_data_reveal"
     # The log of those reveals: who looked at whose data, when and why.
@@ -90,6 +92,7 @@ _SETTINGS = frozenset(
         C.API_KEYS_MANAGE,
         C.PAYMENTS_MANAGE,
         C.WEBHOOKS_MANAGE,
+        C.NOTIFY_TEMPLATES_EDIT,
     }
 )
 # Money beyond the rules: only a manager decides it, and says why.

@@ -30,7 +30,8 @@ class MessageTemplate(models.Model):
     """A store's edit of one default template (``notify.defaults``) for an event, channel and
     language. For 알림톡, ``alimtalk_code`` and ``text`` are the template as approved at the
     provider; an edit of an approved text sets ``needs_approval`` and the channel falls back to
-    SMS with the same variables until someone clears it."""
+    SMS with the same variables until someone clears it (``approved_code`` and
+    ``approved_text`` keep what the provider approved meanwhile)."""
 
     store = models.ForeignKey(
         Store, on_delete=models.CASCADE, related_name="message_templates", verbose_name=_("store")
@@ -42,6 +43,9 @@ class MessageTemplate(models.Model):
     text = models.TextField(_("text"))
     alimtalk_code = models.CharField(_("알림톡 template code"), max_length=64, blank=True)
     needs_approval = models.BooleanField(_("needs re-approval"), default=False)
+    # 알림톡: the code and text last approved at the provider, kept while an edit waits.
+    approved_code = models.CharField(_("approved 알림톡 template code"), max_length=64, blank=True)
+    approved_text = models.TextField(_("approved 알림톡 text"), blank=True)
     updated_by = models.CharField(_("updated by"), max_length=150, blank=True)
     updated_at = models.DateTimeField(_("updated at"))
 

@@ -41,6 +41,9 @@ class EffectiveTemplate:
     alimtalk_code: str
     needs_approval: bool
     edited: bool
+    # 알림톡: what the provider approved (the text above, unless an edit waits for approval).
+    approved_code: str = ""
+    approved_text: str = ""
 
 
 def _parse(event: str, channel: str, language: str) -> tuple[NotifyEvent, Channel, Language]:
@@ -91,14 +94,19 @@ def template_effective(
         store=store, event=event, channel=channel, language=language
     ).first()
     if edit is not None:
+        approved = (edit.approved_code, edit.approved_text)
+        if channel == Channel.ALIMTALK and not edit.needs_approval:
+            approved = (edit.alimtalk_code, edit.text)
         return EffectiveTemplate(
             event, channel, language, edit.subject, edit.text, edit.alimtalk_code,
-            edit.needs_approval, edited=True,
+            edit.needs_approval, edited=True, approved_code=approved[0], approved_text=approved[1],
         )  # fmt: skip
     default = default_template(event, channel, language)
+    approved_text = default.text if channel == Channel.ALIMTALK else ""
     return EffectiveTemplate(
         event, channel, language, default.subject, default.text, default.alimtalk_code,
-        needs_approval=False, edited=False,
+        needs_approval=False, edited=False, approved_code=default.alimtalk_code,
+        approved_text=approved_text,
     )  # fmt: skip
 
 
@@ -127,8 +135,9 @@ def template_save(
 ) -> MessageTemplate:
     """Save the store's version of a template; a placeholder the event does not declare is a
     field error. Changing an approved 알림톡's text (or its code) marks it as needing
-    re-approval at the provider: until then the message goes by SMS."""
-    actor_require(actor, store.pk, Capability.POLICY_MANAGE)
+    re-approval at the provider: until then the message goes by SMS. Saving the approved text
+    and code again needs no approval."""
+    actor_require(actor, store.pk, Capability.NOTIFY_TEMPLATES_EDIT)
     parsed_event, parsed_channel, parsed_language = _parse(event, channel, language)
     subject, text, alimtalk_code = subject.strip(), text.strip(), alimtalk_code.strip()
     _check(parsed_event, parsed_channel, subject=subject, text=text)
@@ -138,8 +147,8 @@ def template_save(
         alimtalk_code = alimtalk_code or current.alimtalk_code
         if not _CODE.fullmatch(alimtalk_code):
             raise errors.ALIMTALK_CODE_INVALID.field("alimtalk_code")
-        changed = text != current.text or alimtalk_code != current.alimtalk_code
-        needs_approval = current.needs_approval or changed
+        approved = (current.approved_code, current.approved_text)
+        needs_approval = (alimtalk_code, text) != approved
     else:
         alimtalk_code = ""
     saved, _created = MessageTemplate.objects.update_or_create(
@@ -152,6 +161,8 @@ def template_save(
             "text": text,
             "alimtalk_code": alimtalk_code,
             "needs_approval": needs_approval,
+            "approved_code": current.approved_code,
+            "approved_text": current.approved_text,
             "updated_by": actor.label[:150],
             "updated_at": now,
         },
@@ -163,12 +174,22 @@ def template_approved(
     template: MessageTemplate, *, actor: Actor, now: dt.datetime
 ) -> MessageTemplate:
     """The provider approved the edited 알림톡 text: the channel sends 알림톡 again."""
-    actor_require(actor, template.store_id, Capability.POLICY_MANAGE)
+    actor_require(actor, template.store_id, Capability.NOTIFY_TEMPLATES_EDIT)
     MessageTemplate.objects.filter(pk=template.pk).update(
-        needs_approval=False, updated_by=actor.label[:150], updated_at=now
+        needs_approval=False,
+        approved_code=template.alimtalk_code,
+        approved_text=template.text,
+        updated_by=actor.label[:150],
+        updated_at=now,
     )
     template.refresh_from_db()
     return template
+
+
+def template_reset(template: MessageTemplate, *, actor: Actor) -> None:
+    """Drop the store's edit: the default (its 알림톡 approved at the provider) is sent again."""
+    actor_require(actor, template.store_id, Capability.NOTIFY_TEMPLATES_EDIT)
+    MessageTemplate.objects.filter(pk=template.pk).delete()
 
 
 def template_preview(

@@ -31,6 +31,7 @@ SETTINGS_PAGES = (
     SettingsPage("settings-holidays", _("Holidays"), Capability.POLICY_MANAGE),
     SettingsPage("settings-blocklist", _("Blocklist"), Capability.BLOCKLIST_MANAGE),
     SettingsPage("settings-carriers", _("Carriers"), Capability.CARRIERS_MANAGE),
+    SettingsPage("settings-messages", _("Messages"), Capability.NOTIFY_TEMPLATES_EDIT),
     SettingsPage("settings-payment", _("Payment account"), Capability.PAYMENTS_MANAGE),
     SettingsPage("settings-people", _("People and roles"), Capability.USERS_MANAGE),
     SettingsPage("settings-api-keys", _("API keys"), Capability.API_KEYS_MANAGE),

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from banpum.office.store_settings import (
     calendar_views,
     carrier_views,
+    message_views,
     payment_views,
     people_views,
     policy_views,
@@ -92,5 +93,22 @@ urlpatterns = [
         "webhooks/<int:subscription_id>/deliveries/<int:delivery_id>/resend/",
         webhook_views.webhook_resend,
         name="settings-webhook-resend",
+    ),
+    path("messages/", message_views.message_templates, name="settings-messages"),
+    path("messages/edit/", message_views.message_template_edit, name="settings-message-edit"),
+    path(
+        "messages/preview/",
+        message_views.message_template_preview,
+        name="settings-message-preview",
+    ),
+    path(
+        "messages/<int:template_id>/approve/",
+        message_views.message_template_approve,
+        name="settings-message-approve",
+    ),
+    path(
+        "messages/<int:template_id>/reset/",
+        message_views.message_template_reset,
+        name="settings-message-reset",
     ),
 ]
