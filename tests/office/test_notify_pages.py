@@ -108,7 +108,7 @@ def test_a_refused_draft_is_a_form_error_and_nothing_is_saved(
     assert 'class="error"' in page
     assert not MessageTemplate.objects.exists()
     if "{waybill}" in data.get("text", ""):
-        assert "{waybill} is not a variable of this message" in page
+        assert "waybill is not a variable of this message" in page
     # What was typed stays in the form.
     assert form_fields(page)["text"] == [data["text"]]
 
@@ -208,8 +208,8 @@ def test_a_preview_on_another_stores_return_is_not_found(
 @pytest.mark.parametrize(
     ("query", "data", "words"),
     [
-        (SMS_KO, {"text": "{nobody}"}, "{nobody} is not a variable of this message"),
-        (SMS_KO, {"text": "{"}, "write a variable as {name}"),
+        (SMS_KO, {"text": "{nobody}"}, "nobody is not a variable of this message"),
+        (SMS_KO, {"text": "{"}, "write a variable as its bare name in curly brackets"),
         (SMS_KO, {"text": ""}, "the text must not be empty"),
         (SMS_KO, {"text": "x", "sample": ""}, "Choose a return of this store"),
         ("?event=nope&channel=sms&language=ko", {"text": "x"}, "nope is not an event"),
