@@ -12,8 +12,16 @@ import pytest
 from banpum.notify.models import Message, MessageStatus, NotifySettings
 from banpum.notify.services.dispatch import notify_events_dispatch
 from banpum.notify.services.templates import template_save
+from banpum.notify.variables import UNASKED_PICKUP_DAY
 from banpum.returns.models import ReturnStatus as S
 from tests.factories import CustomerFactory, make_order
+from tests.logistics.helpers import (
+    address_order,
+    approve,
+    book,
+    linked_account,
+    store_with_return_address,
+)
 from tests.notify.conftest import RecordingJobs
 from tests.notify.helpers import NOW, messages, staff
 from tests.returns.helpers import open_return, walk_to
@@ -140,3 +148,18 @@ def test_staff_hear_of_a_return_to_review(store: Any) -> None:
     assert all(m.channel == "email" and "/office/returns/" in m.text for m in alerts)
     assert all(m.recipient_masked.startswith(("b***@", "c***@")) for m in alerts)
     assert "cs@shop.example" not in str(alerts[0]) + repr(alerts[0])
+
+
+def test_a_booked_pickup_says_when_and_links_absolutely(store: Any, settings: Any) -> None:
+    settings.BANPUM_PUBLIC_URL = "https://returns.example.com"
+    _start()
+    linked_account(store_with_return_address(store), "http://127.0.0.1:9")  # never called
+    booked = approve(address_order(store))
+    book(booked, waybill="612345678901")
+    notify_events_dispatch(now=NOW)
+
+    [email] = messages(channel="email", event="return.pickup_booked")
+    assert "612345678901" in email.text
+    # No day was asked for: the carrier's next round, in words, never a bare "-".
+    assert str(UNASKED_PICKUP_DAY) in email.text
+    assert "https://returns.example.com/portal/" in email.text

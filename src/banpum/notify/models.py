@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from banpum.commerce.models import Store
 from banpum.core.models import AppendOnlyModel
 from banpum.integrations.messaging.base import mask_phone
-from banpum.notify.catalogue import Channel, Language
+from banpum.notify.catalogue import DESCRIPTIONS, Channel, Language, NotifyEvent
 from banpum.returns.models import ReturnEvent, ReturnRequest
 
 
@@ -182,6 +182,14 @@ class Message(models.Model):
     @property
     def recipient_masked(self) -> str:
         return mask_recipient(self.recipient)
+
+    @property
+    def event_description(self) -> str:
+        """What the message was about, in the reader's words (the key for an unknown one)."""
+        try:
+            return str(DESCRIPTIONS[NotifyEvent(self.event)])
+        except ValueError:
+            return self.event
 
 
 class MessageAttempt(AppendOnlyModel):

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from banpum.logistics.models import Pickup
 from banpum.notify.catalogue import VARIABLES, NotifyEvent
@@ -24,6 +25,8 @@ from banpum.returns import timeline
 from banpum.returns.links import link_token
 from banpum.returns.models import ReturnEvent, ReturnRequest
 from banpum.settlement.models import DONE_STATUSES, Refund
+
+UNASKED_PICKUP_DAY = gettext_lazy("the carrier's next round (usually the next business day)")
 
 
 def absolute(path: str) -> str:
@@ -94,7 +97,9 @@ def return_values(
             values["office_link"] = office_link(return_request)
         if {"pickup_date", "waybill", "carrier"} & wanted:
             pickup = _pickup(return_request, data)
-            values["pickup_date"] = _date(pickup.preferred_date if pickup else None)
+            day = pickup.preferred_date if pickup else None
+            # No day asked for: the carrier comes on its next round, which it does not tell.
+            values["pickup_date"] = _date(day) if day else str(UNASKED_PICKUP_DAY)
             values["waybill"] = str(
                 data.get("waybill_number") or (pickup.waybill_number if pickup else "") or ""
             )

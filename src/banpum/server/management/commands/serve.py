@@ -49,6 +49,9 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
         public_url = settings.BANPUM_PUBLIC_URL or f"http://{host}:{port}"
+        # Links in messages (the shopper's status page, label, survey) must be absolute; the
+        # in-process worker sends them, so it learns the address this server answers on.
+        settings.BANPUM_PUBLIC_URL = public_url
         simulator = payments = messages = receiver = None
         if settings.BANPUM_SIMULATOR and not options["no_simulator"]:
             simulator = runtime.simulator_start()
