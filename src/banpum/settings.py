@@ -421,6 +421,9 @@ BANPUM_NOTIFY_SENDER_PHONE = os.environ.get("BANPUM_NOTIFY_SENDER_PHONE", "02158
 # on this machine or the office network; the tests' receiver on 127.0.0.1). Each delivery
 # waits BANPUM_WEBHOOKS_TIMEOUT_SECONDS for an answer (Standard Webhooks: 15 to 30 s).
 BANPUM_WEBHOOKS_ALLOW_PRIVATE = _env_bool("BANPUM_WEBHOOKS_ALLOW_PRIVATE")
+# Problem products: a SKU is compared with its category only once it sold this many units in
+# the range, so one return of a rarely sold SKU flags nothing.
+BANPUM_INSIGHTS_MIN_ORDERS = int(os.environ.get("BANPUM_INSIGHTS_MIN_ORDERS", "30"))
 # The demo's webhook receiver (`banpum serve` runs it when the demo subscribed it).
 BANPUM_WEBHOOK_RECEIVER_PORT = int(os.environ.get("BANPUM_WEBHOOK_RECEIVER_PORT", "8040"))
 BANPUM_WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("BANPUM_WEBHOOKS_TIMEOUT_SECONDS", "15"))

@@ -138,7 +138,7 @@ def share(part: int, whole: int) -> float:
 
 def min_orders() -> int:
     """Orders a SKU needs before its return rate means anything (one return flags nothing)."""
-    return int(getattr(settings, "BANPUM_INSIGHTS_MIN_ORDERS", 30))
+    return int(settings.BANPUM_INSIGHTS_MIN_ORDERS)
 
 
 # --- labels ---------------------------------------------------------------------------------
