@@ -54,7 +54,7 @@ def test_a_manager_inserts_a_variable_previews_and_saves(
 
     # A variable the event does not offer: the preview says so before saving.
     text.fill("반품 승인: {survey_link}")
-    expect(page.locator("#preview-body .error")).to_contain_text("{survey_link}")
+    expect(page.locator("#preview-body .error")).to_contain_text("survey_link")
     text.fill("반품 승인: ")
     text.press("End")
     page.locator("code.chip[data-variable='return_number']").focus()
