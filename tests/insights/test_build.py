@@ -8,6 +8,7 @@ from typing import Any
 
 from banpum.insights.build import insights_build, insights_rebuild
 from banpum.insights.models import (
+    BuildState,
     FeedbackMonth,
     OrderDay,
     OrderMonth,
@@ -176,3 +177,23 @@ def test_another_stores_data_is_never_counted(store: Any) -> None:
     assert loss["not_picked_up"] == 0
     insights_build(now=NOW, store_ids=[other.pk])
     assert ReturnDay.objects.filter(store=other).count() == 1
+
+
+def test_a_store_being_built_is_skipped_until_its_lease_ends(store: Any) -> None:
+    sell(store, dt.date(2026, 2, 1), ["A"])
+    insights_build(now=NOW)
+    sell(store, dt.date(2026, 2, 2), ["B"])
+    # Another build (the job, or the command beside it) holds the store.
+    BuildState.objects.filter(store=store).update(building_until=NOW + dt.timedelta(minutes=5))
+
+    skipped = insights_build(now=NOW)
+    assert (skipped.stores, skipped.skipped) == (0, 1)
+    assert OrderDay.objects.filter(store=store, day=dt.date(2026, 2, 2)).count() == 0
+    assert insights_rebuild(now=NOW).skipped == 1
+
+    # A crashed build's lease runs out; the next build takes it and lets it go.
+    later = NOW + dt.timedelta(minutes=6)
+    built = insights_build(now=later)
+    assert (built.stores, built.skipped) == (1, 0)
+    assert OrderDay.objects.filter(store=store, day=dt.date(2026, 2, 2)).exists()
+    assert BuildState.objects.get(store=store).building_until is None

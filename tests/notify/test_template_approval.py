@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from banpum.core.errors import PermissionDenied
+from banpum.core.errors import ApplicationError, PermissionDenied
 from banpum.notify.catalogue import Channel, Language, NotifyEvent
 from banpum.notify.defaults import default_template
 from banpum.notify.models import MessageTemplate
@@ -69,3 +69,19 @@ def test_reset_drops_the_edit_and_only_a_manager_may(store: Any) -> None:
     template_reset(row, actor=manager)
     assert not MessageTemplate.objects.exists()
     assert not template_effective(store, *KEY).edited
+
+
+def test_only_an_alimtalk_waiting_for_approval_can_be_approved(store: Any) -> None:
+    manager = staff(store, username="m")
+    sms = template_save(
+        store, "return.approved", "sms", "ko", subject="", text=DRAFT, actor=manager, now=NOW
+    )
+    with pytest.raises(ApplicationError) as refused:
+        template_approved(sms, actor=manager, now=NOW)
+    assert refused.value.code == "template_nothing_to_approve"
+
+    row = _save(store, manager, DRAFT)
+    template_approved(row, actor=manager, now=NOW)
+    row.refresh_from_db()
+    with pytest.raises(ApplicationError):  # approved already: nothing waits
+        template_approved(row, actor=manager, now=NOW)

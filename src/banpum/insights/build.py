@@ -15,7 +15,8 @@ periodic task and ``banpum insights-build`` call it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,6 +54,7 @@ class BuildResult:
     order_days: int  # (store, day) cells of the order tables summed again
     return_days: int  # (store, day) cells of the return tables summed again
     rebuilt: bool
+    skipped: int = 0  # stores another build was already building
 
 
 def _insert_select(model: type[models.Model], columns: Sequence[str], rows: QuerySet[Any]) -> None:
@@ -400,13 +402,40 @@ def _build_store(
     return len(return_ids), len(order_days), len(return_days)
 
 
+LEASE = dt.timedelta(minutes=30)
+
+
+@contextmanager
+def _lease(store: Store, now: dt.datetime) -> Iterator[bool]:
+    """Hold the store's build lease for the block; yields False when another build holds it."""
+    BuildState.objects.get_or_create(store=store)
+    free = Q(building_until__isnull=True) | Q(building_until__lt=now)
+    claimed = BuildState.objects.filter(free, store=store).update(building_until=now + LEASE) == 1
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            BuildState.objects.filter(store=store).update(building_until=None)
+
+
 def insights_rebuild(*, now: dt.datetime, store_ids: Sequence[int] | None = None) -> BuildResult:
     """Throw the summaries of the stores away and sum them again from the live tables."""
     cursors = _cursors()
     stores = _stores(store_ids)
-    returns = sum(_rebuild_store(store, cursors, now) for store in stores)
+    returns = skipped = 0
+    for store in stores:
+        with _lease(store, now) as claimed:
+            if not claimed:
+                skipped += 1
+                continue
+            returns += _rebuild_store(store, cursors, now)
     return BuildResult(
-        stores=len(stores), returns=returns, order_days=0, return_days=0, rebuilt=True
+        stores=len(stores) - skipped,
+        returns=returns,
+        order_days=0,
+        return_days=0,
+        rebuilt=True,
+        skipped=skipped,
     )
 
 
@@ -414,23 +443,27 @@ def insights_build(*, now: dt.datetime, store_ids: Sequence[int] | None = None) 
     """Bring the summaries up to date from the cursors; a store never built is rebuilt."""
     cursors = _cursors()
     stores = _stores(store_ids)
-    states = {s.store_id: s for s in BuildState.objects.filter(store__in=stores)}
-    returns = order_days = return_days = 0
+    returns = order_days = return_days = skipped = 0
     rebuilt = False
     for store in stores:
-        state = states.get(store.pk)
-        if state is None:
-            returns += _rebuild_store(store, cursors, now)
-            rebuilt = True
-            continue
-        r, o, d = _build_store(store, state, cursors, now)
-        returns, order_days, return_days = returns + r, order_days + o, return_days + d
+        with _lease(store, now) as claimed:
+            if not claimed:
+                skipped += 1
+                continue
+            state = BuildState.objects.get(store=store)
+            if state.built_at is None:
+                returns += _rebuild_store(store, cursors, now)
+                rebuilt = True
+                continue
+            r, o, d = _build_store(store, state, cursors, now)
+            returns, order_days, return_days = returns + r, order_days + o, return_days + d
     return BuildResult(
-        stores=len(stores),
+        stores=len(stores) - skipped,
         returns=returns,
         order_days=order_days,
         return_days=return_days,
         rebuilt=rebuilt,
+        skipped=skipped,
     )
 
 

@@ -29,6 +29,9 @@ class BuildState(models.Model):
     last_order_line_id = models.BigIntegerField(_("last order line counted"), default=0)
     last_feedback_id = models.BigIntegerField(_("last feedback counted"), default=0)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    # Held while a build of the store runs (the job, or the command beside it): a second build
+    # skips the store instead of summing the same cells twice. A crashed build's lease expires.
+    building_until = models.DateTimeField(_("being built until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("insights build state")

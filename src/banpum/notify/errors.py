@@ -27,4 +27,9 @@ ALIMTALK_CODE_INVALID = field_message(_("a 알림톡 template code is 1–64 cha
 MESSAGE_ILLEGAL_TRANSITION = ErrorCode(
     Conflict, "illegal_transition", _("Cannot %(action)s a message that is %(status)s.")
 )
+NOTHING_TO_APPROVE = ErrorCode(
+    Conflict,
+    "template_nothing_to_approve",
+    _("Only a 알림톡 template edited since its approval can be marked approved."),
+)
 RETURN_NOT_FOUND = ErrorCode(NotFound, "return_not_found", _("No such return in this store."))

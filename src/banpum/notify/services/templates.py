@@ -175,6 +175,8 @@ def template_approved(
 ) -> MessageTemplate:
     """The provider approved the edited 알림톡 text: the channel sends 알림톡 again."""
     actor_require(actor, template.store_id, Capability.NOTIFY_TEMPLATES_EDIT)
+    if template.channel != Channel.ALIMTALK or not template.needs_approval:
+        raise errors.NOTHING_TO_APPROVE()
     MessageTemplate.objects.filter(pk=template.pk).update(
         needs_approval=False,
         approved_code=template.alimtalk_code,

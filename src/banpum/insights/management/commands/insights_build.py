@@ -38,3 +38,8 @@ class Command(BaseCommand):
             _("Insights built for %(stores)s stores: %(returns)s returns counted again.")
             % {"stores": result.stores, "returns": result.returns}
         )
+        if result.skipped:
+            self.stdout.write(
+                _("%(stores)s stores skipped: another build of them is running.")
+                % {"stores": result.skipped}
+            )
