@@ -86,8 +86,10 @@ def test_every_step_reaches_the_shopper_by_email_and_alimtalk(
         assert sent is not None
         assert sent.status == MessageStatus.SENT
 
-    emails = [m for m in smtp.messages if return_request.number in _text(m)]
-    kakao = [m for m in simulator.messages() if return_request.number in m["text"]]
+    number = return_request.number or ""
+    assert number
+    emails = [m for m in smtp.messages if number in _text(m)]
+    kakao = [m for m in simulator.messages() if number in m["text"]]
     events = list(
         Message.objects.filter(return_request=return_request, channel="email")
         .order_by("id")
