@@ -156,8 +156,19 @@ def test_a_signed_token_opens_the_page_and_the_label(store: Any, booked: ReturnR
     assert stranger.get(url(store, booked) + f"label.pdf?t={expired}").status_code == 404
 
 
-def test_no_label_before_a_pickup(found: Client, store: Any, requested: ReturnRequest) -> None:
-    assert found.get(url(store, requested) + "label.pdf").status_code == 404
+def test_no_label_before_a_pickup_leads_to_the_status_page(
+    found: Client, store: Any, requested: ReturnRequest
+) -> None:
+    response = found.get(url(store, requested) + "label.pdf", follow=True)
+    assert response.redirect_chain == [(url(store, requested), 302)]
+    assert "지금은 이 반품에 출력할 라벨이 없습니다." in response.content.decode()
+
+
+def test_a_message_link_with_next_label_opens_the_label(store: Any, booked: ReturnRequest) -> None:
+    token = link_token(store_id=store.pk, return_number=number_of(booked), now=timezone.now())
+    opened = Client().get(f"/portal/{store.slug}/open/{token}/?next=label", follow=True)
+    assert opened.redirect_chain[-1][0] == url(store, booked) + "label.pdf"
+    assert opened.content.startswith(b"%PDF")
 
 
 def test_the_shopper_cancels_while_allowed(

@@ -25,7 +25,7 @@ from banpum.returns.links import link_read
 from banpum.returns.selectors import return_requests_of_order
 
 # Where a return link may lead after opening (``?next=``): names of portal pages, never a URL.
-RETURN_LINK_NEXT = {"survey": "portal:survey"}
+RETURN_LINK_NEXT = {"survey": "portal:survey", "label": "portal:label"}
 
 
 def _limited(request: HttpRequest, store: Store) -> bool:

@@ -307,7 +307,10 @@ def label(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     try:
         pdf = labels_pdf([return_request])
     except Conflict:
-        raise Http404 from None
+        # A message's label link outlived the label (the pickup was cancelled or is over): the
+        # status page says what to do now instead of a dead end.
+        messages.info(request, _("This return has no label to print now."))
+        return redirect("portal:status", slug=store.slug, number=number)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{return_request.number}.pdf"'
     return response
