@@ -8,10 +8,31 @@ and ``config_changed`` applies them all or none.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 Rule = Callable[[Any], Any]
+
+LOOPBACK_ONLY = "must be a loopback address (127.0.0.1, ::1 or localhost)"
+
+
+def is_loopback(host: str) -> bool:
+    """Only loopback: a simulator is for this machine's tests and demo, never a network."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def loopback_required(host: str, simulator: str) -> None:
+    """Refuse to build ``simulator`` on anything but loopback (``ValueError``)."""
+    if not is_loopback(host):
+        raise ValueError(f"the {simulator} listens on loopback only, not {host!r}")
+
+
 Config = TypeVar("Config")
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from banpum.integrations.carriers.simulator import KST
 from banpum.integrations.carriers.simulator_server.config import SimulatorConfig, config_update
 from banpum.integrations.carriers.simulator_server.state import _Booking, _Clock, _Tenant
+from banpum.integrations.simulator_config import loopback_required
 
 if TYPE_CHECKING:
     from banpum.integrations.carriers.simulator_server.http import _Server
@@ -38,6 +39,7 @@ class _SimulatorCore:
         config: SimulatorConfig | None = None,
         state_path: str | os.PathLike[str] | None = None,
     ) -> None:
+        loopback_required(host, "carrier simulator")
         self.host = host
         self._port = port
         self.config = config or SimulatorConfig()

@@ -33,7 +33,7 @@ from banpum.integrations.messaging.simulator_server.config import (
     message_config_update,
 )
 from banpum.integrations.messaging.simulator_server.outbox import CARRIER_FAILURES
-from banpum.integrations.messaging.simulator_server.server import MessageSimulator, is_loopback
+from banpum.integrations.messaging.simulator_server.server import MessageSimulator
 
 __all__ = [
     "CARRIER_FAILURES",
@@ -43,6 +43,5 @@ __all__ = [
     "DEFAULT_PF_ID",
     "MessageSimulator",
     "MessageSimulatorConfig",
-    "is_loopback",
     "message_config_update",
 ]

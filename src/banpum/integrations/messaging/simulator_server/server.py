@@ -8,7 +8,6 @@ authenticated as Solapi does and then pass the injected faults.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import logging
 import os
@@ -37,6 +36,7 @@ from banpum.integrations.messaging.simulator_server.outbox import (
     Rules,
     solapi_error,
 )
+from banpum.integrations.simulator_config import loopback_required
 
 # One logger for the whole package: log settings and tests filter on its name.
 logger = logging.getLogger("banpum.integrations.messaging.simulator_server")
@@ -56,16 +56,6 @@ class Reply:
 
 def _error(status: int, code: str, message: str) -> Reply:
     return Reply(*solapi_error(status, code, message))
-
-
-def is_loopback(host: str) -> bool:
-    """Only loopback: the simulator is for this machine's tests and demo, never a network."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _Server(ThreadingHTTPServer):
@@ -151,8 +141,7 @@ class MessageSimulator:
         templates: Mapping[str, str] | None = None,
         clock: Callable[[], dt.datetime] = _utc_now,
     ) -> None:
-        if not is_loopback(host):
-            raise ValueError(f"the messaging simulator listens on loopback only, not {host!r}")
+        loopback_required(host, "messaging simulator")
         self.host = host
         self._port = port
         self.config = config or MessageSimulatorConfig()

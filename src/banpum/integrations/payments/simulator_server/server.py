@@ -30,6 +30,7 @@ from banpum.integrations.payments.simulator_server.config import (
 )
 from banpum.integrations.payments.simulator_server.ledger import KST, Ledger, toss_error
 from banpum.integrations.payments.simulator_server.webhooks import Delivery, WebhookSender
+from banpum.integrations.simulator_config import loopback_required
 
 # One logger for the whole package: log settings and tests filter on its name.
 logger = logging.getLogger("banpum.integrations.payments.simulator_server")
@@ -137,6 +138,7 @@ class PaymentSimulator:
         config: PaymentSimulatorConfig | None = None,
         state_path: str | os.PathLike[str] | None = None,
     ) -> None:
+        loopback_required(host, "payment simulator")
         self.host = host
         self._port = port
         self.config = config or PaymentSimulatorConfig()

@@ -17,6 +17,7 @@ from banpum.integrations.carriers.simulator_server import (
     SimulatorConfig,
     config_update,
 )
+from banpum.integrations.simulator_config import LOOPBACK_ONLY, is_loopback
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--host", default="127.0.0.1", help="A loopback address")
         parser.add_argument("--port", type=int, default=8010)
         parser.add_argument(
             "--speed", type=float, default=3600.0, help="Simulated seconds per real second"
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             "seed": options["seed"],
         }
         config, errors = config_update(SimulatorConfig(), changes)
+        if not is_loopback(options["host"]):
+            errors["host"] = LOOPBACK_ONLY
         if errors:
             details = "; ".join(
                 f"--{name.replace('_', '-')}: {why}" for name, why in errors.items()

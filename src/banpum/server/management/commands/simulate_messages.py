@@ -18,10 +18,10 @@ from banpum.integrations.messaging.simulator_server import (
     DEFAULT_NO_KAKAOTALK_SUFFIX,
     MessageSimulator,
     MessageSimulatorConfig,
-    is_loopback,
     message_config_update,
 )
 from banpum.integrations.messaging.simulator_server.config import template_problem
+from banpum.integrations.simulator_config import LOOPBACK_ONLY, is_loopback
 
 
 class Command(BaseCommand):
@@ -127,7 +127,7 @@ class Command(BaseCommand):
             f"--{flags.get(name, name).replace('_', '-')}": why for name, why in errors.items()
         }
         if not is_loopback(options["host"]):
-            problems["--host"] = "must be a loopback address (127.0.0.1, ::1 or localhost)"
+            problems["--host"] = LOOPBACK_ONLY
         templates: dict[str, str] = {}
         for given in options["templates"]:
             template_id, _, text = given.partition("=")

@@ -19,6 +19,7 @@ from banpum.integrations.payments.simulator_server import (
     PaymentSimulatorConfig,
     payment_config_update,
 )
+from banpum.integrations.simulator_config import LOOPBACK_ONLY, is_loopback
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--host", default="127.0.0.1", help="A loopback address")
         parser.add_argument("--port", type=int, default=settings.BANPUM_PAYMENTS_SIMULATOR_PORT)
         parser.add_argument(
             "--secret-key",
@@ -80,6 +81,8 @@ class Command(BaseCommand):
         config, errors = payment_config_update(
             PaymentSimulatorConfig(), {name: options[name] for name in names}
         )
+        if not is_loopback(options["host"]):
+            errors["host"] = LOOPBACK_ONLY
         if errors:
             details = "; ".join(
                 f"--{name.replace('_', '-')}: {why}" for name, why in errors.items()
