@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from banpum.commerce.models import Order
+from banpum.feedback.models import ReturnFeedback
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.returns.models import ReturnRequest, ReturnStatus
 from tests.e2e.conftest import csp_violations, screenshots_dir
@@ -120,3 +122,29 @@ def test_the_policy_page_fits_a_phone(live_server: Any, phone: Any, store: Any) 
     phone.goto(f"{live_server.url}/portal/{store.slug}/policy/")
     phone.locator("section.faq details").first.click()
     _fits(phone, "policy")
+
+
+def test_a_shopper_rates_a_finished_return_from_the_messages_link(
+    live_server: Any, phone: Any, store: Any
+) -> None:
+    from django.utils import timezone
+
+    from banpum.returns.links import link_token
+    from tests.returns.helpers import open_return, walk_to
+
+    finished = walk_to(open_return(order_for(store)), ReturnStatus.COMPLETED)
+    token = link_token(store_id=store.pk, return_number=finished.number, now=timezone.now())
+    phone.goto(f"{live_server.url}/portal/{store.slug}/open/{token}/?next=survey")
+    _fits(phone, "survey")
+
+    phone.locator("label.rate").nth(3).click()  # 4 of 5
+    phone.locator("fieldset.tags label.chip").first.click()
+    phone.locator("textarea").fill("기사님이 친절했어요")
+    phone.locator("#survey-form button[type=submit]").click()
+    expect(phone.locator("#survey-thanks")).to_be_visible()
+    _fits(phone, "survey-thanks")
+    assert csp_violations(phone) == []
+
+    answer = ReturnFeedback.objects.get(return_request=finished)
+    assert (answer.rating, answer.comment) == (4, "기사님이 친절했어요")
+    assert len(answer.went_well) == 1
