@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the templates' finished returns get shoppers' feedback
 YEARS = 2
 IN_FLIGHT_SHARE = 0.03  # of the copied returns: open ones, not moved back in time
 PICKS = 4096  # entries of each store's product-draw tables
@@ -79,6 +79,19 @@ EXTRA_CATEGORIES = (
     "hats",
 )
 DEFECT_REASONS = ("defective", "missing_parts", "not_as_described")
+FEEDBACK_SHARE = 0.45  # of the templates' finished (refunded, completed) returns
+# The shoppers' ratings 1..5: mostly content, a few very unhappy (J-shaped, as surveys are).
+RATING_WEIGHTS = (7, 5, 11, 30, 47)
+FEEDBACK_COMMENTS = (
+    "기사님이 친절했어요.",
+    "환불이 생각보다 빨리 들어왔어요.",
+    "회수 기사님이 연락 없이 오지 않았어요.",
+    "반품 신청이 간단해서 좋았습니다.",
+    "환불까지 너무 오래 걸렸어요.",
+    "진행 상황을 문자로 알려줘서 편했어요.",
+    "반품비가 얼마인지 미리 알 수 없었어요.",
+    "교환 상품이 빨리 와서 만족합니다.",
+)
 STORE_WEIGHTS = (30, 25, 20, 15, 10)
 
 
@@ -266,6 +279,52 @@ def _owners(
         rows[model] = found
     del store_id
     return owners, rows
+
+
+def feedback_seed(
+    base_store: Any, *, share: float = FEEDBACK_SHARE, now: dt.datetime, seed: int = 20261201
+) -> int:
+    """The shoppers' survey answers on ``share`` of the store's finished returns, through
+    ``feedback_submit``; the copies repeat them with their returns. Each is answered a few hours
+    to days after the return's last event (never after ``now``); ratings lean to 4-5 with some
+    1-2; tags follow the rating; about one in six says something in words. Returns how many were
+    made."""
+    from django.db.models import Max
+
+    from banpum.feedback.services import DONE_STATUSES, feedback_submit
+    from banpum.feedback.tags import WENT_BADLY, WENT_WELL
+    from banpum.returns.models import ReturnRequest
+
+    rng = random.Random(seed)
+    well, badly = sorted(WENT_WELL), sorted(WENT_BADLY)
+    finished = (
+        ReturnRequest.objects.filter(store=base_store, status__in=list(DONE_STATUSES))
+        .exclude(feedback__isnull=False)
+        .annotate(last=Max("events__at"))
+        .order_by("pk")
+    )
+    made = 0
+    for return_request in finished:
+        if rng.random() >= share:
+            continue
+        rating = rng.choices(range(1, 6), weights=RATING_WEIGHTS)[0]
+        good = rng.sample(well, rng.choice((0, 1, 1, 2, 2, 3))) if rating >= 3 else []
+        bad = rng.sample(badly, rng.choice((1, 1, 2, 3))) if rating <= 3 else []
+        if rating == 4 and rng.random() < 0.2:
+            bad = rng.sample(badly, 1)  # content, with one thing to improve
+        comment = rng.choice(FEEDBACK_COMMENTS) if rng.random() < 0.16 else ""
+        finished_at = return_request.last or return_request.created_at
+        delay = dt.timedelta(hours=1 + rng.expovariate(1 / 30))  # mostly within two days
+        feedback_submit(
+            return_request,
+            rating=rating,
+            went_well=good,
+            went_badly=bad,
+            comment=comment,
+            now=min(finished_at + delay, now),
+        )
+        made += 1
+    return made
 
 
 # --- the copies --------------------------------------------------------------------------------

@@ -211,13 +211,16 @@ def generate(scale: float) -> dict[str, Any]:
 
     from banpum.commerce.models import Store
     from banpum.demo.seed import DEMO_STORE_SLUG, demo_seed
-    from benchmarks._insights_data import scale_up, sizes_at
+    from benchmarks._insights_data import feedback_seed, scale_up, sizes_at
 
     sizes = sizes_at(scale)
     now = timezone.now()
     started = time.perf_counter()
     _log(f"seeding {sizes.templates} returns through the services (demo seed)...")
     demo_seed(orders=3 * sizes.templates, returns=sizes.templates, now=now)
+    base = Store.objects.get(slug=DEMO_STORE_SLUG)
+    answered = feedback_seed(base, now=now)
+    _log(f"{answered} shoppers' feedback on the finished returns")
     seeded = time.perf_counter() - started
     sqlite = connection.vendor == "sqlite"
     if sqlite:  # a scratch file: nothing to protect from a crash while it is written
@@ -230,7 +233,6 @@ def generate(scale: float) -> dict[str, Any]:
                 "PRAGMA foreign_keys=OFF",
             ):
                 cursor.execute(pragma)
-    base = Store.objects.get(slug=DEMO_STORE_SLUG)
     copied = scale_up(base_store=base, sizes=sizes, now=now, log=_log)
     stores = list(
         Store.objects.filter(slug__in=[DEMO_STORE_SLUG, *(f"bench-{n}" for n in range(2, 9))])
@@ -243,7 +245,8 @@ def generate(scale: float) -> dict[str, Any]:
             cursor.execute("PRAGMA journal_mode=WAL")
         counts = {}
         for table in ("commerce_order", "commerce_orderline", "returns_returnrequest",
-                      "returns_returnline", "returns_returnevent"):  # fmt: skip
+                      "returns_returnline", "returns_returnevent",
+                      "feedback_returnfeedback"):  # fmt: skip
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - our table names
             counts[table] = cursor.fetchone()[0]
     return {
