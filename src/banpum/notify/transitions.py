@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
-
+from banpum.core.transitions import row_transition, transition_table
 from banpum.notify import errors
 from banpum.notify.models import Message
 from banpum.notify.models import MessageStatus as S
@@ -46,13 +45,11 @@ TRANSITIONS: tuple[tuple[S, MessageAction, S], ...] = (
     (S.WAITING, A.WAKE, S.QUEUED),
     (S.QUEUED, A.FAIL, S.FAILED),
 )
-TABLE: dict[tuple[S, MessageAction], S] = {(s, a): t for s, a, t in TRANSITIONS}
-if len(TABLE) != len(TRANSITIONS):
-    raise RuntimeError("duplicate (status, action) in TRANSITIONS")
+TABLE = transition_table(TRANSITIONS)
 
 
 def message_transition_allowed(status: str, action: MessageAction) -> bool:
-    return (S(status), action) in TABLE
+    return (status, str(action)) in TABLE
 
 
 def message_transition(
@@ -64,22 +61,11 @@ def message_transition(
 ) -> Message:
     """Apply ``action`` under the message's row lock, with the fields ``changes`` sets; the
     only writer of ``Message.status``. An illegal move raises 409."""
-    with transaction.atomic():
-        locked = Message.objects.select_for_update().get(pk=message.pk)
-        target = TABLE.get((S(locked.status), action))
-        if target is None:
-            raise errors.MESSAGE_ILLEGAL_TRANSITION(
-                action=action.value,
-                status=locked.get_status_display(),
-                extra={"status": locked.status, "action": action.value},
-            )
-        locked.status = target
-        locked.updated_at = now
-        fields = {"status", "updated_at"}
-        for name, value in (changes or {}).items():
-            if name == "status":
-                raise ValueError("the status is the table's to set")
-            setattr(locked, name, value)
-            fields.add(name)
-        locked.save(update_fields=sorted(fields))
-    return locked
+    return row_transition(
+        message,
+        table=TABLE,
+        action=action,
+        now=now,
+        illegal=errors.MESSAGE_ILLEGAL_TRANSITION,
+        changes=changes,
+    )

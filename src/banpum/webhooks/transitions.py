@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
-
+from banpum.core.transitions import row_transition, transition_table
 from banpum.webhooks import errors
 from banpum.webhooks.models import DeliveryStatus as S
 from banpum.webhooks.models import WebhookDelivery
@@ -41,13 +40,11 @@ TRANSITIONS: tuple[tuple[S, DeliveryAction, S], ...] = (
     (S.FAILED, A.RESEND, S.PENDING),
     (S.DELIVERED, A.RESEND, S.PENDING),
 )
-TABLE: dict[tuple[S, DeliveryAction], S] = {(s, a): t for s, a, t in TRANSITIONS}
-if len(TABLE) != len(TRANSITIONS):
-    raise RuntimeError("duplicate (status, action) in TRANSITIONS")
+TABLE = transition_table(TRANSITIONS)
 
 
 def delivery_transition_allowed(status: str, action: DeliveryAction) -> bool:
-    return (S(status), action) in TABLE
+    return (status, str(action)) in TABLE
 
 
 def delivery_transition(
@@ -59,22 +56,11 @@ def delivery_transition(
 ) -> WebhookDelivery:
     """Apply ``action`` under the delivery's row lock, with the fields ``changes`` sets; the
     only writer of ``WebhookDelivery.status``. An illegal move raises 409."""
-    with transaction.atomic():
-        locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
-        target = TABLE.get((S(locked.status), action))
-        if target is None:
-            raise errors.DELIVERY_ILLEGAL_TRANSITION(
-                action=action.value,
-                status=locked.get_status_display(),
-                extra={"status": locked.status, "action": action.value},
-            )
-        locked.status = target
-        locked.updated_at = now
-        fields = {"status", "updated_at"}
-        for name, value in (changes or {}).items():
-            if name == "status":
-                raise ValueError("the status is the table's to set")
-            setattr(locked, name, value)
-            fields.add(name)
-        locked.save(update_fields=sorted(fields))
-    return locked
+    return row_transition(
+        delivery,
+        table=TABLE,
+        action=action,
+        now=now,
+        illegal=errors.DELIVERY_ILLEGAL_TRANSITION,
+        changes=changes,
+    )
