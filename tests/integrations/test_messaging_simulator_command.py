@@ -18,6 +18,7 @@ from django.test import override_settings
 from banpum.integrations.messaging.base import Channel, MessagingError, OutgoingMessage, SendStatus
 from banpum.integrations.messaging.solapi import SolapiMessaging
 from banpum.server import runtime
+from tests.integrations.terminal import ctrl_c_stops_it
 
 KEY, SECRET, PF_ID = "NCSCLIKEY", "cli-secret", "KA01PF_CLI"
 
@@ -44,6 +45,7 @@ def test_simulate_messages_serves_until_ctrl_c(tmp_path: Path) -> None:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        preexec_fn=ctrl_c_stops_it,
     )
     base = f"http://127.0.0.1:{port}"
     try:

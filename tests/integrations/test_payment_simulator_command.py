@@ -18,6 +18,7 @@ from django.test import override_settings
 from banpum.integrations.payments.base import CancelRequest, PaymentRejected, PaymentStatus
 from banpum.integrations.payments.toss import TossPayments, basic_authorization
 from banpum.server import runtime
+from tests.integrations.terminal import ctrl_c_stops_it
 
 SECRET = "test_sk_cli_key"
 
@@ -38,6 +39,7 @@ def test_simulate_payments_serves_until_ctrl_c(tmp_path: Path) -> None:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        preexec_fn=ctrl_c_stops_it,
     )
     base = f"http://127.0.0.1:{port}"
     try:

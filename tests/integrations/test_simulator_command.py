@@ -16,6 +16,7 @@ import pytest
 
 from banpum.integrations.carriers.base import Address, PickupBooked, PickupItem, PickupOrder
 from banpum.integrations.carriers.simulator import SimulatorGateway
+from tests.integrations.terminal import ctrl_c_stops_it
 
 
 def _free_port() -> int:
@@ -34,6 +35,7 @@ def test_simulate_carrier_serves_until_ctrl_c(tmp_path: Path) -> None:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        preexec_fn=ctrl_c_stops_it,
     )
     base = f"http://127.0.0.1:{port}"
     try:
