@@ -931,6 +931,9 @@ def _indexes_drop(cursor: Any, dialect: Dialect, models: list[Any]) -> list[tupl
             tables,
         )
         foreign = cursor.fetchall()
+        # Inside a transaction that wrote rows (the seed, or a test's), their deferred
+        # foreign-key checks are pending and PostgreSQL refuses to ALTER those tables: run them.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, definition in foreign:
             cursor.execute(f'ALTER TABLE "{table.strip(chr(34))}" DROP CONSTRAINT "{name}"')
             found.append(
