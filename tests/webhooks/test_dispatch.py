@@ -104,7 +104,7 @@ def test_a_crash_inside_the_dispatch_leaves_nothing_and_the_next_run_does_it_all
         raise RuntimeError("worker killed")
 
     with monkeypatch.context() as patched:
-        patched.setattr(dispatch, "_advance", crash)
+        patched.setattr(dispatch, "outbox_advance", crash)
         with pytest.raises(RuntimeError), transaction.atomic():
             webhook_events_dispatch(now=NOW)
     assert not WebhookDelivery.objects.exists()

@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
 
 from banpum.logistics.models import Pickup
 from banpum.notify import catalogue
@@ -36,6 +35,7 @@ from banpum.notify.services.messages import (
 )
 from banpum.notify.variables import return_values
 from banpum.returns.models import ReturnEvent
+from banpum.returns.outbox import outbox_advance, outbox_cursor_ensure, outbox_mark, outbox_unread
 from banpum.webhooks.catalogue import event_name
 
 logger = logging.getLogger(__name__)
@@ -105,36 +105,17 @@ def event_messages(
 def dispatch_cursor_get(*, now: dt.datetime) -> NotifyDispatchCursor:
     """The cursor, created at the newest event on the first run: history before notify was
     set up is never sent."""
-    if not NotifyDispatchCursor.objects.filter(pk=1).exists():
-        latest = ReturnEvent.objects.aggregate(latest=Max("id"))["latest"] or 0
-        NotifyDispatchCursor.objects.get_or_create(
-            pk=1, defaults={"safe_event_id": latest, "updated_at": now}
-        )
+    outbox_cursor_ensure(NotifyDispatchCursor, now=now)
     return NotifyDispatchCursor.objects.get(pk=1)
-
-
-def _advance(cursor: NotifyDispatchCursor, now: dt.datetime) -> None:
-    settled = NotifyDispatchedEvent.objects.filter(dispatched_at__lte=now - SETTLE).aggregate(
-        settled=Max("event_id")
-    )["settled"]
-    if settled is not None and settled > cursor.safe_event_id:
-        cursor.safe_event_id = settled
-        NotifyDispatchedEvent.objects.filter(event_id__lte=settled).delete()
-    cursor.updated_at = now
-    cursor.save(update_fields=["safe_event_id", "updated_at"])
 
 
 @transaction.atomic
 def _dispatch_batch(*, now: dt.datetime, size: int) -> tuple[int, int, bool]:
     cursor = NotifyDispatchCursor.objects.select_for_update().get(pk=1)
-    handled = NotifyDispatchedEvent.objects.filter(event_id__gt=cursor.safe_event_id)
     events = list(
-        ReturnEvent.objects.filter(id__gt=cursor.safe_event_id)
-        .exclude(id__in=handled.values("event_id"))
-        .select_related(
+        outbox_unread(cursor, NotifyDispatchedEvent).select_related(
             "return_request__store", "return_request__order", "return_request__customer"
-        )
-        .order_by("id")[:size]
+        )[:size]
     )
     choices: dict[int, StoreChoices] = {}
     made: list[Message] = []
@@ -144,13 +125,10 @@ def _dispatch_batch(*, now: dt.datetime, size: int) -> tuple[int, int, bool]:
             choices[store.pk] = store_choices(store)
         made += event_messages(event, now=now, choices=choices[store.pk])
     queued = messages_created(made, now=now)
-    NotifyDispatchedEvent.objects.bulk_create(
-        [NotifyDispatchedEvent(event_id=event.pk, dispatched_at=now) for event in events],
-        ignore_conflicts=True,
-    )
+    outbox_mark(NotifyDispatchedEvent, events, now)
     full = len(events) == size
     if not full:
-        _advance(cursor, now)
+        outbox_advance(cursor, NotifyDispatchedEvent, now=now, settle=SETTLE)
     if queued:
 
         def enqueue() -> None:

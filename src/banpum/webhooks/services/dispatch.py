@@ -25,9 +25,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
 
 from banpum.returns.models import ReturnEvent
+from banpum.returns.outbox import (
+    outbox_advance,
+    outbox_cursor_ensure,
+    outbox_latest_event_id,
+    outbox_mark,
+    outbox_unread,
+)
 from banpum.webhooks import catalogue, payloads
 from banpum.webhooks.jobs import jobs
 from banpum.webhooks.models import (
@@ -68,23 +74,8 @@ def dispatch_cursor_lock(*, now: dt.datetime) -> WebhookDispatchCursor:
     """The cursor under its row lock, created at the newest event (history before webhooks is
     never sent). Changes to who listens take it too, so the dispatcher never skips ahead
     past events a subscription created or enabled meanwhile should get."""
-    if not WebhookDispatchCursor.objects.filter(pk=1).exists():
-        latest = ReturnEvent.objects.aggregate(latest=Max("id"))["latest"] or 0
-        WebhookDispatchCursor.objects.get_or_create(
-            pk=1, defaults={"safe_event_id": latest, "updated_at": now}
-        )
+    outbox_cursor_ensure(WebhookDispatchCursor, now=now)
     return WebhookDispatchCursor.objects.select_for_update().get(pk=1)
-
-
-def _advance(cursor: WebhookDispatchCursor, now: dt.datetime) -> None:
-    settled = WebhookDispatchedEvent.objects.filter(dispatched_at__lte=now - SETTLE).aggregate(
-        settled=Max("event_id")
-    )["settled"]
-    if settled is not None and settled > cursor.safe_event_id:
-        cursor.safe_event_id = settled
-        WebhookDispatchedEvent.objects.filter(event_id__lte=settled).delete()
-    cursor.updated_at = now
-    cursor.save(update_fields=["safe_event_id", "updated_at"])
 
 
 def _deliveries_for(
@@ -138,31 +129,23 @@ def _dispatch_batch(*, now: dt.datetime, size: int) -> tuple[int, int, bool]:
     subscriptions: dict[int, list[WebhookSubscription]] = defaultdict(list)
     for subscription in WebhookSubscription.objects.filter(is_active=True).order_by("id"):
         subscriptions[subscription.store_id].append(subscription)
-    handled = WebhookDispatchedEvent.objects.filter(event_id__gt=cursor.safe_event_id)
     events = list(
-        ReturnEvent.objects.filter(
-            id__gt=cursor.safe_event_id, return_request__store_id__in=list(subscriptions)
-        )
-        .exclude(id__in=handled.values("event_id"))
-        .select_related("return_request__store", "return_request__order")
-        .order_by("id")[:size]
+        outbox_unread(cursor, WebhookDispatchedEvent)
+        .filter(return_request__store_id__in=list(subscriptions))
+        .select_related("return_request__store", "return_request__order")[:size]
     )
     deliveries = _deliveries_for(events, subscriptions, now)
     WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    WebhookDispatchedEvent.objects.bulk_create(
-        [WebhookDispatchedEvent(event_id=event.pk, dispatched_at=now) for event in events],
-        ignore_conflicts=True,
-    )
+    outbox_mark(WebhookDispatchedEvent, events, now)
     full = len(events) == size
     if not subscriptions:
         # Nobody listens: skip to the newest event (a new subscription starts after it).
-        latest = ReturnEvent.objects.aggregate(latest=Max("id"))["latest"] or 0
-        cursor.safe_event_id = max(cursor.safe_event_id, latest)
+        cursor.safe_event_id = max(cursor.safe_event_id, outbox_latest_event_id())
         WebhookDispatchedEvent.objects.all().delete()
         cursor.updated_at = now
         cursor.save(update_fields=["safe_event_id", "updated_at"])
     elif not full:
-        _advance(cursor, now)
+        outbox_advance(cursor, WebhookDispatchedEvent, now=now, settle=SETTLE)
     if deliveries:
         # The rows this run made (``ignore_conflicts`` leaves their ids unset on some
         # databases): queued after commit, once.
