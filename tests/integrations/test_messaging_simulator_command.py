@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,7 +16,7 @@ from django.test import override_settings
 from banpum.integrations.messaging.base import Channel, MessagingError, OutgoingMessage, SendStatus
 from banpum.integrations.messaging.solapi import SolapiMessaging
 from banpum.server import runtime
-from tests.integrations.terminal import ctrl_c_stops_it
+from tests.integrations.terminal import served_until_ctrl_c
 
 KEY, SECRET, PF_ID = "NCSCLIKEY", "cli-secret", "KA01PF_CLI"
 
@@ -34,7 +32,8 @@ def test_simulate_messages_serves_until_ctrl_c(tmp_path: Path) -> None:
     banpum = Path(sys.executable).with_name("banpum")
     env = {**os.environ, "BANPUM_VAR_DIR": str(tmp_path), "BANPUM_LOG_LEVEL": "WARNING"}
     command = [str(banpum), "simulate-messages", "--port", str(port), "--seed", "5"]
-    process = subprocess.Popen(
+    base = f"http://127.0.0.1:{port}"
+    with served_until_ctrl_c(
         [
             *command,
             *("--api-key", KEY, "--api-secret", SECRET, "--pf-id", PF_ID),
@@ -43,22 +42,8 @@ def test_simulate_messages_serves_until_ctrl_c(tmp_path: Path) -> None:
             *("--no-kakaotalk", "01011112222"),
         ],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        preexec_fn=ctrl_c_stops_it,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"simulate-messages did not come up:\n{output[-3000:]}")
-            try:
-                if httpx.get(f"{base}/_sim/faults", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        ready_url=f"{base}/_sim/faults",
+    ) as finished:
         shown = httpx.get(f"{base}/_sim/faults").json()
         assert (shown["seed"], shown["pf_id"], shown["no_kakaotalk"]) == (5, PF_ID, ["01011112222"])
         message = OutgoingMessage(
@@ -76,15 +61,9 @@ def test_simulate_messages_serves_until_ctrl_c(tmp_path: Path) -> None:
             receipt = solapi.status(result.provider_id)
         assert result.status is SendStatus.ACCEPTED
         assert (receipt.channel, receipt.fallback) == (Channel.SMS, True)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output = process.communicate(timeout=15)[0].decode()
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
 
-    assert process.returncode == 0, output
+    output = finished.output
+    assert finished.returncode == 0, output
     assert f"Messaging simulator (Solapi API) at http://127.0.0.1:{port}" in output
     assert "POST /messages/v4/send → 200" in output
     assert "010****2222" in output

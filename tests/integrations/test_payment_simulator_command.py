@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,7 +16,7 @@ from django.test import override_settings
 from banpum.integrations.payments.base import CancelRequest, PaymentRejected, PaymentStatus
 from banpum.integrations.payments.toss import TossPayments, basic_authorization
 from banpum.server import runtime
-from tests.integrations.terminal import ctrl_c_stops_it
+from tests.integrations.terminal import served_until_ctrl_c
 
 SECRET = "test_sk_cli_key"
 
@@ -34,25 +32,12 @@ def test_simulate_payments_serves_until_ctrl_c(tmp_path: Path) -> None:
     banpum = Path(sys.executable).with_name("banpum")
     env = {**os.environ, "BANPUM_VAR_DIR": str(tmp_path), "BANPUM_LOG_LEVEL": "WARNING"}
     command = [str(banpum), "simulate-payments", "--port", str(port), "--seed", "5"]
-    process = subprocess.Popen(
+    base = f"http://127.0.0.1:{port}"
+    with served_until_ctrl_c(
         [*command, "--secret-key", SECRET, "--error-rate", "0", "--state", str(state)],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        preexec_fn=ctrl_c_stops_it,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"simulate-payments did not come up:\n{output[-3000:]}")
-            try:
-                if httpx.get(f"{base}/_sim/faults", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        ready_url=f"{base}/_sim/faults",
+    ) as finished:
         assert httpx.get(f"{base}/_sim/faults").json()["seed"] == 5
         confirmed = httpx.post(
             f"{base}/v1/payments/confirm",
@@ -63,15 +48,9 @@ def test_simulate_payments_serves_until_ctrl_c(tmp_path: Path) -> None:
         with TossPayments(SECRET, base_url=base) as toss:
             state_after = toss.cancel(CancelRequest("tgen_cli", 10000, "반품", "cli-1"))
         assert state_after.status is PaymentStatus.PARTIAL_CANCELED
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output = process.communicate(timeout=15)[0].decode()
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
 
-    assert process.returncode == 0, output
+    output = finished.output
+    assert finished.returncode == 0, output
     assert f"Payment simulator (Toss API) at http://127.0.0.1:{port}" in output
     assert "POST /v1/payments/tgen_cli/cancel → 200" in output
     assert "Payment simulator stopped." in output

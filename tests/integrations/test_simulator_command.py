@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from banpum.integrations.carriers.base import Address, PickupBooked, PickupItem, PickupOrder
 from banpum.integrations.carriers.simulator import SimulatorGateway
-from tests.integrations.terminal import ctrl_c_stops_it
+from tests.integrations.terminal import served_until_ctrl_c
 
 
 def _free_port() -> int:
@@ -30,25 +26,12 @@ def test_simulate_carrier_serves_until_ctrl_c(tmp_path: Path) -> None:
     banpum = Path(sys.executable).with_name("banpum")
     env = {**os.environ, "BANPUM_VAR_DIR": str(tmp_path), "BANPUM_LOG_LEVEL": "WARNING"}
     command = [str(banpum), "simulate-carrier", "--port", str(port), "--speed", "1", "--seed", "5"]
-    process = subprocess.Popen(
+    base = f"http://127.0.0.1:{port}"
+    with served_until_ctrl_c(
         [*command, "--error-rate", "0", "--state", str(state)],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        preexec_fn=ctrl_c_stops_it,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"simulate-carrier did not come up:\n{output[-3000:]}")
-            try:
-                if httpx.get(f"{base}/v1/_clock", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        ready_url=f"{base}/v1/_clock",
+    ) as finished:
         assert httpx.get(f"{base}/v1/_faults").json()["seed"] == 5
         order = PickupOrder(
             idempotency_key="cli-1",
@@ -61,15 +44,9 @@ def test_simulate_carrier_serves_until_ctrl_c(tmp_path: Path) -> None:
         with SimulatorGateway(base, "cli-key") as gateway:
             booked = gateway.request_pickup(order)
         assert isinstance(booked, PickupBooked)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output = process.communicate(timeout=15)[0].decode()
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
 
-    assert process.returncode == 0, output
+    output = finished.output
+    assert finished.returncode == 0, output
     assert f"Carrier simulator at http://127.0.0.1:{port}/v1" in output
     assert "POST /v1/pickups → 201" in output  # one log line per request, despite WARNING
     assert "Carrier simulator stopped." in output
