@@ -194,16 +194,29 @@ def api_get(base: str, key: str, path: str) -> Any:
         return json.load(response)
 
 
+def collected(line: dict[str, Any], shortcuts: dict[str, Any]) -> bool:
+    """Whether returning one unit of the line is collected rather than kept (refund shortcuts)."""
+    limit, categories = shortcuts["keep_item_max"], shortcuts["keep_item_categories"]
+    if limit is None or (categories and line["category"] not in categories):
+        return True
+    return line["paid_amount"] // max(line["quantity"], 1) > limit
+
+
 def find_state(api: str, key: str) -> State:
-    """An order whose line 1 can still be returned, and another return waiting for a decision."""
+    """An order whose line 1 can still be returned, and another return waiting for a decision.
+
+    The line must be one the policy collects: a cheap line in a keep-item category is refunded at
+    approval and the return completes at once, which is right but not the README's example.
+    """
     state: State = {}
+    shortcuts = api_get(api, key, "/policy")["refund_shortcuts"]
     path: str | None = "/orders?page_size=100"
     while path and "order_number" not in state:
         page = api_get(api, key, path)
         for order in page["results"]:
             detail = api_get(api, key, f"/orders/{order['id']}")
             first = [line for line in detail["lines"] if line["line_number"] == 1]
-            if first and first[0]["returnable_quantity"] >= 1:
+            if first and first[0]["returnable_quantity"] >= 1 and collected(first[0], shortcuts):
                 state["order_number"] = order["order_number"]
                 break
         path = page["next"].removeprefix(api) if page["next"] else None

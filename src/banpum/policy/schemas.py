@@ -204,6 +204,18 @@ class RepeatReturnerOut(Schema):
     )
 
 
+class RefundShortcutsOut(Schema):
+    early_refund_max: int | None = Field(
+        description="Refund at pickup, before the parcel arrives, up to this amount; null: off"
+    )
+    keep_item_max: int | None = Field(
+        description="Refund at approval without collecting, up to this amount; null: off"
+    )
+    keep_item_categories: list[str] = Field(
+        description="Categories the keep-item refund applies to; empty: every category"
+    )
+
+
 class PolicyOut(Schema):
     """The store's active return policy version, as the engine applies it to new returns."""
 
@@ -226,6 +238,7 @@ class PolicyOut(Schema):
     default_fee_collection: FeeCollection
     refund_business_days: int = Field(description="Business days to refund after receipt")
     auto_approval: AutoApprovalOut
+    refund_shortcuts: RefundShortcutsOut
     repeat_returner: RepeatReturnerOut | None = Field(
         default=None, description="Repeat-returner hold; null: off"
     )

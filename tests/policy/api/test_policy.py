@@ -9,7 +9,7 @@ from django.test import Client
 
 from banpum.accounts.services import api_key_create
 from banpum.policy.models import ReturnPolicy
-from tests.factories import StoreFactory
+from tests.factories import StoreFactory, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,17 @@ def test_the_active_policy_with_its_reasons(api: Client, store: Any) -> None:
     }
     assert {"change_of_mind_days", "return_shipping_fee", "non_returnable_categories"} <= set(body)
     assert body["created_at"].endswith("+09:00")
+
+
+def test_the_refund_shortcuts_are_shown(api: Client, store: Any) -> None:
+    # A client must know that a cheap book is refunded at approval and never collected.
+    make_policy(store, refund_shortcuts={"keep_item_max": 20000, "keep_item_categories": ["도서"]})
+    body = api.get("/api/v1/policy").json()
+    assert body["refund_shortcuts"] == {
+        "early_refund_max": None,
+        "keep_item_max": 20000,
+        "keep_item_categories": ["도서"],
+    }
 
 
 def test_no_policy_yet_is_a_404(db: Any) -> None:
