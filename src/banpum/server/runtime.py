@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from huey.consumer import Consumer
+
+if TYPE_CHECKING:
+    from banpum.integrations.simulator_http import LoopbackSimulator
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,20 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _started_on_free_port(
+    name: str, port: int, build: Callable[[int], LoopbackSimulator]
+) -> LoopbackSimulator | None:
+    """Build the simulator on ``port`` and start it; None when the port is taken (another
+    `banpum serve` or the simulator's command already answers there, and the accounts keep
+    talking to that one)."""
+    if not _port_free("127.0.0.1", port):
+        logger.warning("%s port %s is taken; using whatever answers there", name, port)
+        return None
+    simulator = build(port).start()
+    logger.info("%s at %s", name, simulator.base_url)
+    return simulator
+
+
 def simulator_start(*, port: int | None = None, speed: float | None = None) -> Any:
     """Start the carrier simulator on loopback, keeping its bookings in the var directory.
 
@@ -69,21 +86,18 @@ def simulator_start(*, port: int | None = None, speed: float | None = None) -> A
     """
     from banpum.integrations.carriers.simulator_server import CarrierSimulator, SimulatorConfig
 
-    port = port or settings.BANPUM_SIMULATOR_PORT
-    if not _port_free("127.0.0.1", port):
-        logger.warning("carrier simulator port %s is taken; using whatever answers there", port)
-        return None
-    simulator = CarrierSimulator(
-        host="127.0.0.1",
-        port=port,
-        config=SimulatorConfig(
-            speed=speed or settings.BANPUM_SIMULATOR_SPEED, wall_clock_stamps=True
+    return _started_on_free_port(
+        "carrier simulator",
+        port or settings.BANPUM_SIMULATOR_PORT,
+        lambda port: CarrierSimulator(
+            host="127.0.0.1",
+            port=port,
+            config=SimulatorConfig(
+                speed=speed or settings.BANPUM_SIMULATOR_SPEED, wall_clock_stamps=True
+            ),
+            state_path=settings.VAR_DIR / "carrier-simulator.json",
         ),
-        state_path=settings.VAR_DIR / "carrier-simulator.json",
     )
-    simulator.start()
-    logger.info("carrier simulator at %s", simulator.base_url)
-    return simulator
 
 
 def payments_simulator_start(*, port: int | None = None) -> Any:
@@ -100,19 +114,16 @@ def payments_simulator_start(*, port: int | None = None) -> Any:
     if settings.BANPUM_PAYMENTS_SIMULATOR_EXTERNAL and port is None:
         logger.info("payment simulator at %s (external)", settings.BANPUM_PAYMENTS_SIMULATOR_URL)
         return None
-    port = port or settings.BANPUM_PAYMENTS_SIMULATOR_PORT
-    if not _port_free("127.0.0.1", port):
-        logger.warning("payment simulator port %s is taken; using whatever answers there", port)
-        return None
-    simulator = PaymentSimulator(
-        host="127.0.0.1",
-        port=port,
-        config=PaymentSimulatorConfig(secret_key=settings.BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY),
-        state_path=settings.VAR_DIR / "payment-simulator.json",
+    return _started_on_free_port(
+        "payment simulator",
+        port or settings.BANPUM_PAYMENTS_SIMULATOR_PORT,
+        lambda port: PaymentSimulator(
+            host="127.0.0.1",
+            port=port,
+            config=PaymentSimulatorConfig(secret_key=settings.BANPUM_PAYMENTS_SIMULATOR_SECRET_KEY),
+            state_path=settings.VAR_DIR / "payment-simulator.json",
+        ),
     )
-    simulator.start()
-    logger.info("payment simulator at %s", simulator.base_url)
-    return simulator
 
 
 def messages_simulator_start(
@@ -133,25 +144,22 @@ def messages_simulator_start(
     if settings.BANPUM_MESSAGES_SIMULATOR_EXTERNAL and port is None:
         logger.info("messaging simulator at %s (external)", settings.BANPUM_MESSAGES_SIMULATOR_URL)
         return None
-    port = port or settings.BANPUM_MESSAGES_SIMULATOR_PORT
-    if not _port_free("127.0.0.1", port):
-        logger.warning("messaging simulator port %s is taken; using whatever answers there", port)
-        return None
-    simulator = MessageSimulator(
-        host="127.0.0.1",
-        port=port,
-        config=MessageSimulatorConfig(
-            api_key=settings.BANPUM_MESSAGES_SIMULATOR_API_KEY,
-            api_secret=settings.BANPUM_MESSAGES_SIMULATOR_API_SECRET,
-            pf_id=settings.BANPUM_MESSAGES_SIMULATOR_PF_ID,
-            report_delay_seconds=settings.BANPUM_MESSAGES_SIMULATOR_REPORT_DELAY_SECONDS,
+    return _started_on_free_port(
+        "messaging simulator",
+        port or settings.BANPUM_MESSAGES_SIMULATOR_PORT,
+        lambda port: MessageSimulator(
+            host="127.0.0.1",
+            port=port,
+            config=MessageSimulatorConfig(
+                api_key=settings.BANPUM_MESSAGES_SIMULATOR_API_KEY,
+                api_secret=settings.BANPUM_MESSAGES_SIMULATOR_API_SECRET,
+                pf_id=settings.BANPUM_MESSAGES_SIMULATOR_PF_ID,
+                report_delay_seconds=settings.BANPUM_MESSAGES_SIMULATOR_REPORT_DELAY_SECONDS,
+            ),
+            state_path=settings.VAR_DIR / "messages-simulator.json",
+            templates=templates,
         ),
-        state_path=settings.VAR_DIR / "messages-simulator.json",
-        templates=templates,
     )
-    simulator.start()
-    logger.info("messaging simulator at %s", simulator.base_url)
-    return simulator
 
 
 def mail_catcher_start(*, port: int | None = None) -> Any:

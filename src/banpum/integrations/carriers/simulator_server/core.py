@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any
 from banpum.integrations.carriers.simulator import KST
 from banpum.integrations.carriers.simulator_server.config import SimulatorConfig, config_update
 from banpum.integrations.carriers.simulator_server.state import _Booking, _Clock, _Tenant
-from banpum.integrations.simulator_config import loopback_required
+from banpum.integrations.simulator_http import LoopbackSimulator
 
 if TYPE_CHECKING:
-    from banpum.integrations.carriers.simulator_server.http import _Server
     from banpum.integrations.carriers.simulator_server.webhooks import _Delivery
 
 
-class _SimulatorCore:
+class _SimulatorCore(LoopbackSimulator):
     """State and controls shared by every part of ``CarrierSimulator``."""
 
     def __init__(
@@ -39,13 +38,10 @@ class _SimulatorCore:
         config: SimulatorConfig | None = None,
         state_path: str | os.PathLike[str] | None = None,
     ) -> None:
-        loopback_required(host, "carrier simulator")
-        self.host = host
-        self._port = port
+        super().__init__(host, port)
         self.config = config or SimulatorConfig()
         self._state_path = Path(state_path) if state_path else None
         self._lock = threading.RLock()
-        self._stopping = threading.Event()
         self._wake = threading.Event()
         self._rng = random.Random(self.config.seed)  # noqa: S311 - simulated journeys, no secret
         self._tenants: dict[str, _Tenant] = {}
@@ -57,8 +53,6 @@ class _SimulatorCore:
         self._outbox_cv = threading.Condition()
         self._sequence = itertools.count(1)
         self._log: deque[dict[str, Any]] = deque(maxlen=500)
-        self._httpd: _Server | None = None
-        self._threads: list[threading.Thread] = []
         if self._state_path and self._state_path.exists():
             self._load()
 

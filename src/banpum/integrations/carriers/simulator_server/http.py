@@ -1,99 +1,24 @@
-"""HTTP plumbing: the threaded server and handler, replies, and request-body checks.
-
-Everything that knows about the wire (status codes, JSON bodies, the booking request's field
-errors) so the endpoint logic can work with plain dicts and ``_Reply`` values.
+"""The wire side of the carrier API: error replies and request-body checks (the booking
+request's field errors), so the endpoint logic can work with plain dicts and ``_Reply`` values.
+The server and handler are the simulators' shared ones (``integrations.simulator_http``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import re
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import Any
 
 from banpum.integrations.carriers.simulator_server.config import FARE_TYPES
 from banpum.integrations.carriers.simulator_server.state import _Booking
+from banpum.integrations.simulator_http import SimReply
 
-if TYPE_CHECKING:
-    from banpum.integrations.carriers.simulator_server.server import CarrierSimulator
-
-# One logger for the whole package: log settings and tests filter on its name.
-logger = logging.getLogger("banpum.integrations.carriers.simulator_server")
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # seconds to sit on the reply (an injected timeout)
-    note: str = ""
+_Reply = SimReply  # the endpoints' name for it
 
 
 def _error(http_status: int, code: str, message: str, **extra: Any) -> _Reply:
     return _Reply(http_status, {"code": code, "message": message, **extra})
-
-
-class _Server(ThreadingHTTPServer):
-    # Request threads are joined on close, so stop() leaves no thread behind.
-    daemon_threads = False
-    block_on_close = True
-    simulator: CarrierSimulator
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    server_version = "BanpumCarrierSimulator/1"
-    timeout = 10  # a client that connects and says nothing does not hold a thread forever
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Silenced: ``_serve`` logs one richer line per request instead."""
-
-    def _serve(self, method: str) -> None:
-        started = time.monotonic()
-        simulator = self.server.simulator
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(min(length, 1_000_000)) if length else b""
-        path = urlsplit(self.path).path
-        reply = simulator.dispatch(method, path, self.headers.get("Authorization", ""), body)
-        if reply.delay:
-            simulator._stopping.wait(reply.delay)  # the client has given up by now
-        payload = json.dumps(reply.body, ensure_ascii=False).encode()
-        try:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            reply.note = (reply.note + ", " if reply.note else "") + "client gone"
-        logger.info(
-            "%s %s → %d (%.0f ms)%s",
-            method,
-            path,
-            reply.status,
-            (time.monotonic() - started) * 1000,
-            f" [{reply.note}]" if reply.note else "",
-        )
 
 
 def _json_body(body: bytes) -> dict[str, Any] | _Reply:

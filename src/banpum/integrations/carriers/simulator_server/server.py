@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from collections.abc import Callable
 
 from banpum.integrations.carriers.simulator_server.endpoints import _Endpoints
-from banpum.integrations.carriers.simulator_server.http import _error, _Handler, _Reply, _Server
+from banpum.integrations.carriers.simulator_server.http import _error, _Reply
+from banpum.integrations.simulator_http import SimRequest
 
 # One logger for the whole package: log settings and tests filter on its name.
 logger = logging.getLogger("banpum.integrations.carriers.simulator_server")
@@ -26,69 +26,29 @@ class CarrierSimulator(_Endpoints):
     Port 0 picks a free port; read ``port``/``base_url`` after starting.
     """
 
+    name = "carrier simulator"
+    thread_prefix = "carrier-sim"
+    server_version = "BanpumCarrierSimulator/1"
+    logger = logger
+
     # --- running ----------------------------------------------------------------------------
 
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1] if self._httpd else self._port
+    def handle(self, request: SimRequest) -> _Reply:
+        return self.dispatch(
+            request.method, request.path, request.headers.get("Authorization", ""), request.body
+        )
 
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+    def _workers(self) -> dict[str, Callable[[], None]]:
+        return {"playback": self._playback_loop, "webhooks": self._delivery_loop}
 
-    def start(self) -> CarrierSimulator:
-        self._bind()
-        self._spawn("http", self._serve_http)
-        self._spawn_workers()
-        return self
-
-    def serve_forever(self) -> None:
-        self._bind()
-        self._spawn_workers()
-        logger.info("carrier simulator listening on %s", self.base_url)
-        try:
-            if self._httpd is None:
-                raise RuntimeError("the server is bound before it serves")
-            self._httpd.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        """Stop every thread this simulator started, waking any reply held by a fault."""
-        if self._stopping.is_set():
-            return
-        self._stopping.set()
+    def _wake_workers(self) -> None:
         self._wake.set()
         with self._outbox_cv:
             self._outbox_cv.notify_all()
-        if self._httpd is not None:
-            if any(t.name.endswith("-http") for t in self._threads):
-                self._httpd.shutdown()
-            self._httpd.server_close()  # joins the request threads
-        for thread in self._threads:
-            thread.join(timeout=10)
+
+    def _stopped(self) -> None:
         with self._lock:
             self._save()
-
-    def _bind(self) -> None:
-        self._httpd = _Server((self.host, self._port), _Handler)
-        self._httpd.simulator = self
-
-    def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        thread = threading.Thread(target=target, name=f"carrier-sim-{name}", daemon=True)
-        thread.start()
-        self._threads.append(thread)
-
-    def _spawn_workers(self) -> None:
-        self._spawn("playback", self._playback_loop)
-        self._spawn("webhooks", self._delivery_loop)
-
-    def _serve_http(self) -> None:
-        if self._httpd is None:
-            raise RuntimeError("the server is bound before it serves")
-        self._httpd.serve_forever(poll_interval=0.1)
 
     # --- HTTP dispatch ----------------------------------------------------------------------
 

@@ -13,14 +13,11 @@ import logging
 import os
 import random
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 from banpum.integrations.messaging.base import mask_phone
 from banpum.integrations.messaging.simulator_server.auth import SignatureCheck
@@ -36,7 +33,8 @@ from banpum.integrations.messaging.simulator_server.outbox import (
     Rules,
     solapi_error,
 )
-from banpum.integrations.simulator_config import loopback_required
+from banpum.integrations.simulator_http import LoopbackSimulator, SimRequest
+from banpum.integrations.simulator_http import SimReply as Reply
 
 # One logger for the whole package: log settings and tests filter on its name.
 logger = logging.getLogger("banpum.integrations.messaging.simulator_server")
@@ -45,81 +43,15 @@ SEND_PATH = "/messages/v4/send"
 LIST_PATH = "/messages/v4/list"
 
 
-@dataclass
-class Reply:
-    status: int
-    body: dict[str, Any]
-    delay: float = 0.0  # seconds to sit on the reply (an injected timeout)
-    note: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 def _error(status: int, code: str, message: str) -> Reply:
     return Reply(*solapi_error(status, code, message))
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # request threads are joined on close: stop() leaves none behind
-    block_on_close = True
-    simulator: MessageSimulator
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    server_version = "BanpumMessageSimulator/1"
-    timeout = 10
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Silenced: ``_serve`` logs one richer line per request instead."""
-
-    def _serve(self, method: str) -> None:
-        started = time.monotonic()
-        simulator = self.server.simulator
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(min(length, 1_000_000)) if length else b""
-        parts = urlsplit(self.path)
-        query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
-        reply = simulator.dispatch(method, parts.path, dict(self.headers.items()), query, body)
-        if reply.delay:
-            simulator._stopping.wait(reply.delay)  # the client has given up by now
-        self._write(reply)
-        logger.info(
-            "%s %s → %s (%.0f ms)%s",
-            method,
-            parts.path,  # never the query: it can hold a phone number
-            reply.status,
-            (time.monotonic() - started) * 1000,
-            f" [{reply.note}]" if reply.note else "",
-        )
-
-    def _write(self, reply: Reply) -> None:
-        payload = json.dumps(reply.body, ensure_ascii=False).encode()
-        try:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            reply.note = (reply.note + ", " if reply.note else "") + "client gone"
 
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class MessageSimulator:
+class MessageSimulator(LoopbackSimulator):
     """A Solapi look-alike (SMS, LMS, 알림톡) on loopback, with faults on demand.
 
     ``start()``/``stop()`` run it in a background thread (tests, ``banpum serve``);
@@ -131,6 +63,11 @@ class MessageSimulator:
     approved 알림톡 templates (id → text) it starts with, besides those in the state file.
     """
 
+    name = "messaging simulator"
+    thread_prefix = "message-sim"
+    server_version = "BanpumMessageSimulator/1"
+    logger = logger
+
     def __init__(
         self,
         host: str = "127.0.0.1",
@@ -141,14 +78,11 @@ class MessageSimulator:
         templates: Mapping[str, str] | None = None,
         clock: Callable[[], dt.datetime] = _utc_now,
     ) -> None:
-        loopback_required(host, "messaging simulator")
-        self.host = host
-        self._port = port
+        super().__init__(host, port)
         self.config = config or MessageSimulatorConfig()
         self._clock = clock
         self._state_path = Path(state_path) if state_path else None
         self._lock = threading.RLock()
-        self._stopping = threading.Event()
         self._rng = random.Random(self.config.seed)  # noqa: S311 - simulated faults, no secret
         # Not a secret: it keeps message ids of separate runs apart.
         self._outbox = Outbox(salt=random.Random(self.config.seed).randrange(10**10))  # noqa: S311
@@ -163,60 +97,19 @@ class MessageSimulator:
         self._signatures = SignatureCheck()
         self._counts: Counter[str] = Counter()
         self._in_flight = 0
-        self._httpd: _Server | None = None
-        self._threads: list[threading.Thread] = []
 
-    # --- running ----------------------------------------------------------------------------
+    def handle(self, request: SimRequest) -> Reply:
+        return self.dispatch(
+            request.method,
+            request.path,
+            dict(request.headers.items()),
+            request.query,
+            request.body,
+        )
 
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1] if self._httpd else self._port
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def start(self) -> MessageSimulator:
-        self._bind()
-        thread = threading.Thread(target=self._serve_http, name="message-sim-http", daemon=True)
-        thread.start()
-        self._threads.append(thread)
-        return self
-
-    def serve_forever(self) -> None:
-        self._bind()
-        logger.info("messaging simulator listening on %s", self.base_url)
-        try:
-            if self._httpd is None:
-                raise RuntimeError("the server is bound before it serves")
-            self._httpd.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        """Stop the server, waking any reply held by a fault, and save the state."""
-        if self._stopping.is_set():
-            return
-        self._stopping.set()
-        if self._httpd is not None:
-            if self._threads:
-                self._httpd.shutdown()
-            self._httpd.server_close()
-        for thread in self._threads:
-            thread.join(timeout=10)
+    def _stopped(self) -> None:
         with self._lock:
             self._save()
-
-    def _bind(self) -> None:
-        self._httpd = _Server((self.host, self._port), _Handler)
-        self._httpd.simulator = self
-
-    def _serve_http(self) -> None:
-        if self._httpd is None:
-            raise RuntimeError("the server is bound before it serves")
-        self._httpd.serve_forever(poll_interval=0.1)
 
     # --- in-process controls (the same as the /_sim endpoints) ------------------------------
 

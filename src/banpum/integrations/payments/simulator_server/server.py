@@ -15,14 +15,12 @@ import logging
 import os
 import random
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from banpum.integrations.payments.simulator_server.config import (
     PaymentSimulatorConfig,
@@ -30,22 +28,13 @@ from banpum.integrations.payments.simulator_server.config import (
 )
 from banpum.integrations.payments.simulator_server.ledger import KST, Ledger, toss_error
 from banpum.integrations.payments.simulator_server.webhooks import Delivery, WebhookSender
-from banpum.integrations.simulator_config import loopback_required
+from banpum.integrations.simulator_http import LoopbackSimulator, SimRequest
+from banpum.integrations.simulator_http import SimReply as Reply
 
 # One logger for the whole package: log settings and tests filter on its name.
 logger = logging.getLogger("banpum.integrations.payments.simulator_server")
 
 IDEMPOTENCY_KEY_MAX = 300
-
-
-@dataclass
-class Reply:
-    status: int
-    body: dict[str, Any] | None  # None: a bare reply with no JSON (a gateway's 504)
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # seconds to sit on the reply (an injected timeout)
-    drop: bool = False  # close the connection without answering (a lost reply)
-    note: str = ""
 
 
 def _toss(status: int, code: str, message: str) -> Reply:
@@ -62,67 +51,7 @@ class _Rolls:
     duplicate: bool
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # request threads are joined on close: stop() leaves none behind
-    block_on_close = True
-    simulator: PaymentSimulator
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    server_version = "BanpumPaymentSimulator/1"
-    timeout = 10
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Silenced: ``_serve`` logs one richer line per request instead."""
-
-    def _serve(self, method: str) -> None:
-        started = time.monotonic()
-        simulator = self.server.simulator
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(min(length, 1_000_000)) if length else b""
-        path = urlsplit(self.path).path
-        reply = simulator.dispatch(method, path, dict(self.headers.items()), body)
-        if reply.delay:
-            simulator._stopping.wait(reply.delay)  # the client has given up by now
-        if reply.drop:
-            self.close_connection = True
-        else:
-            self._write(reply)
-        logger.info(
-            "%s %s → %s (%.0f ms)%s",
-            method,
-            path,
-            "dropped" if reply.drop else reply.status,
-            (time.monotonic() - started) * 1000,
-            f" [{reply.note}]" if reply.note else "",
-        )
-
-    def _write(self, reply: Reply) -> None:
-        if reply.body is None:
-            payload, content_type = b"upstream timed out", "text/plain; charset=utf-8"
-        else:
-            payload = json.dumps(reply.body, ensure_ascii=False).encode()
-            content_type = "application/json; charset=utf-8"
-        try:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            reply.note = (reply.note + ", " if reply.note else "") + "client gone"
-
-
-class PaymentSimulator:
+class PaymentSimulator(LoopbackSimulator):
     """A Toss Payments look-alike on loopback, with faults on demand.
 
     ``start()``/``stop()`` run it in background threads (tests, ``banpum serve``);
@@ -131,6 +60,11 @@ class PaymentSimulator:
     ``TossPayments(config.secret_key, base_url=simulator.base_url)``.
     """
 
+    name = "payment simulator"
+    thread_prefix = "payment-sim"
+    server_version = "BanpumPaymentSimulator/1"
+    logger = logger
+
     def __init__(
         self,
         host: str = "127.0.0.1",
@@ -138,13 +72,10 @@ class PaymentSimulator:
         config: PaymentSimulatorConfig | None = None,
         state_path: str | os.PathLike[str] | None = None,
     ) -> None:
-        loopback_required(host, "payment simulator")
-        self.host = host
-        self._port = port
+        super().__init__(host, port)
         self.config = config or PaymentSimulatorConfig()
         self._state_path = Path(state_path) if state_path else None
         self._lock = threading.RLock()
-        self._stopping = threading.Event()
         self._rng = random.Random(self.config.seed)  # noqa: S311 - simulated faults, no secret
         # Not a secret: it keeps transaction keys of separate runs apart.
         salt = random.Random(self.config.seed).randrange(10**10)  # noqa: S311
@@ -152,69 +83,26 @@ class PaymentSimulator:
         self._counts: Counter[str] = Counter()
         self._in_flight = 0
         self._webhooks = WebhookSender(self._stopping)
-        self._httpd: _Server | None = None
-        self._threads: list[threading.Thread] = []
         if self._state_path and self._state_path.exists():
             state = json.loads(self._state_path.read_text(encoding="utf-8"))
             self._ledger = Ledger.from_state(state)
 
     # --- running ----------------------------------------------------------------------------
 
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1] if self._httpd else self._port
+    def handle(self, request: SimRequest) -> Reply:
+        return self.dispatch(
+            request.method, request.path, dict(request.headers.items()), request.body
+        )
 
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+    def _workers(self) -> dict[str, Callable[[], None]]:
+        return {"webhooks": self._webhooks.loop}
 
-    def start(self) -> PaymentSimulator:
-        self._bind()
-        self._spawn("http", self._serve_http)
-        self._spawn("webhooks", self._webhooks.loop)
-        return self
-
-    def serve_forever(self) -> None:
-        self._bind()
-        self._spawn("webhooks", self._webhooks.loop)
-        logger.info("payment simulator listening on %s", self.base_url)
-        try:
-            if self._httpd is None:
-                raise RuntimeError("the server is bound before it serves")
-            self._httpd.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        """Stop every thread this simulator started, waking any reply held by a fault."""
-        if self._stopping.is_set():
-            return
-        self._stopping.set()
+    def _wake_workers(self) -> None:
         self._webhooks.wake()
-        if self._httpd is not None:
-            if any(t.name.endswith("-http") for t in self._threads):
-                self._httpd.shutdown()
-            self._httpd.server_close()
-        for thread in self._threads:
-            thread.join(timeout=10)
+
+    def _stopped(self) -> None:
         with self._lock:
             self._save()
-
-    def _bind(self) -> None:
-        self._httpd = _Server((self.host, self._port), _Handler)
-        self._httpd.simulator = self
-
-    def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        thread = threading.Thread(target=target, name=f"payment-sim-{name}", daemon=True)
-        thread.start()
-        self._threads.append(thread)
-
-    def _serve_http(self) -> None:
-        if self._httpd is None:
-            raise RuntimeError("the server is bound before it serves")
-        self._httpd.serve_forever(poll_interval=0.1)
 
     # --- in-process controls (the same as the /_sim endpoints) ------------------------------
 
@@ -322,7 +210,7 @@ class PaymentSimulator:
             with self._lock:
                 self._counts["replies_lost"] += 1
             if config.lost_reply_mode == "504":
-                return Reply(504, None, note="injected lost reply (504)")
+                return Reply(504, "upstream timed out", note="injected lost reply (504)")
             return Reply(reply.status, reply.body, drop=True, note="injected lost reply")
         if rolls.timeout:
             with self._lock:
