@@ -24,7 +24,7 @@ from banpum.policy.models import BlocklistEntry, ExtraHoliday, ReturnPolicy
 from banpum.settlement.models import TransferBatch
 from banpum.settlement.services.intents import refund_for_return
 from banpum.warehouse.models import InspectionPhoto, UnidentifiedParcel
-from banpum.webhooks.models import WebhookAttempt, WebhookSubscription
+from banpum.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tests.factories import make_order
 from tests.logistics.helpers import unlinked_account
 from tests.office.conftest import member
@@ -148,4 +148,5 @@ def test_every_office_page_with_an_object_answers_404_to_another_store(
     webhook = WebhookSubscription.objects.get(pk=objects["subscription_id"])
     assert webhook.previous_secret is None  # never rotated
     assert not WebhookAttempt.objects.filter(delivery_id=objects["delivery_id"]).exists()
+    assert not WebhookDelivery.objects.filter(event_type="webhook.test").exists()  # no test sent
     assert MessageTemplate.objects.get(pk=objects["template_id"]).needs_approval

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from banpum.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookSubscription
+from banpum.webhooks import signing
+from banpum.webhooks.models import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from banpum.webhooks.services.sending import webhook_delivery_send
 from tests.office.settings_helpers import client_for, page_text
 from tests.office.webhook_helpers import DEAD_URL, subscription_with_deliveries
@@ -75,6 +83,7 @@ def test_cs_and_warehouse_may_not(
         edit_url(subscription.pk),
         f"{edit_url(subscription.pk)}rotate/",
         f"{edit_url(subscription.pk)}delete/",
+        f"{edit_url(subscription.pk)}test/",
         f"{edit_url(subscription.pk)}deliveries/{delivery.pk}/resend/",
     ):
         assert client.post(url, {"url": "https://x.example", "events": ["*"]}).status_code == (
@@ -82,6 +91,7 @@ def test_cs_and_warehouse_may_not(
         ), url
     assert WebhookSubscription.objects.filter(pk=subscription.pk, url=DEAD_URL).exists()
     assert WebhookSubscription.objects.count() == 1
+    assert not WebhookDelivery.objects.filter(event_type="webhook.test").exists()
 
 
 @pytest.mark.parametrize("role", ["manager", "admin"])
@@ -287,6 +297,93 @@ def test_resend_of_a_paused_webhook_says_why(manager: Client, store: Any) -> Non
     assert not WebhookAttempt.objects.exists()
 
 
+def test_a_manager_sends_a_test_event_and_finds_it_in_the_delivery_log(
+    manager: Client,
+    store: Any,
+    allow_private: None,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    created, _ = subscription_with_deliveries(store, url=receiver.url)
+    base = edit_url(created.subscription.pk)
+    page = page_text(manager.get(base))
+    assert f'action="{base}test/"' in page
+    assert "Send test event" in page
+
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs, as the worker would
+        response = manager.post(f"{base}test/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{base}deliveries/"
+    [test] = WebhookDelivery.objects.filter(event_type="webhook.test")
+    assert test.subscription_id == created.subscription.pk
+    assert test.event_id is None
+    assert test.status == DeliveryStatus.DELIVERED
+    [request] = receiver.requests
+    assert signing.webhook_verify(
+        created.secret, headers=request.headers, body=request.body, now=time.time()
+    )
+    log = page_text(manager.get(response["Location"]))
+    assert "Test event queued" in log  # the message, on the log it points to
+    assert f'id="test-badge-{test.pk}"' in log
+    assert log.count("Test event</span>") == 1  # the return's delivery is not marked
+    assert "return.requested" in log
+    detail = page_text(manager.get(f"{base}deliveries/{test.pk}/"))
+    assert 'id="test-event-note"' in detail
+    assert "it is about no return" in detail
+    assert 'id="resend-form"' in detail  # resendable like any delivery
+
+
+def test_the_test_event_is_worded_in_the_readers_language(
+    store: Any, django_user_model: Any
+) -> None:
+    client = client_for(django_user_model, "boss-ko", store, "manager")  # Korean by default
+    created, _ = subscription_with_deliveries(store)
+    base = edit_url(created.subscription.pk)
+    log = page_text(client.post(f"{base}test/", follow=True))
+    [test] = WebhookDelivery.objects.filter(event_type="webhook.test")
+    detail = page_text(client.get(f"{base}deliveries/{test.pk}/"))
+    with translation.override("ko"):
+        badge = gettext("Test event")
+        note = gettext("A test event sent on request to check the endpoint; it is about no return.")
+    assert '<html lang="ko"' in log
+    assert f'id="test-badge-{test.pk}">{badge}</span>' in log
+    assert note in detail
+
+
+def test_a_paused_webhook_offers_no_test_and_refuses_one(manager: Client, store: Any) -> None:
+    created, _ = subscription_with_deliveries(store)
+    base = edit_url(created.subscription.pk)
+    manager.post(base, {"url": DEAD_URL, "events": ["*"]})  # unticked: paused
+    page = page_text(manager.get(base))
+    assert 'id="send-test-form"' not in page
+    assert "enable it to send a test event" in page
+    response = manager.post(f"{base}test/", follow=True)
+    assert response.redirect_chain == [(base, 302)]
+    assert "paused; enable it before sending a test event" in page_text(response)
+    assert not WebhookDelivery.objects.filter(event_type="webhook.test").exists()
+
+
+def test_a_test_event_is_a_post(manager: Client, store: Any) -> None:
+    created, _ = subscription_with_deliveries(store)
+    assert manager.get(f"{edit_url(created.subscription.pk)}test/").status_code == 405
+    assert not WebhookDelivery.objects.filter(event_type="webhook.test").exists()
+
+
+def test_too_many_tests_say_so(
+    manager: Client, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from banpum.webhooks.services import sending
+
+    monkeypatch.setattr(sending, "TESTS_PER_HOUR", 1)
+    created, _ = subscription_with_deliveries(store)
+    url = f"{edit_url(created.subscription.pk)}test/"
+    assert manager.post(url).status_code == 302
+    refused = page_text(manager.post(url, follow=True))
+    assert "At most 1 test events an hour" in refused
+    assert WebhookDelivery.objects.filter(event_type="webhook.test").count() == 1
+
+
 def test_another_stores_webhook_is_a_404(
     django_user_model: Any, store: Any, manager: Client
 ) -> None:
@@ -302,10 +399,12 @@ def test_another_stores_webhook_is_a_404(
         base,
         f"{base}rotate/",
         f"{base}delete/",
+        f"{base}test/",
         f"{base}deliveries/{delivery.pk}/resend/",
     ):
         assert manager.post(url).status_code == 404, url
     assert secret_of(WebhookSubscription.objects.get()) == created.secret
+    assert not WebhookDelivery.objects.filter(event_type="webhook.test").exists()
     mine, _ = subscription_with_deliveries(store)
     # Another subscription's delivery under mine is a 404 too.
     assert (

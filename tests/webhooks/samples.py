@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from banpum.returns.events import LogisticsKind, StatusCause
+from banpum.webhooks.catalogue import SUBSCRIBABLE
 from banpum.webhooks.catalogue import EventName as E
 
 CARRIER = {"carrier": "kr.cjlogistics", "carrier_names": {"ko": "CJ대한통운", "en": "CJ Logistics"}}
@@ -211,5 +212,5 @@ SAMPLES: dict[E, tuple[str, dict[str, Any], str, str, str]] = {
         "exchange_shipped",
     ),
 }
-if set(SAMPLES) != set(E):
-    raise RuntimeError("every webhook event needs its sample")
+if set(SAMPLES) != set(SUBSCRIBABLE):
+    raise RuntimeError("every webhook event of a return needs its sample")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from banpum.webhooks.catalogue import EventName
 from banpum.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from banpum.webhooks.services import subscriptions
+from banpum.webhooks.services import sending, subscriptions
 from banpum.webhooks.services.dispatch import webhook_events_dispatch
 from banpum.webhooks.services.sending import _claim
 from tests.factories import StoreFactory, make_order, make_policy
@@ -214,6 +214,42 @@ def test_deliveries_are_listed_read_and_resent(
 
 
 @pytest.mark.usefixtures("allow_private")
+def test_a_manager_sends_a_test_event(
+    store: Any, manager_api: Client, manager_api_en: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = _send(manager_api, "post", "", {"url": URL, "events": ["refund.paid"]}).json()
+    path = f"/{created['id']}"
+
+    answer = _send(manager_api, "post", f"{path}/test")
+
+    assert answer.status_code == 202, answer.content
+    queued = answer.json()
+    assert queued["event_type"] == "webhook.test"
+    assert queued["event_id"] is None
+    assert queued["status"] == "pending"
+    assert queued["attempts"] == 0
+    listed = _send(manager_api, "get", f"{path}/deliveries?event=webhook.test").json()
+    assert [d["id"] for d in listed["results"]] == [queued["id"]]
+    detail = _send(manager_api, "get", f"{path}/deliveries/{queued['id']}").json()
+    assert detail["payload"]["type"] == "webhook.test"
+    assert detail["payload"]["data"]["subscription_id"] == created["id"]
+    assert detail["payload"]["data"]["test"] is True
+
+    monkeypatch.setattr(sending, "TESTS_PER_HOUR", 1)
+    limited = _send(manager_api_en, "post", f"{path}/test")
+    assert limited.status_code == 429
+    assert limited.json()["code"] == "webhook_test_limit"
+    assert limited.json()["message"].startswith("At most 1 test events an hour")
+
+    _send(manager_api, "patch", path, {"is_active": False})
+    paused = _send(manager_api_en, "post", f"{path}/test")
+    assert paused.status_code == 409
+    assert paused.json()["code"] == "webhook_inactive"
+    assert "enable it before sending a test event" in paused.json()["message"]
+    assert _send(manager_api, "post", "/987654/test").status_code == 404
+
+
+@pytest.mark.usefixtures("allow_private")
 def test_other_stores_see_nothing(store: Any, manager_api: Client) -> None:
     other = StoreFactory(code="OT")
     make_policy(other)
@@ -233,6 +269,8 @@ def test_other_stores_see_nothing(store: Any, manager_api: Client) -> None:
     assert _send(manager_api, "get", f"{path}/deliveries/{their_delivery.pk}").status_code == 404
     resend = f"{path}/deliveries/{their_delivery.pk}/resend"
     assert _send(manager_api, "post", resend).status_code == 404
+    assert _send(manager_api, "post", f"{path}/test").status_code == 404
+    assert not WebhookDelivery.objects.filter(event_type="webhook.test").exists()
     # Their delivery under my own subscription: as unknown.
     mixed = f"/{mine['id']}/deliveries/{their_delivery.pk}"
     assert _send(manager_api, "get", mixed).status_code == 404
@@ -267,11 +305,13 @@ def test_webhooks_are_a_managers_setting(store: Any, api: Client, manager: Any) 
             ("delete", f"/{existing.pk}", None),
             ("post", f"/{existing.pk}/rotate-secret", {}),
             ("get", f"/{existing.pk}/deliveries", None),
+            ("post", f"/{existing.pk}/test", None),
         ):
             answer = _send(client, method, path, body)
             assert answer.status_code == 403, (method, path, answer.content)
             assert answer.json()["code"] == "forbidden"
     assert WebhookSubscription.objects.get().description == ""
+    assert not WebhookDelivery.objects.exists()
 
 
 @pytest.mark.usefixtures("allow_private")
@@ -294,7 +334,7 @@ def test_every_status_is_in_the_openapi_document(api: Client) -> None:
         if path.startswith("/api/v1/webhooks")
         for method, operation in item.items()
     }
-    assert len(operations) == 10
+    assert len(operations) == 11
     for (method, path), operation in operations.items():
         statuses = set(operation["responses"])
         assert {"401", "403"} <= statuses, (method, path)
@@ -310,5 +350,7 @@ def test_every_status_is_in_the_openapi_document(api: Client) -> None:
         ("POST", "/api/v1/webhooks/{subscription_id}/deliveries/{delivery_id}/resend")
     ]
     assert {"202", "409"} <= set(resend["responses"])
+    test = operations[("POST", "/api/v1/webhooks/{subscription_id}/test")]
+    assert {"202", "403", "404", "409", "429"} <= set(test["responses"])
     assert "201" in operations[("POST", "/api/v1/webhooks")]["responses"]
     assert "204" in operations[("DELETE", "/api/v1/webhooks/{subscription_id}")]["responses"]

@@ -19,6 +19,8 @@ from banpum.webhooks.catalogue import (
     BY_ACTION,
     BY_KIND,
     BY_TYPE,
+    ON_REQUEST,
+    SUBSCRIBABLE,
     UNPUBLISHED_KINDS,
     UNPUBLISHED_TYPES,
     VERSION,
@@ -51,10 +53,11 @@ def test_every_kind_of_return_event_is_published_or_says_why_not() -> None:
 
 def test_every_name_comes_from_one_kind_of_event_and_has_words() -> None:
     sources = [*BY_ACTION.values(), *BY_KIND.values(), *BY_TYPE.values()]
-    assert sorted(sources) == sorted(EventName)
+    assert sorted(sources) == sorted(SUBSCRIBABLE)
+    assert sorted([*sources, *ON_REQUEST]) == sorted(EventName)
     for name in EventName:
         group, _, rest = name.value.partition(".")
-        assert group in catalogue.groups()
+        assert (group in catalogue.groups()) == (name in SUBSCRIBABLE)
         assert rest
         assert all(part.isidentifier() and part.islower() for part in rest.split("_"))
         assert str(catalogue.DESCRIPTIONS[name])
@@ -71,6 +74,20 @@ def test_patterns() -> None:
     assert not catalogue.subscribed(["refund.*"], "return.approved")
     assert catalogue.subscribed(["return.approved", "refund.paid"], "refund.paid")
     assert not catalogue.subscribed([], "refund.paid")
+
+
+def test_the_test_event_is_sent_on_request_only() -> None:
+    """No pattern subscribes to it, not even ``*``: it goes to the subscription tested."""
+    test = EventName.WEBHOOK_TEST.value
+    assert test == "webhook.test"
+    assert catalogue.TEST_EVENT in ON_REQUEST
+    for pattern in (test, "webhook.*"):
+        assert not catalogue.pattern_valid(pattern), pattern
+    assert not catalogue.subscribed(["*"], test)
+    assert not catalogue.subscribed([test], test)
+    assert "webhook" not in catalogue.groups()
+    assert test not in catalogue.NAMES
+    assert str(catalogue.DESCRIPTIONS[catalogue.TEST_EVENT])
 
 
 def _event_for(return_request: ReturnRequest, name: EventName) -> ReturnEvent:
@@ -90,7 +107,7 @@ def _event_for(return_request: ReturnRequest, name: EventName) -> ReturnEvent:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", list(EventName))
+@pytest.mark.parametrize("name", list(SUBSCRIBABLE))
 def test_every_event_builds_the_payload_its_schema_describes(store: Any, name: EventName) -> None:
     return_request = inspected_return(paid_order(store))
     event = _event_for(return_request, name)

@@ -178,9 +178,11 @@ def test_an_event_committed_late_with_a_lower_id_is_still_sent(store: Any, manag
     ReturnEvent.objects.create(**row)  # the slow transaction commits
     assert webhook_events_dispatch(now=NOW + dt.timedelta(minutes=1)).deliveries == 1
 
-    assert sorted(
-        d.event.return_request_id for d in deliveries(subscription=created.subscription)
-    ) == (sorted([first.pk, second.pk]))
+    made = deliveries(subscription=created.subscription)
+    assert sorted(d.event.return_request_id for d in made if d.event is not None) == sorted(
+        [first.pk, second.pk]
+    )
+    assert len(made) == 2
 
 
 def test_the_cursor_moves_past_settled_events_and_forgets_their_marks(

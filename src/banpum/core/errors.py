@@ -86,6 +86,13 @@ class MethodNotAllowed(ApplicationError):
     default_code = "method_not_allowed"
 
 
+class TooManyRequests(ApplicationError):
+    """Allowed, but not this often: the caller waits and tries again."""
+
+    status_code = 429
+    default_code = "too_many_requests"
+
+
 class PayloadTooLarge(ApplicationError):
     status_code = 413
     default_code = "payload_too_large"

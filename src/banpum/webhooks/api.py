@@ -163,6 +163,22 @@ def rotate_secret(request: HttpRequest, subscription_id: int, payload: RotateIn)
     }
 
 
+@router.post(
+    "/{subscription_id}/test",
+    response={202: DeliveryOut, **errors(403, 404, 409, 429)},
+    summary="Send a test event (webhook.test) to the subscription's URL, as a delivery",
+)
+def send_test(request: HttpRequest, subscription_id: int) -> Status[WebhookDelivery]:
+    """The delivery is queued (202) and sent by the job like any other: signed, retried, in
+    the delivery log. 409 when the subscription is paused; 429 past 10 test events an hour."""
+    queued = sending.webhook_subscription_send_test(
+        subscription=_subscription(request, subscription_id),
+        actor=request_actor(request),
+        now=timezone.now(),
+    )
+    return Status(202, queued)
+
+
 @router.get(
     "/{subscription_id}/deliveries",
     response={200: list[DeliveryOut], **errors(403, 404)},

@@ -11,6 +11,11 @@ The payload of each name (``webhooks.payloads``) is fixed for a catalogue versio
 that would break a consumer (a renamed or removed field, a changed meaning) is a new version,
 and subscriptions keep the version they were created with; adding an event or an optional
 field is not. ``docs/WEBHOOKS.md`` documents each event with an example.
+
+One name comes from no return event: ``webhook.test``, sent only when a manager asks for it
+(``webhooks.services.sending.webhook_subscription_send_test``), so a seller can check an
+endpoint before real returns flow. It is not subscribable (no pattern names it, not even
+``*``): it goes to the one subscription it was asked for, whatever that subscription's events.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ class EventName(StrEnum):
     REFUND_PAID = "refund.paid"
     EXCHANGE_STARTED = "exchange.started"
     EXCHANGE_SHIPPED = "exchange.shipped"
+    WEBHOOK_TEST = "webhook.test"
 
 
 E = EventName
@@ -106,6 +112,11 @@ UNPUBLISHED_TYPES: dict[EventType, str] = {
     EventType.NOTE_ADDED: "notes are what staff wrote to each other",
 }
 _BY_KEY = (EventType.STATUS_CHANGED, EventType.LOGISTICS)
+# Names no return event makes, and when they are sent instead.
+ON_REQUEST: dict[EventName, str] = {
+    E.WEBHOOK_TEST: "a manager asked to check the endpoint (Send test event); about no return",
+}
+TEST_EVENT = E.WEBHOOK_TEST
 
 if set(BY_ACTION) != set(Action):
     raise RuntimeError("every return action needs its webhook event")
@@ -114,8 +125,12 @@ if set(BY_KIND) | set(UNPUBLISHED_KINDS) != set(LogisticsKind):
 if set(BY_TYPE) | set(UNPUBLISHED_TYPES) | set(_BY_KEY) != set(EventType):
     raise RuntimeError("every event type is published or says why not")
 _SOURCES = [*BY_ACTION.values(), *BY_KIND.values(), *BY_TYPE.values()]
-if len(_SOURCES) != len(set(_SOURCES)) or set(_SOURCES) != set(EventName):
+if len(_SOURCES) != len(set(_SOURCES)) or set(_SOURCES) & set(ON_REQUEST):
     raise RuntimeError("every webhook event comes from exactly one kind of return event")
+if set(_SOURCES) | set(ON_REQUEST) != set(EventName):
+    raise RuntimeError("every webhook event comes from a return event or is sent on request")
+# What a subscription can ask for, in the catalogue's order.
+SUBSCRIBABLE: tuple[EventName, ...] = tuple(name for name in EventName if name not in ON_REQUEST)
 
 DESCRIPTIONS: dict[EventName, Promise] = {
     E.RETURN_REQUESTED: _("A return was requested (by the shopper, CS, the API or a channel)."),
@@ -148,12 +163,13 @@ DESCRIPTIONS: dict[EventName, Promise] = {
     E.REFUND_PAID: _("Every refund of the return has been paid."),
     E.EXCHANGE_STARTED: _("An exchange started: the replacement is being prepared."),
     E.EXCHANGE_SHIPPED: _("The replacement has shipped to the customer."),
+    E.WEBHOOK_TEST: _("A test event a manager sent to check the endpoint; it is about no return."),
 }
 if set(DESCRIPTIONS) != set(EventName):
     raise RuntimeError("every webhook event needs its description")
 
 
-NAMES: frozenset[str] = frozenset(name.value for name in EventName)
+NAMES: frozenset[str] = frozenset(name.value for name in SUBSCRIBABLE)
 
 
 def event_name(type: str, data: Mapping[str, Any] | None) -> EventName | None:
@@ -178,7 +194,7 @@ def event_name(type: str, data: Mapping[str, Any] | None) -> EventName | None:
 
 def groups() -> frozenset[str]:
     """The prefixes a subscription may take with ``.*`` (``return.*``, ``refund.*``, …)."""
-    return frozenset(name.value.split(".", 1)[0] for name in EventName)
+    return frozenset(name.value.split(".", 1)[0] for name in SUBSCRIBABLE)
 
 
 def pattern_valid(pattern: str) -> bool:
@@ -189,6 +205,9 @@ def pattern_valid(pattern: str) -> bool:
 
 
 def subscribed(patterns: Iterable[str], name: str) -> bool:
-    """Whether a subscription to ``patterns`` receives the event ``name``."""
+    """Whether a subscription to ``patterns`` receives the event ``name`` (never one sent
+    only on request: that goes to whoever asked)."""
+    if name not in NAMES:
+        return False
     group = name.split(".", 1)[0]
     return any(p in (ALL, name, f"{group}.*") for p in patterns)

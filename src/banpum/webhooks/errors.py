@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from banpum.core.errors import Conflict, ErrorCode, NotFound, field_message
+from banpum.core.errors import Conflict, ErrorCode, NotFound, TooManyRequests, field_message
 
 SUBSCRIPTION_NOT_FOUND = ErrorCode(
     NotFound, "webhook_not_found", _("No such webhook subscription in this store.")
@@ -30,6 +30,16 @@ SUBSCRIPTION_INACTIVE = ErrorCode(
     Conflict,
     "webhook_inactive",
     _("This webhook subscription is disabled; enable it before resending."),
+)
+TEST_SUBSCRIPTION_INACTIVE = ErrorCode(
+    Conflict,
+    "webhook_inactive",
+    _("This webhook subscription is paused; enable it before sending a test event."),
+)
+TEST_LIMIT_REACHED = ErrorCode(
+    TooManyRequests,
+    "webhook_test_limit",
+    _("At most %(limit)s test events an hour per webhook subscription; try again later."),
 )
 
 # The subscriber's URL (``webhooks.addresses``): checked when saved and again at each delivery.

@@ -83,7 +83,8 @@ class DeliveryStatus(models.TextChoices):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one subscription: the exact body signed and sent, and where it stands.
+    """One event for one subscription (or a test a manager asked for): the exact body signed
+    and sent, and where it stands.
 
     Unique per (subscription, event), so the dispatcher can run any number of times, or crash
     anywhere, without a second delivery. Every attempt carries the same ``message_id`` (the
@@ -99,8 +100,15 @@ class WebhookDelivery(models.Model):
     store = models.ForeignKey(
         Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store")
     )
+    # None for a test event (``webhook.test``), which is about no return; NULLs never clash
+    # in the unique key, so a subscription may have any number of them.
     event = models.ForeignKey(
-        ReturnEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("return event")
+        ReturnEvent,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("return event"),
     )
     event_type = models.CharField(_("event"), max_length=64)
     message_id = models.CharField(_("webhook id"), max_length=40, unique=True, editable=False)

@@ -8,6 +8,10 @@ the API with its key, where access is checked and logged). Every event has the s
 frame (the event's id, the store, the return, who acted, the status move if any) and its own
 ``details``, each field documented here and in ``docs/WEBHOOKS.md``.
 
+The test event (``webhook.test``) has the same envelope and a ``data`` of its own, about no
+return: ``test`` (always true), the store, the subscription and a fixed message
+(``payload_build_test_event``).
+
 The models forbid unknown fields, so a test that validates every built payload and every
 example of the documentation catches a field added in one place and not the other.
 """
@@ -24,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from banpum.returns.models import ReturnEvent
 from banpum.settlement.models import DONE_STATUSES, Refund
-from banpum.webhooks.catalogue import VERSION, EventName, event_name
+from banpum.webhooks.catalogue import ON_REQUEST, TEST_EVENT, VERSION, EventName, event_name
 
 E = EventName
 
@@ -52,6 +56,22 @@ class EventData(_Strict):
     to_status: str | None = Field(
         description="The status after, when the event moved it (or opened the return)"
     )
+
+
+# The fixed words of every test event: machine data, the same in every language.
+TEST_MESSAGE = (
+    "This is a test event from Banpum, sent because a manager asked for it. "
+    "It is about no return: acknowledge it with a 2xx and do nothing else."
+)
+
+
+class WebhookTestData(_Strict):
+    """``data`` of ``webhook.test``: says it is a test, and for whom; nothing about a return."""
+
+    test: Literal[True] = Field(description="Always true: a test event, to acknowledge only")
+    store: str = Field(description="The store's slug")
+    subscription_id: int = Field(description="The subscription a manager tested")
+    message: str = Field(description="Fixed words saying what this is")
 
 
 # --- the details of each event ----------------------------------------------------------------
@@ -364,16 +384,20 @@ DETAILS: dict[EventName, tuple[type[BaseModel], Builder]] = {
         },
     ),
 }
-if set(DETAILS) != set(EventName):
-    raise RuntimeError("every webhook event needs its details")
+if set(DETAILS) | set(ON_REQUEST) != set(EventName) or set(DETAILS) & set(ON_REQUEST):
+    raise RuntimeError("every webhook event of a return needs its details")
 
 
 @functools.cache
 def envelope_model(name: EventName) -> type[BaseModel]:
     """The whole body of ``name``, as a model: validated in tests, its JSON schema published."""
-    details, _ = DETAILS[name]
     stem = "".join(part.title() for part in name.value.replace(".", "_").split("_"))
-    data = create_model(f"{stem}Data", __base__=EventData, details=(details, ...))
+    data: type[BaseModel]
+    if name == TEST_EVENT:
+        data = WebhookTestData
+    else:
+        details, _ = DETAILS[name]
+        data = create_model(f"{stem}Data", __base__=EventData, details=(details, ...))
     # Built at run time from the name: typing cannot follow a Literal of a variable.
     only_this_name: Any = Literal[name.value]
     only_this_version: Any = Literal[VERSION]
@@ -381,7 +405,10 @@ def envelope_model(name: EventName) -> type[BaseModel]:
         f"{stem}Event",
         __base__=_Strict,
         type=(only_this_name, ...),
-        timestamp=(dt.datetime, Field(description="When it happened (RFC 3339)")),
+        timestamp=(
+            dt.datetime,
+            Field(description="When it happened (RFC 3339); a test event: when it was asked for"),
+        ),
         version=(only_this_version, ...),
         data=(data, ...),
     )
@@ -431,3 +458,21 @@ def payload_build(event: ReturnEvent, *, version: str = VERSION) -> dict[str, An
     }
     # Through the model and back: dates and times become RFC 3339 text, fields are checked.
     return envelope_model(name).model_validate(body).model_dump(mode="json", by_alias=True)
+
+
+def payload_build_test_event(
+    *, store_slug: str, zone: str, subscription_id: int, at: dt.datetime
+) -> dict[str, Any]:
+    """The body of a test event for the subscription, asked for at ``at`` (JSON-ready)."""
+    body = {
+        "type": TEST_EVENT.value,
+        "timestamp": _time(at, zone),
+        "version": VERSION,
+        "data": {
+            "test": True,
+            "store": store_slug,
+            "subscription_id": subscription_id,
+            "message": TEST_MESSAGE,
+        },
+    }
+    return envelope_model(TEST_EVENT).model_validate(body).model_dump(mode="json", by_alias=True)

@@ -90,7 +90,9 @@ class DeliveryOut(Schema):
     id: int
     message_id: str = Field(description="The webhook-id header, the same on every attempt")
     event_type: str
-    event_id: int
+    event_id: int | None = Field(
+        description="The return event's id; null for a test event (webhook.test)"
+    )
     status: Literal["pending", "sending", "delivered", "failed"]
     attempts: int
     next_attempt_at: OutDateTime | None

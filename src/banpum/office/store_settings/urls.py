@@ -80,6 +80,11 @@ urlpatterns = [
         name="settings-webhook-delete",
     ),
     path(
+        "webhooks/<int:subscription_id>/test/",
+        webhook_views.webhook_send_test,
+        name="settings-webhook-test",
+    ),
+    path(
         "webhooks/<int:subscription_id>/deliveries/",
         webhook_views.webhook_deliveries,
         name="settings-webhook-deliveries",

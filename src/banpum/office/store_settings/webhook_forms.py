@@ -24,7 +24,7 @@ def event_choices() -> list[tuple[str, str]]:
     choices = [(catalogue.ALL, str(_("Every event, including ones added later")))]
     for group in sorted(catalogue.groups()):
         choices.append((f"{group}.*", f"{group}.*"))
-    choices += [(name.value, name.value) for name in catalogue.EventName]
+    choices += [(name.value, name.value) for name in catalogue.SUBSCRIBABLE]
     return choices
 
 
@@ -56,7 +56,7 @@ class SubscriptionForm(forms.Form):
                     "all": boxes[f"{group}.*"],
                     "events": [
                         {"box": boxes[name.value], "words": catalogue.DESCRIPTIONS[name]}
-                        for name in catalogue.EventName
+                        for name in catalogue.SUBSCRIBABLE
                         if _group_of(name.value) == group
                     ],
                 }

@@ -4,8 +4,8 @@ List, subscribe (the signing secret shown once, on that answer only), change or 
 the secret (the old one keeps signing for a while, as the service does), delete; per
 subscription, its deliveries (paged, by status) and each delivery's attempts, with a resend.
 Every write goes through ``banpum.webhooks.services``; another store's subscription or
-delivery is a 404. The webhooks app offers no "send a test event" service, so neither does
-this page.
+delivery is a 404. "Send test event" queues a ``webhook.test`` delivery (the webhooks app's
+service, sent by its job) and opens the delivery log, where it shows as a test.
 """
 
 from __future__ import annotations
@@ -240,6 +240,29 @@ def webhook_delete(
 
 
 @needs(MANAGE)
+@require_POST
+def webhook_send_test(
+    request: HttpRequest, membership: StoreMembership, subscription_id: int
+) -> HttpResponse:
+    subscription = _subscription(membership, subscription_id)
+    try:
+        sending.webhook_subscription_send_test(
+            subscription=subscription, actor=actor_of(request, membership), now=timezone.now()
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("office:settings-webhook-edit", subscription_id=subscription.pk)
+    messages.success(
+        request,
+        _(
+            "Test event queued: it is sent within seconds and shows in this delivery log, "
+            "with each attempt and your endpoint's answer."
+        ),
+    )
+    return redirect("office:settings-webhook-deliveries", subscription_id=subscription.pk)
+
+
+@needs(MANAGE)
 @require_http_methods(["GET"])
 def webhook_deliveries(
     request: HttpRequest, membership: StoreMembership, subscription_id: int
@@ -258,6 +281,7 @@ def webhook_deliveries(
             "filters": filters,
             "status": status,
             "page": page,
+            "test_event": catalogue.TEST_EVENT.value,
         },
         current=CURRENT,
     )
@@ -283,6 +307,7 @@ def webhook_delivery(
             "delivery": delivery,
             "attempts": selectors.webhook_attempts(delivery=delivery),
             "can_resend": _resend_allowed(subscription, delivery),
+            "test_event": catalogue.TEST_EVENT.value,
         },
         current=CURRENT,
     )

@@ -7,7 +7,8 @@ second, short transaction: every attempt is logged (status, duration, error, the
 answer); a 2xx delivers; 410 Gone disables the subscription (the receiver asked to stop);
 anything else (another status, a timeout, a refused or unresolvable address) is retried on
 Standard Webhooks' schedule, with jitter, until a day has passed, then the delivery fails.
-A merchant may resend any delivery that is not in flight.
+A merchant may resend any delivery that is not in flight, and ask for a test event
+(``webhook_subscription_send_test``): a delivery like the others, sent by the same job.
 
 Delivery is at least once: a worker that dies after the receiver answered, before the outcome
 was saved, sends again. Every attempt of a delivery carries the same ``webhook-id``, so the
@@ -26,7 +27,7 @@ from django.db.models import Q
 
 from banpum.accounts.capabilities import Capability, actor_require
 from banpum.core.actors import Actor
-from banpum.webhooks import addresses, errors, signing
+from banpum.webhooks import addresses, catalogue, errors, payloads, signing
 from banpum.webhooks.jobs import jobs
 from banpum.webhooks.models import (
     DeliveryStatus,
@@ -36,7 +37,7 @@ from banpum.webhooks.models import (
     WebhookSubscription,
 )
 from banpum.webhooks.sender import SendResult, webhook_post
-from banpum.webhooks.services.dispatch import RETRY_WINDOW
+from banpum.webhooks.services.dispatch import RETRY_WINDOW, body_json, message_id_new
 from banpum.webhooks.services.subscriptions import live_secrets
 from banpum.webhooks.transitions import DeliveryAction, delivery_transition
 
@@ -52,6 +53,9 @@ JITTER = 0.1
 LEASE = dt.timedelta(minutes=5)
 # A job may run a little before the time it was scheduled for (clocks of two machines).
 EARLY_TOLERANCE = dt.timedelta(seconds=2)
+# Test events a subscription may be sent per hour: enough to fix an endpoint by trial and
+# error, too few to turn Banpum into a way of flooding a URL.
+TESTS_PER_HOUR = 10
 # Refusals no retry can fix: the URL itself is wrong.
 _FINAL_REFUSALS = frozenset({"url_invalid", "url_credentials"})
 
@@ -265,3 +269,55 @@ def webhook_delivery_resend(
         delivery_id = locked.pk
         transaction.on_commit(lambda: jobs().delivery_send(delivery_id))
     return locked
+
+
+def webhook_subscription_send_test(
+    *, subscription: WebhookSubscription, actor: Actor, now: dt.datetime
+) -> WebhookDelivery:
+    """Queue a ``webhook.test`` delivery to the subscription, so a seller sees their endpoint
+    receive, verify and acknowledge one before real returns flow.
+
+    It is a delivery like any other (the same row, job, signature, retries, attempt log and
+    resend), with no return event behind it; the POST is made by the job after commit. A paused
+    or disabled subscription is refused (409 ``webhook_inactive``): the job would fail the
+    delivery at once without calling the URL, which would look like the endpoint's fault, and
+    a resumed subscription can be tested then. At most ``TESTS_PER_HOUR`` an hour per
+    subscription (429 ``webhook_test_limit``), counted from the deliveries themselves.
+    """
+    actor_require(actor, subscription.store_id, Capability.WEBHOOKS_MANAGE)
+    with transaction.atomic():
+        # One test at a time per subscription: the count below cannot be raced past.
+        locked = (
+            WebhookSubscription.objects.select_for_update()
+            .select_related("store")
+            .get(pk=subscription.pk)
+        )
+        if not locked.is_active:
+            raise errors.TEST_SUBSCRIPTION_INACTIVE()
+        recent = WebhookDelivery.objects.filter(
+            subscription=locked,
+            event_type=catalogue.TEST_EVENT.value,
+            created_at__gt=now - dt.timedelta(hours=1),
+        ).count()
+        if recent >= TESTS_PER_HOUR:
+            raise errors.TEST_LIMIT_REACHED(limit=TESTS_PER_HOUR)
+        store = locked.store
+        payload = payloads.payload_build_test_event(
+            store_slug=store.slug, zone=store.timezone, subscription_id=locked.pk, at=now
+        )
+        delivery = WebhookDelivery.objects.create(
+            subscription=locked,
+            store=store,
+            event_type=catalogue.TEST_EVENT.value,
+            message_id=message_id_new(),
+            body=body_json(payload),
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=now,
+            retry_until=now + RETRY_WINDOW,
+            created_at=now,
+            updated_at=now,
+        )
+        delivery_id = delivery.pk
+        transaction.on_commit(lambda: jobs().delivery_send(delivery_id))
+    logger.info("webhook test queued subscription=%s delivery=%s", locked.pk, delivery_id)
+    return delivery
