@@ -56,6 +56,10 @@ def sell(
         delivered_days_ago=None,
     )
     order.shipments.update(shipped_at=at(day, 18), delivered_at=at(day + dt.timedelta(days=1)))
+    # Last written when placed, on the tests' clock (the insights build reads changed orders
+    # by ``updated_at`` against its own clock).
+    Order.objects.filter(pk=order.pk).update(updated_at=at(day))
+    order.refresh_from_db(fields=["updated_at"])
     return order
 
 

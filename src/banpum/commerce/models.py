@@ -265,6 +265,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["store", "-ordered_at"]),
             models.Index(fields=["channel_order_number"]),
+            # The insights build reads the orders changed since its last run by this.
+            models.Index(fields=["store", "updated_at"]),
         ]
         ordering = ["-ordered_at", "-id"]
 
@@ -273,6 +275,10 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
+    """One line of an order. A line has no ``updated_at``: whoever changes a line moves its
+    order's (``order_bulk_upsert`` does, ``bulk_update`` setting it by hand), which is how the
+    insights build finds the lines to count again."""
+
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
     )

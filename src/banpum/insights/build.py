@@ -2,12 +2,20 @@
 (``insights_build``).
 
 Both run the same steps, so an incremental build always ends where a rebuild would:
-  1. the facts of the returns that changed (their events or feedback are past the cursor) are
-     rewritten (``insights.facts``);
-  2. every (store, day) those returns were requested on, and every day an order line past the
-     cursor was sold on, is deleted from the day tables and summed again, set-based, with one
-     ``INSERT … SELECT … GROUP BY`` per table (the same SQL on SQLite and PostgreSQL);
+  1. the facts of the returns that changed are rewritten (``insights.facts``): their events or
+     feedback are past the id cursors, or one of their refunds was opened or moved (a goodwill
+     refund, delay interest paid long after the return's last event), or their order changed;
+  2. every (store, day) those returns were requested on, and every day an order was placed on
+     whose lines are past the cursor or that changed in place (the orders import cancelling a
+     unit, moving a line to another category), is deleted from the day tables and summed
+     again, set-based, with one ``INSERT … SELECT … GROUP BY`` per table (the same SQL on
+     SQLite and PostgreSQL);
   3. the months of those days are summed again from the day tables and the facts.
+What changes in place is found by its ``updated_at`` (``Refund``; ``Order``, which its writer
+moves when a line or the shipment changes), from the last build's clock less ``SETTLE``: a
+row stamped before a build but committed after it is read by the next one, and a row read twice
+only sums its cells twice over, to the same figures. One change still needs ``--rebuild``: an
+order whose ``ordered_at`` is corrected is counted on its new day, but its old day keeps it.
 A rebuild takes every day of the store. It never runs inside a return's transaction: a Huey
 periodic task and ``banpum insights-build`` call it.
 """
@@ -25,8 +33,9 @@ from django.db import connection, models, transaction
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth
 
-from banpum.commerce.models import OrderLine, Store
+from banpum.commerce.models import Order, OrderLine, Store
 from banpum.returns.models import ReturnEvent, ReturnRequest
+from banpum.settlement.models import Refund
 
 from . import feedback_source
 from .facts import defect_codes, facts_write
@@ -45,6 +54,11 @@ from .stages import STAGE_FIELDS, bucket_expression
 
 CHUNK = 2000  # returns per facts query
 DAYS_PER_QUERY = 400  # days in one ``day IN (…)`` (SQLite allows 999 parameters per query)
+# How long a write to an order or a refund may take from its ``updated_at`` to its commit (an
+# orders import stamps its rows before writing them all). Each build reads again what was
+# stamped this long before the previous one: the cells of the last half hour's orders and the
+# facts of its refunds, most of them today's, summed again anyway for today's new orders.
+SETTLE = dt.timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -342,6 +356,7 @@ def _state_save(store: Store, cursors: tuple[int, int, int], now: dt.datetime) -
             "last_event_id": cursors[0],
             "last_order_line_id": cursors[1],
             "last_feedback_id": cursors[2],
+            "changes_after": now - SETTLE,
             "built_at": now,
         },
     )
@@ -357,6 +372,20 @@ def _build_store(
         ).values_list("return_request_id", flat=True)
     )
     changed |= feedback_source.feedback_returns_since(store, state.last_feedback_id, cursors[2])
+    since = _changes_after(state)
+    orders = Order.objects.filter(store=store, updated_at__gt=since).order_by()
+    changed |= set(
+        Refund.objects.filter(store=store, updated_at__gt=since, return_request__isnull=False)
+        .order_by()
+        .values_list("return_request_id", flat=True)
+        .distinct()
+    )
+    # A changed line's SKU or category is a fact of its returns too.
+    changed |= set(
+        ReturnRequest.objects.filter(store=store, order__in=orders.values("pk"))
+        .order_by()
+        .values_list("id", flat=True)
+    )
     return_ids = sorted(changed)
     return_days: set[dt.date] = set()
     for chunk in _chunks(return_ids, CHUNK):
@@ -376,6 +405,11 @@ def _build_store(
             id__gt=state.last_order_line_id, id__lte=cursors[1], order__store=store
         )
         .annotate(d=TruncDate("order__ordered_at", tzinfo=zone))
+        .values_list("d", flat=True)
+        .distinct()
+    )
+    order_days |= set(
+        orders.annotate(d=TruncDate("ordered_at", tzinfo=zone))
         .values_list("d", flat=True)
         .distinct()
     )
@@ -400,6 +434,16 @@ def _build_store(
             _months_sum(store, months)
         _state_save(store, cursors, now)
     return len(return_ids), len(order_days), len(return_days)
+
+
+def _changes_after(state: BuildState) -> dt.datetime:
+    """Where to read changed orders and refunds from; a store last built before the build
+    kept this mark reads them from its last build."""
+    if state.changes_after is not None:
+        return state.changes_after
+    if state.built_at is None:
+        raise RuntimeError("a store never built is rebuilt, not built from its cursors")
+    return state.built_at - SETTLE
 
 
 LEASE = dt.timedelta(minutes=30)

@@ -28,6 +28,10 @@ class BuildState(models.Model):
     last_event_id = models.BigIntegerField(_("last return event counted"), default=0)
     last_order_line_id = models.BigIntegerField(_("last order line counted"), default=0)
     last_feedback_id = models.BigIntegerField(_("last feedback counted"), default=0)
+    # Orders and refunds change in place (a line's quantity, a refund paid): the next build reads
+    # again those stamped (``updated_at``) after this, the last build's clock less the settle
+    # time (``insights.build.SETTLE``), so a write committed after that build is not lost.
+    changes_after = models.DateTimeField(_("changes read again from"), null=True, blank=True)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     # Held while a build of the store runs (the job, or the command beside it): a second build
     # skips the store instead of summing the same cells twice. A crashed build's lease expires.

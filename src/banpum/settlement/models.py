@@ -121,6 +121,9 @@ class Refund(models.Model):
         indexes = [
             models.Index(fields=["store", "status", "due_on"]),
             models.Index(fields=["status", "next_attempt_at"]),
+            # The insights build reads the refunds opened or moved since its last run by this
+            # (``refund_open`` and ``refund_transition`` set ``updated_at``).
+            models.Index(fields=["store", "updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
