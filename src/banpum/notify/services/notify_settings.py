@@ -30,10 +30,11 @@ from banpum.notify.models import NotifySettings
 
 EMAIL_MAX = 254
 _SENDER_PHONE = re.compile(
-    r"01[016789]\d{7,8}"  # mobile
-    r"|02\d{7,8}"  # Seoul
-    r"|0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4])\d{7,8}"  # other area codes
-    r"|070\d{8}"  # internet phone
+    # A subscriber number never starts with 0: "020-…" is no area code.
+    r"01[016789][1-9]\d{6,7}"  # mobile
+    r"|02[1-9]\d{6,7}"  # Seoul
+    r"|0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4])[1-9]\d{6,7}"  # other area codes
+    r"|070[1-9]\d{7}"  # internet phone
     r"|050\d{8,9}"  # personal numbers (0502…0508)
     r"|080\d{7,8}"  # toll-free
     r"|1[568]\d{6}"  # representative numbers 15xx, 16xx, 18xx
