@@ -11,6 +11,7 @@ import pytest
 
 from banpum.notify.models import Message, MessageStatus, NotifySettings
 from banpum.notify.services.dispatch import notify_events_dispatch
+from banpum.notify.services.notify_settings import notify_settings_save
 from banpum.notify.services.templates import template_save
 from banpum.notify.variables import UNASKED_PICKUP_DAY
 from banpum.returns.models import ReturnStatus as S
@@ -96,6 +97,33 @@ def test_a_store_turns_channels_off(store: Any) -> None:
     open_return(make_order(store=store))
     notify_events_dispatch(now=NOW)
     assert [m.channel for m in messages()] == ["sms"]
+
+
+def test_alimtalk_without_sms_has_no_fallback(store: Any) -> None:
+    notify_settings_save(
+        store=store, email_enabled=True, sms_enabled=False, alimtalk_enabled=True,
+        sender_email="", sender_phone="", language="ko", actor=staff(store, username="m"),
+        now=NOW,
+    )  # fmt: skip
+    _start()
+    open_return(make_order(store=store))
+    notify_events_dispatch(now=NOW)
+    assert [m.channel for m in messages()] == ["email", "alimtalk"]
+    assert messages(channel="alimtalk")[0].fallback_text == ""
+
+
+def test_every_channel_off_tells_nobody(store: Any) -> None:
+    """Saved from the office's page: neither the shopper nor the staff hear a thing."""
+    notify_settings_save(
+        store=store, email_enabled=False, sms_enabled=False, alimtalk_enabled=False,
+        sender_email="", sender_phone="", language="ko", actor=staff(store, username="m"),
+        now=NOW,
+    )  # fmt: skip
+    staff(store, username="cs", role="cs_agent", email="cs@shop.example")
+    _start()
+    walk_to(open_return(make_order(store=store)), S.ON_HOLD)
+    assert notify_events_dispatch(now=NOW).events > 0
+    assert not Message.objects.exists()
 
 
 def test_english_shoppers_read_english(store: Any) -> None:

@@ -16,6 +16,7 @@ from banpum.notify.defaults import alimtalk_templates
 from banpum.notify.mail_catcher import MailCatcher
 from banpum.notify.models import Message, MessageAttempt, MessageStatus
 from banpum.notify.services.dispatch import notify_events_dispatch
+from banpum.notify.services.notify_settings import notify_settings_save
 from banpum.notify.services.sending import (
     LEASE,
     message_receipts_poll,
@@ -159,6 +160,23 @@ def test_a_refusal_fails_at_once_with_the_providers_words(
     assert failed is not None
     assert failed.status == MessageStatus.FAILED
     assert failed.provider_reason
+
+
+def test_the_stores_own_sender_number_is_what_the_provider_gets(
+    store: Any, simulator: MessageSimulator
+) -> None:
+    notify_settings_save(
+        store=store, email_enabled=True, sms_enabled=True, alimtalk_enabled=True,
+        sender_email="", sender_phone="031-777-1234", language="ko",
+        actor=staff(store, username="m"), now=NOW,
+    )  # fmt: skip
+    simulator.faults_update(senders=["0317771234"])  # only this number is registered
+    _requested(store)
+    [kakao] = messages(channel="alimtalk")
+    sent = message_send(message_id=kakao.pk, now=NOW)
+    assert sent is not None
+    assert sent.status == MessageStatus.SENT
+    assert [m["from"] for m in simulator.messages()] == ["0317771234"]
 
 
 def test_an_alimtalk_awaiting_reapproval_goes_as_sms(

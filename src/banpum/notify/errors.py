@@ -33,3 +33,10 @@ NOTHING_TO_APPROVE = ErrorCode(
     _("Only a 알림톡 template edited since its approval can be marked approved."),
 )
 RETURN_NOT_FOUND = ErrorCode(NotFound, "return_not_found", _("No such return in this store."))
+SENDER_PHONE_INVALID = field_message(
+    _(
+        "enter a Korean phone number the provider can send from: a mobile (010-1234-5678), "
+        "a landline (02-123-4567), 070, or a 15xx/16xx/18xx number"
+    )
+)
+SENDER_EMAIL_INVALID = field_message(_("enter an email address, e.g. help@example.com"))

@@ -65,7 +65,9 @@ class MessageTemplate(models.Model):
 
 
 class NotifySettings(models.Model):
-    """A store's choices about messages; a store without a row uses Django's settings."""
+    """A store's choices about messages; a store without a row uses Django's settings. Empty
+    sender fields mean the default sender (``DEFAULT_FROM_EMAIL``, ``BANPUM_NOTIFY_SENDER_PHONE``);
+    ``notify.selectors.notify_settings_get`` reads them."""
 
     store = models.OneToOneField(
         Store, on_delete=models.CASCADE, related_name="notify_settings", verbose_name=_("store")
@@ -78,6 +80,9 @@ class NotifySettings(models.Model):
     language = models.CharField(
         _("shoppers' language"), max_length=2, choices=Language.choices, default=Language.KO
     )
+    updated_by = models.CharField(_("updated by"), max_length=150, blank=True)
+    # Empty on rows written before the office could edit them.
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification settings")

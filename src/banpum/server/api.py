@@ -244,6 +244,7 @@ def _register_routers() -> None:
     from banpum.feedback.api import router as feedback_router
     from banpum.insights.api import router as insights_router
     from banpum.logistics.api import router as logistics_router
+    from banpum.notify.api import router as notify_router
     from banpum.policy.api import router as policy_router
     from banpum.returns.api import router as returns_router
     from banpum.returns.store_settings_api import router as store_settings_router
@@ -274,6 +275,8 @@ def _register_routers() -> None:
     api.add_router("/webhooks", webhooks_router)
     # /returns/{number}/feedback: the shopper's survey answer.
     api.add_router("", feedback_router)
+    # /returns/{number}/messages: what the shopper was sent, the delivery log.
+    api.add_router("", notify_router)
     # /insights/…: the dashboard's reports (return rates, reasons, carriers, money, losses).
     api.add_router("/insights", insights_router)
     api.add_router("", _fallback)

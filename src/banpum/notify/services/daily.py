@@ -24,6 +24,7 @@ from banpum.notify.catalogue import NotifyEvent
 from banpum.notify.jobs import jobs
 from banpum.notify.models import Message
 from banpum.notify.quiet import QUIET_UNTIL
+from banpum.notify.selectors import notify_settings_get
 from banpum.notify.services.messages import (
     Source,
     messages_created,
@@ -31,7 +32,6 @@ from banpum.notify.services.messages import (
     shopper_messages,
     staff_emails,
     staff_messages,
-    store_choices,
 )
 from banpum.notify.variables import office_link, return_values
 from banpum.policy.calendar import add_business_days
@@ -58,7 +58,7 @@ def _items(lines: list[str]) -> str:
 def store_daily(store: Store, *, now: dt.datetime) -> list[Message]:
     """The (unsaved) digests and late notices of one store for its local day."""
     today = local_date(now, store.timezone)
-    choices = store_choices(store)
+    choices = notify_settings_get(store=store)
     made: list[Message] = []
     stalled = stalled_returns(store=store, now=now)
     due_tomorrow = [

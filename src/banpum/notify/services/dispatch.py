@@ -23,15 +23,14 @@ from banpum.logistics.models import Pickup
 from banpum.notify import catalogue
 from banpum.notify.jobs import jobs
 from banpum.notify.models import Message, NotifyDispatchCursor, NotifyDispatchedEvent
+from banpum.notify.selectors import StoreChoices, notify_settings_get
 from banpum.notify.services.messages import (
     Source,
-    StoreChoices,
     messages_created,
     shopper_addresses,
     shopper_messages,
     staff_emails,
     staff_messages,
-    store_choices,
 )
 from banpum.notify.variables import return_values
 from banpum.returns.models import ReturnEvent
@@ -73,7 +72,7 @@ def event_messages(
         return []
     return_request = event.return_request
     store = return_request.store
-    choices = choices or store_choices(store)
+    choices = choices or notify_settings_get(store=store)
     source = Source(f"event:{event.pk}", store, return_request, event)
     made: list[Message] = []
     shopper_event = catalogue.SHOPPER_BY_NAME.get(name)
@@ -122,7 +121,7 @@ def _dispatch_batch(*, now: dt.datetime, size: int) -> tuple[int, int, bool]:
     for event in events:
         store = event.return_request.store
         if store.pk not in choices:
-            choices[store.pk] = store_choices(store)
+            choices[store.pk] = notify_settings_get(store=store)
         made += event_messages(event, now=now, choices=choices[store.pk])
     queued = messages_created(made, now=now)
     outbox_mark(NotifyDispatchedEvent, events, now)

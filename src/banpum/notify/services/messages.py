@@ -2,9 +2,10 @@
 which words. Shared by the event dispatcher and the daily sweep; writes nothing but rows.
 
 A shopper hears by email when they gave one, and on their phone by 알림톡 (or SMS when the
-store turned 알림톡 off); a store may turn any channel off (``NotifySettings``). Staff with a
-CS, manager or admin role hear by email. Everything is rendered now, in the store's shoppers'
-language, and SMS and 알림톡 to shoppers wait out the quiet hours (``notify.quiet``).
+store turned 알림톡 off); a store may turn any channel off (``NotifySettings``, read by
+``selectors.notify_settings_get``). Staff with a CS, manager or admin role hear by email.
+Everything is rendered now, in the store's shoppers' language, and SMS and 알림톡 to shoppers
+wait out the quiet hours (``notify.quiet``).
 """
 
 from __future__ import annotations
@@ -13,48 +14,20 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from banpum.accounts.capabilities import Role
 from banpum.accounts.models import StoreMembership
 from banpum.commerce.models import Store
 from banpum.notify.catalogue import Channel, Language, NotifyEvent
-from banpum.notify.models import Message, MessageStatus, NotifySettings
+from banpum.notify.models import Message, MessageStatus
 from banpum.notify.quiet import quiet_until
 from banpum.notify.rendering import alimtalk_variables, render
+from banpum.notify.selectors import StoreChoices
 from banpum.notify.services.templates import template_effective
 from banpum.returns.models import ReturnEvent, ReturnRequest
 
 STAFF_ROLES = (Role.CS_AGENT, Role.MANAGER, Role.ADMIN)
-
-
-@dataclass(frozen=True)
-class StoreChoices:
-    """A store's ``NotifySettings``, or the defaults from Django's settings."""
-
-    email: bool
-    sms: bool
-    alimtalk: bool
-    sender_email: str
-    sender_phone: str
-    language: Language
-
-
-def store_choices(store: Store) -> StoreChoices:
-    row = NotifySettings.objects.filter(store=store).first()
-    default_email = str(settings.DEFAULT_FROM_EMAIL)
-    default_phone = str(settings.BANPUM_NOTIFY_SENDER_PHONE)
-    if row is None:
-        return StoreChoices(True, True, True, default_email, default_phone, Language.KO)
-    return StoreChoices(
-        row.email_enabled,
-        row.sms_enabled,
-        row.alimtalk_enabled,
-        row.sender_email or default_email,
-        row.sender_phone or default_phone,
-        Language(row.language),
-    )
 
 
 def staff_emails(store: Store) -> list[str]:

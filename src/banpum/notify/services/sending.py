@@ -22,7 +22,7 @@ from banpum.notify.channels.base import SendOutcome
 from banpum.notify.channels.registry import notifier_for
 from banpum.notify.jobs import jobs
 from banpum.notify.models import Message, MessageAttempt, MessageStatus
-from banpum.notify.services.messages import store_choices
+from banpum.notify.selectors import notify_settings_get
 from banpum.notify.transitions import MessageAction, message_transition
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def _claim(message_id: int, now: dt.datetime) -> Message | None:
 
 
 def _sender(message: Message) -> str:
-    choices = store_choices(message.store)
+    choices = notify_settings_get(store=message.store)
     return choices.sender_email if message.channel == Channel.EMAIL else choices.sender_phone
 
 

@@ -43,6 +43,7 @@ from banpum.office.store_settings.message_forms import (
     template_key,
     variables_of,
 )
+from banpum.office.store_settings.message_sending_forms import sending_summary
 from banpum.returns.models import ReturnRequest
 
 CURRENT = "settings-messages"
@@ -59,7 +60,11 @@ def message_templates(request: HttpRequest, membership: StoreMembership) -> Http
         request,
         membership,
         "office/settings/messages.html",
-        {"rows": overview_rows(membership.store), "languages": list(Language)},
+        {
+            "rows": overview_rows(membership.store),
+            "languages": list(Language),
+            **sending_summary(membership.store),
+        },
         current=CURRENT,
     )
 

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from banpum.office.store_settings import (
     calendar_views,
     carrier_views,
+    message_sending_views,
     message_views,
     payment_views,
     people_views,
@@ -101,6 +102,16 @@ urlpatterns = [
     ),
     path("messages/", message_views.message_templates, name="settings-messages"),
     path("messages/edit/", message_views.message_template_edit, name="settings-message-edit"),
+    path(
+        "messages/sending/",
+        message_sending_views.message_sending,
+        name="settings-message-sending",
+    ),
+    path(
+        "messages/sending/reach/",
+        message_sending_views.message_sending_reach,
+        name="settings-message-sending-reach",
+    ),
     path(
         "messages/preview/",
         message_views.message_template_preview,
