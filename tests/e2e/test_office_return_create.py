@@ -3,7 +3,8 @@
 Searches the order by the customer's phone (typed without hyphens, from the header's search,
 reached with ``/``), opens it, presses 회수 요청, picks a line and the reason, watches the
 policy's answer appear, writes the consultation note and the fee agreed, submits, and lands on
-the return with the pickup booked at the carrier (the simulator, a real HTTP server).
+the return with the pickup booked at the carrier (the simulator, a real HTTP server). And an
+exchange for another size: the agent picks 교환, then the size to send, with its stock.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from banpum.commerce.models import Order
+from banpum.core.actors import Actor
 from banpum.integrations.carriers.simulator_server import CarrierSimulator
 from banpum.logistics.models import Pickup
 from banpum.returns.models import EventType, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
+from banpum.warehouse.models import MovementKind
+from banpum.warehouse.stock import StockChange, stock_location, stock_move
 from tests.e2e.conftest import csp_violations, screenshots_dir
-from tests.factories import CustomerFactory, make_order, make_policy
+from tests.factories import CustomerFactory, ProductFactory, make_order, make_policy
 from tests.logistics.helpers import linked_account, running_simulator, store_with_return_address
 from tests.office.conftest import PASSWORD, member
 
@@ -118,4 +123,70 @@ def test_cs_opens_a_return_pickup_from_the_order(live_server: Any, page: Any, or
     assert pickup.memo == "경비실에 맡겨 두었어요"
     assert pickup.waybill_number  # booked at the carrier, after the commit
     page.screenshot(path=str(screenshots_dir() / "office-return-created.png"), full_page=True)
+    assert blocked == []
+
+
+def test_cs_opens_an_exchange_for_another_size(
+    live_server: Any, page: Any, store: Any, django_user_model: Any
+) -> None:
+    """The customer ordered M and wants L: the agent picks 교환 and the size, with its stock."""
+    member(django_user_model, "cs", store)
+    make_policy(store, exchange_fee=6000)
+    store_with_return_address(store)
+    tees = {
+        size: ProductFactory(
+            store=store,
+            sku=f"TEE-{size}",
+            name="오버핏 면 티셔츠",
+            option_group="TEE",
+            options={"사이즈": size},
+        )
+        for size in ("M", "L")
+    }
+    for product in tees.values():
+        stock_move(
+            product=product,
+            location=stock_location(store),
+            change=StockChange(MovementKind.RECEIPT, on_hand=3, reference="e2e"),
+            actor=Actor.system("e2e"),
+            now=timezone.now(),
+        )
+    order = make_order(
+        store=store,
+        customer=CustomerFactory(store=store, name="김철수", phone="010-1234-5678"),
+        channel_order_number="2026113054321",
+        shipping_name="김철수",
+        shipping_address1="서울특별시 강남구 테헤란로 152",
+        lines=[{"product": tees["M"], "quantity": 1, "unit_price": 23000}],
+    )
+    shirt = order.lines.get()
+    blocked = csp_violations(page)
+    base = live_server.url
+    page.goto(f"{base}/office/login/")
+    page.get_by_label("아이디").fill("cs")
+    page.get_by_label("비밀번호").fill(PASSWORD)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(f"{base}/office/")
+    page.goto(f"{base}/office/orders/{order.pk}/return/")
+
+    replacement = page.locator(f"select[name='replacement_{shirt.pk}']")
+    expect(replacement).to_be_hidden()  # a refund, the default: nothing to choose
+    page.locator(f"input[name='qty_{shirt.pk}']").fill("1")
+    page.locator("select[name='reason']").select_option("wrong_option")
+    page.locator("select[name='resolution']").select_option("exchange")
+    expect(replacement).to_be_visible()
+    assert replacement.input_value() == str(tees["M"].pk)  # the same one first
+    replacement.select_option(str(tees["L"].pk))
+    expect(page.locator("#decision-fee")).to_contain_text("6,000원")  # the policy's 교환 배송비
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(
+        path=str(screenshots_dir() / "office-return-create-exchange.png"), full_page=True
+    )
+
+    page.locator("#return-submit").click()
+    page.wait_for_url(f"{base}/office/returns/**")
+    created = ReturnRequest.objects.get(order=order)
+    assert (created.type, created.fee_amount) == ("exchange", 6000)
+    assert created.lines.get().replacement_id == tees["L"].pk
+    expect(page.locator(".replacement-asked")).to_contain_text("TEE-L")
     assert blocked == []

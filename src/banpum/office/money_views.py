@@ -39,6 +39,7 @@ from banpum.office.money_forms import (
 )
 from banpum.office.money_tables import RefundTable
 from banpum.office.tables import SafeTableExport
+from banpum.office.variants import variant_words
 from banpum.policy.deadlines import local_date
 from banpum.returns.models import FeeSettlement, ReturnRequest
 from banpum.returns.models import ReturnStatus as S
@@ -87,16 +88,10 @@ def _variant_choices(line: Any) -> list[tuple[str, str]]:
     product = line.order_line.product
     if product is None:
         return [(line.order_line.sku, line.order_line.name)]
-    choices = []
-    for variant in exchange_selectors.product_variants(product):
-        options = " / ".join(str(v) for v in (variant.product.options or {}).values())
-        words = _("%(name)s %(options)s · %(available)s in stock") % {
-            "name": variant.product.name,
-            "options": options,
-            "available": variant.available,
-        }
-        choices.append((variant.product.sku, words))
-    return choices
+    return [
+        (variant.product.sku, variant_words(variant))
+        for variant in exchange_selectors.product_variants(product)
+    ]
 
 
 def _exchange_context(return_request: ReturnRequest) -> dict[str, Any]:

@@ -31,10 +31,11 @@ from banpum.office.return_forms import ReturnCreateForm
 from banpum.policy import texts
 from banpum.policy.deadlines import local_date
 from banpum.policy.selectors import policy_current, policy_rules
-from banpum.policy.types import as_json
+from banpum.policy.types import Resolution, as_json
 from banpum.returns.models import Origin, ReturnRequest, ReturnStatus
 from banpum.returns.selectors import return_request_by_idempotency_key
 from banpum.returns.services import return_request_create, return_request_preview
+from banpum.settlement.exchanges.selectors import VariantStock, product_variants
 
 # Errors of a form still being filled in, which the live answer does not repeat.
 QUIET_ERRORS = frozenset({"required", "no_lines"})
@@ -42,12 +43,21 @@ QUIET_ERRORS = frozenset({"required", "no_lines"})
 
 def _form(request: HttpRequest, order: Order, data: Any = None) -> ReturnCreateForm:
     rules = policy_rules(policy_current(store=order.store))
+    lines = line_rows(order)
+    variants: dict[int, list[VariantStock]] = {}
+    if Resolution.EXCHANGE in rules.allowed_resolutions:
+        # What an exchange can send instead: the ordered products' options, with their stock.
+        for row in lines:
+            product = row.line.product
+            if row.returnable > 0 and product is not None and product.pk not in variants:
+                variants[product.pk] = product_variants(product)
     return ReturnCreateForm(
         data,
         order=order,
-        lines=line_rows(order),
+        lines=lines,
         rules=rules,
         today=local_date(timezone.now(), order.store.timezone),
+        variants=variants,
     )
 
 
@@ -98,6 +108,7 @@ def return_create(request: HttpRequest, membership: StoreMembership, order_id: i
             fee=form.fee(),
             allow_ineligible=bool(form.cleaned_data.get("allow_ineligible")),
             pickup=form.pickup(),
+            replacements=form.replacements(),
             idempotency_key=form.cleaned_data["token"],
             now=timezone.now(),
         )
@@ -138,6 +149,7 @@ def return_preview(
         else:
             data = as_json(decision)
             context["summary"] = decision_summary(data if isinstance(data, dict) else {})
+            context["exchange"] = form.ask().resolution is Resolution.EXCHANGE
     return render(request, "office/_return_preview.html", context)
 
 

@@ -3,14 +3,18 @@
 One quantity field per order line that still has returnable units (``qty_<line id>``), the
 reason from the store's active policy, the consultation note (상담 내용), the return fee as
 agreed (payer, amount, how collected), the method the policy allows, and where and when the
-carrier should come. The form turns itself into the services' inputs (``ask``, ``fee``,
-``pickup``); their refusals come back onto its fields (``add_service_error``).
+carrier should come. When the policy allows exchanges, each line of a product also has the
+variant to send instead (``replacement_<line id>``: the product's options with their stock,
+the same one first chosen, as a defective item is exchanged for the same). The form turns itself
+into the services' inputs (``ask``, ``fee``, ``pickup``, ``replacements``); their refusals come
+back onto its fields (``add_service_error``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -20,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from banpum.commerce.models import Order
 from banpum.core.errors import ApplicationError
 from banpum.office.orders import LineRow
+from banpum.office.variants import variant_words
 from banpum.policy import texts
 from banpum.policy.types import (
     FeeCollection,
@@ -34,11 +39,13 @@ from banpum.policy.types import (
 from banpum.returns.pickup_wish import LIMITS as MAX_LENGTHS
 from banpum.returns.pickup_wish import PickupWish
 from banpum.returns.services import FeeOverride
+from banpum.settlement.errors import EXCHANGE_OUT_OF_STOCK
+from banpum.settlement.exchanges.selectors import VariantStock
 
 # The methods a CS agent arranges on the phone: the carrier comes, or the customer sends it.
 CS_METHODS = (Method.CARRIER_PICKUP, Method.SELF_SHIP)
-# Exchanges need a replacement chosen with the customer: a page of their own, not this form.
-CS_RESOLUTIONS = (Resolution.REFUND, Resolution.STORE_CREDIT)
+# An exchange names its replacement per line, on this form (``replacement_<line id>``).
+CS_RESOLUTIONS = (Resolution.REFUND, Resolution.STORE_CREDIT, Resolution.EXCHANGE)
 # How a buyer-paid fee reaches the seller, as Korean CS agrees it: 차감 / 동봉 / 송금.
 CS_COLLECTIONS = (
     FeeCollection.DEDUCT_FROM_REFUND,
@@ -63,6 +70,10 @@ SERVICE_FIELDS = {
 
 def quantity_field_name(line_id: int) -> str:
     return f"qty_{line_id}"
+
+
+def replacement_field_name(line_id: int) -> str:
+    return f"replacement_{line_id}"
 
 
 def token_new() -> str:
@@ -125,13 +136,26 @@ class ReturnCreateForm(forms.Form):
         lines: list[LineRow],
         rules: PolicyRules,
         today: dt.date,
+        variants: Mapping[int, Sequence[VariantStock]] | None = None,
         **kwargs: Any,
     ) -> None:
+        """``variants``: each ordered product's variants with their stock, by product id
+        (``settlement.exchanges.selectors.product_variants``); needed when the policy allows
+        exchanges."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
         self.order = order
         self.today = today
         self.returnable = {row.line.pk: row for row in lines if row.returnable > 0}
+        # Per line of a product: the variants on offer, by product id.
+        self.offered: dict[int, dict[int, VariantStock]] = {}
+        if Resolution.EXCHANGE in rules.allowed_resolutions:
+            for line_id, row in self.returnable.items():
+                product_id = row.line.product_id
+                if product_id is not None:
+                    self.offered[line_id] = {
+                        v.product.pk: v for v in (variants or {}).get(product_id, ())
+                    }
         for line_id, row in self.returnable.items():
             self.fields[quantity_field_name(line_id)] = forms.IntegerField(
                 label=row.line.name,
@@ -140,6 +164,16 @@ class ReturnCreateForm(forms.Form):
                 max_value=row.returnable,
                 initial=0,
                 widget=forms.NumberInput(attrs={"min": 0, "max": row.returnable}),
+            )
+        for line_id, offered in self.offered.items():
+            row = self.returnable[line_id]
+            # Any product id is taken here: one that is not an option of the ordered product
+            # is refused by the returns service, in its words, on this field.
+            self.fields[replacement_field_name(line_id)] = forms.IntegerField(
+                label=_("Replacement for %(item)s") % {"item": row.line.name},
+                required=False,
+                initial=row.line.product_id,
+                widget=forms.Select(choices=[(pk, variant_words(v)) for pk, v in offered.items()]),
             )
         reasons = [(r.code, texts.reason_label(r)) for r in rules.reasons]
         self.fields["reason"].choices = [("", _("Choose a reason")), *reasons]  # type: ignore[attr-defined]
@@ -175,8 +209,21 @@ class ReturnCreateForm(forms.Form):
                 }
             )
 
-    def quantity_fields(self) -> list[tuple[LineRow, forms.BoundField]]:
-        return [(row, self[quantity_field_name(pk)]) for pk, row in self.returnable.items()]
+    def quantity_fields(self) -> list[tuple[LineRow, forms.BoundField, forms.BoundField | None]]:
+        """Per returnable line: its quantity and, when it can be exchanged, its replacement."""
+        return [
+            (
+                row,
+                self[quantity_field_name(pk)],
+                self[replacement_field_name(pk)] if pk in self.offered else None,
+            )
+            for pk, row in self.returnable.items()
+        ]
+
+    @property
+    def offers_exchange(self) -> bool:
+        """The policy allows exchanges and some line has a product to choose options of."""
+        return bool(self.offered)
 
     def clean_preferred_date(self) -> dt.date | None:
         day: dt.date | None = self.cleaned_data.get("preferred_date")
@@ -201,16 +248,51 @@ class ReturnCreateForm(forms.Form):
                 self.add_error("fee_amount", _("Enter the fee you agreed (0 for none)."))
         elif cleaned.get("fee_amount") or cleaned.get("fee_collection"):
             self.add_error("fee_payer", _("Say who pays the fee you entered."))
+        if cleaned.get("resolution") == Resolution.EXCHANGE.value:
+            self._clean_replacements(cleaned)
         return cleaned
+
+    def _clean_replacements(self, cleaned: dict[str, Any]) -> None:
+        """Every line exchanged names its replacement, and what is on offer is in stock for
+        all the units asked (two lines may ask for the same variant). A product that is not on
+        offer is left to the returns service, which says why."""
+        wanted: dict[int, int] = {}
+        asked_by: dict[int, list[str]] = {}
+        for line_id, offered in self.offered.items():
+            name = replacement_field_name(line_id)
+            units = cleaned.get(quantity_field_name(line_id))
+            if not units or self.has_error(name):
+                continue
+            chosen = cleaned.get(name)
+            if chosen is None:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _("Choose the option to send instead."), code="replacement_missing"
+                    ),
+                )
+            elif chosen in offered:
+                wanted[chosen] = wanted.get(chosen, 0) + units
+                asked_by.setdefault(chosen, []).append(name)
+        variants = {pk: v for offered in self.offered.values() for pk, v in offered.items()}
+        for product_id, units in wanted.items():
+            variant = variants[product_id]
+            if variant.available < units:
+                message = EXCHANGE_OUT_OF_STOCK.render(
+                    sku=variant.product.sku, available=max(variant.available, 0), wanted=units
+                )
+                for name in asked_by[product_id]:
+                    self.add_error(name, ValidationError(message, code="out_of_stock"))
 
     # --- What the services take ------------------------------------------------------------
 
     def ask(self) -> ReturnAsk:
         data = self.cleaned_data
+        resolution = Resolution(data["resolution"])
         return ReturnAsk(
-            type=ReturnType.RETURN,
+            type=ReturnType.EXCHANGE if resolution is Resolution.EXCHANGE else ReturnType.RETURN,
             reason_code=data["reason"],
-            resolution=Resolution(data["resolution"]),
+            resolution=resolution,
             method=Method(data["method"]),
             lines=tuple(
                 LineRequest(order_line_id=pk, quantity=data[quantity_field_name(pk)])
@@ -218,6 +300,18 @@ class ReturnCreateForm(forms.Form):
                 if data.get(quantity_field_name(pk))
             ),
         )
+
+    def replacements(self) -> dict[int, int]:
+        """Order line id → the variant (product id) to send, for the lines exchanged."""
+        data = self.cleaned_data
+        if data.get("resolution") != Resolution.EXCHANGE.value:
+            return {}
+        return {
+            line_id: data[replacement_field_name(line_id)]
+            for line_id in self.offered
+            if data.get(quantity_field_name(line_id))
+            and data.get(replacement_field_name(line_id)) is not None
+        }
 
     def fee(self) -> FeeOverride | None:
         data = self.cleaned_data
@@ -262,9 +356,19 @@ class ReturnCreateForm(forms.Form):
                 placed = True
         if not placed and isinstance(fields, dict):
             for path, messages in fields.items():
-                target = SERVICE_FIELDS.get(path)
+                target = self._field_of(str(path))
                 for message in messages:
                     self.add_error(target if target in self.fields else None, str(message))
                 placed = True
         if not placed:
             self.add_error(None, error.message)
+
+    def _field_of(self, path: str) -> str | None:
+        """The form's field for a service's path: ``replacements.<line id>`` is that line's
+        replacement; ``replacements`` (sent without an exchange) the resolution."""
+        prefix, _dot, rest = path.partition(".")
+        if prefix == "replacements":
+            if not rest:
+                return "resolution"
+            return replacement_field_name(int(rest)) if rest.isdigit() else None
+        return SERVICE_FIELDS.get(path)

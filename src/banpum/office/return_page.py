@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from banpum.accounts.capabilities import Capability, actor_capabilities
 from banpum.accounts.models import StoreMembership
+from banpum.commerce.options import options_label
 from banpum.core.errors import ApplicationError
 from banpum.logistics.labels_service import LABEL_RETURN_STATUSES
 from banpum.logistics.models import Pickup, PickupStatus
@@ -48,7 +49,8 @@ from banpum.office.forms import (
 from banpum.office.selectors import PersonalData, personal_data_of
 from banpum.policy import texts as policy_texts
 from banpum.policy.selectors import policy_rules
-from banpum.returns.models import EventType, ReturnRequest
+from banpum.policy.types import ReturnType
+from banpum.returns.models import EventType, ReturnLine, ReturnRequest
 from banpum.returns.selectors import return_request_get
 from banpum.returns.timeline import event_text
 from banpum.returns.transitions import Action, return_transition_allowed
@@ -165,6 +167,15 @@ def _decision_words(return_request: ReturnRequest, reason: str) -> list[str]:
     return words
 
 
+def _replacement_words(line: ReturnLine) -> str:
+    """What an exchange sends for the line: the variant asked for, else the item ordered."""
+    product = line.replacement
+    if product is None:
+        return f"{line.order_line.name} ({line.order_line.sku})"
+    options = options_label(product.options)
+    return " ".join(part for part in (product.name, options, f"({product.sku})") if part)
+
+
 def _pickup_rows(
     pickups: list[Pickup], allowed: Allowed, forms_: dict[str, Any], version: int
 ) -> list[dict[str, Any]]:
@@ -235,6 +246,9 @@ def render_return_page(
                     rules.reason(line.reason_code), line.reason_code
                 ),
                 "refund": money(line.refund_estimate),
+                "replacement": _replacement_words(line)
+                if return_request.type == ReturnType.EXCHANGE
+                else "",
             }
             for line in return_request.lines.all()
         ],

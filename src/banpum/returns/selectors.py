@@ -101,7 +101,7 @@ def return_request_get(*, store: Store, number: str) -> ReturnRequest:
     queryset = ReturnRequest.objects.select_related(
         "order", "order__channel", "customer", "policy"
     ).prefetch_related(
-        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line")),
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "replacement")),
         Prefetch(
             "events", queryset=ReturnEvent.objects.select_related("actor_user").order_by("at", "id")
         ),
