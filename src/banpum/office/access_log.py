@@ -31,12 +31,11 @@ from banpum.accounts.capabilities import Capability, Role
 from banpum.accounts.models import ROLE_LABELS, StoreMembership
 from banpum.commerce.models import Store
 from banpum.office.access import needs
+from banpum.office.exports import page_query, table_export
 from banpum.office.models import PersonalDataAccess, RevealReason
 from banpum.office.selectors import personal_data_access_usernames, personal_data_accesses
-from banpum.office.tables import SafeTableExport
 
 PER_PAGE = 50
-EXPORT_FORMATS = ("csv", "xlsx")
 
 
 class AccessLogFilterSet(django_filters.FilterSet):
@@ -137,15 +136,16 @@ def access_log(request: HttpRequest, membership: StoreMembership) -> HttpRespons
     )
     table = AccessLogTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        exporter = SafeTableExport(export_format, table)
-        return exporter.response(filename=f"access-log-{store.slug}.{export_format}")
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("_export", None)
+    exported = table_export(request, table, store=store, name="access-log", now=timezone.now())
+    if exported is not None:
+        return exported
     return render(
         request,
         "office/access_log.html",
-        {"membership": membership, "filter": filterset, "table": table, "query": query.urlencode()},
+        {
+            "membership": membership,
+            "filter": filterset,
+            "table": table,
+            "query": page_query(request),
+        },
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from banpum.commerce.selectors import phone_digits
 from banpum.policy import texts
 
@@ -21,6 +24,13 @@ def phone_masked(phone: str) -> str:
 
 def money(amount: int | None) -> str:
     return texts.money(amount) if amount is not None else "-"
+
+
+def local_naive(when: dt.datetime | None, zone: str) -> dt.datetime | None:
+    """``when`` on the store's clock without its zone: a spreadsheet's date cell has none."""
+    if when is None:
+        return None
+    return when.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 
 def cell_safe(value: object) -> object:

@@ -27,6 +27,7 @@ from banpum.accounts.capabilities import Capability
 from banpum.accounts.models import StoreMembership
 from banpum.core.errors import ApplicationError, NotFound, PermissionDenied
 from banpum.office.access import actor_of, can, needs
+from banpum.office.exports import table_export
 from banpum.office.form_errors import Placer, errors_place, form_error_add
 from banpum.office.formatting import money
 from banpum.office.money_forms import (
@@ -38,7 +39,6 @@ from banpum.office.money_forms import (
     RefundAccountForm,
 )
 from banpum.office.money_tables import RefundTable
-from banpum.office.tables import SafeTableExport
 from banpum.office.variants import variant_words
 from banpum.policy.deadlines import local_date
 from banpum.returns.models import FeeSettlement, ReturnRequest
@@ -54,7 +54,6 @@ from banpum.settlement.services import fees, intents, refund_accounts, sending
 from banpum.settlement.transfer_schemas import bank_name
 
 PER_PAGE = 50
-EXPORT_FORMATS = ("csv", "xlsx")
 QUEUE_LABELS = {
     selectors.RefundQueue.DUE_SOON: gettext_lazy("Due soon"),
     selectors.RefundQueue.LATE: gettext_lazy("Late"),
@@ -330,10 +329,9 @@ def refund_list(request: HttpRequest, membership: StoreMembership) -> HttpRespon
     )
     table = RefundTable(refunds, today=local_date(now, store.timezone), request=request)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        exporter = SafeTableExport(export_format, table)
-        return exporter.response(filename=f"refunds-{store.slug}-{queue.value}.{export_format}")
+    exported = table_export(request, table, store=store, name=f"refunds-{queue.value}", now=now)
+    if exported is not None:
+        return exported
     counts = selectors.refund_queue_counts(store=store, now=now)
     tabs = [
         {"queue": q.value, "label": QUEUE_LABELS[q], "count": counts[q], "current": q is queue}

@@ -2,7 +2,8 @@
 
 The search is the API's CS search (``commerce.selectors.order_search``: order number, name,
 phone with or without hyphens, email, the delivery's waybill) plus the waybills of return
-parcels and return numbers. One hit opens at once, so a scanner's Enter lands on the page.
+parcels and return numbers. One hit opens at once, so a scanner's Enter lands on the page;
+the results download as Excel/CSV (every page of them, ``office.exports``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
@@ -30,6 +32,7 @@ from banpum.core.errors import ApplicationError
 from banpum.logistics.models import Carrier
 from banpum.logistics.selectors import carriers_by_code, order_ids_by_pickup_waybill
 from banpum.office.access import can, in_store
+from banpum.office.exports import export_format, page_query, table_export
 from banpum.office.formatting import money, phone_masked
 from banpum.office.order_tables import OrderTable
 from banpum.policy.texts import reads_korean
@@ -70,16 +73,20 @@ def order_search_view(request: HttpRequest, membership: StoreMembership) -> Http
         if number is not None:
             return redirect("office:return-detail", number=number)
         found = orders_found(store=store, term=term)
-        if "page" not in request.GET and "sort" not in request.GET:
+        browsing = any(key in request.GET for key in ("page", "sort"))
+        if not browsing and export_format(request) is None:
             first_two = list(found.values_list("pk", flat=True)[:2])
             if len(first_two) == 1:
                 return redirect("office:order-detail", order_id=first_two[0])
-        table = OrderTable(found)
+        table = OrderTable(found, zone=store.timezone)
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        exported = table_export(request, table, store=store, name="orders", now=timezone.now())
+        if exported is not None:
+            return exported
     return render(
         request,
         "office/order_search.html",
-        {"membership": membership, "term": term, "table": table},
+        {"membership": membership, "term": term, "table": table, "query": page_query(request)},
     )
 
 

@@ -20,13 +20,13 @@ from django_tables2 import RequestConfig
 from banpum.accounts.capabilities import Capability
 from banpum.accounts.models import StoreMembership
 from banpum.office.access import can, in_store
+from banpum.office.exports import page_query, table_export
 from banpum.office.filters import ReturnFilterSet
 from banpum.office.status_tabs import status_tabs
-from banpum.office.tables import ReturnTable, SafeTableExport
+from banpum.office.tables import ReturnTable
 from banpum.returns.models import ReturnRequest
 
 PER_PAGE = 50
-EXPORT_FORMATS = ("csv", "xlsx")
 BULK_REPORT_KEY = "office_bulk_report"
 
 
@@ -63,20 +63,16 @@ def return_list(request: HttpRequest, membership: StoreMembership) -> HttpRespon
         .prefetch_related("policy")
     )
     filterset = ReturnFilterSet(request.GET or None, queryset=queryset, store=store, now=now)
-    table = SelectableReturnTable(filterset.qs)
+    table = SelectableReturnTable(filterset.qs, zone=store.timezone)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        exporter = SafeTableExport(export_format, table)
-        return exporter.response(filename=f"returns-{store.slug}.{export_format}")
+    exported = table_export(request, table, store=store, name="returns", now=now)
+    if exported is not None:
+        return exported
     # The tabs count what the other filters leave.
     others = request.GET.copy()
     for key in ("tab", "page", "sort", "_export"):
         others.pop(key, None)
     untabbed = ReturnFilterSet(others or None, queryset=queryset, store=store, now=now)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("_export", None)
     report: list[dict[str, Any]] = request.session.pop(BULK_REPORT_KEY, [])
     return render(
         request,
@@ -85,7 +81,7 @@ def return_list(request: HttpRequest, membership: StoreMembership) -> HttpRespon
             "membership": membership,
             "filter": filterset,
             "table": table,
-            "query": query.urlencode(),
+            "query": page_query(request),
             "tabs": status_tabs(untabbed.qs, request.GET.get("tab", "")),
             "tab_query": others.urlencode(),
             "can_approve": can(request, membership, Capability.RETURN_APPROVE),

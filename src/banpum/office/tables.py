@@ -1,17 +1,18 @@
-"""The return list as a sortable table, and its CSV/Excel export."""
+"""The return list as a sortable table (exported by ``office.exports``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_tables2 as tables
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django_tables2.export import TableExport
 
-from banpum.office.formatting import cell_safe, money, phone_masked
+from banpum.office.formatting import local_naive, money, phone_masked
 from banpum.policy import texts as policy_texts
 from banpum.policy.models import ReturnPolicy
 from banpum.policy.selectors import policy_rules
@@ -46,9 +47,10 @@ class ReturnTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = _("No returns match.")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zone: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._rules: dict[int, Any] = {}
+        self.zone = zone or settings.TIME_ZONE  # the store's: exported times on its clock
 
     def _reason_words(self, record: ReturnRequest) -> str:
         policy: ReturnPolicy = record.policy
@@ -91,27 +93,11 @@ class ReturnTable(tables.Table):
     def value_reason(self, record: ReturnRequest) -> str:
         return self._reason_words(record)
 
+    def value_created_at(self, value: dt.datetime | None) -> dt.datetime | None:
+        return local_naive(value, self.zone)
+
     def render_refund_estimate(self, value: int) -> str:
         return money(value)
 
     def value_refund_estimate(self, value: int) -> int:
         return value
-
-
-class SafeTableExport(TableExport):
-    """tables2's export with every text cell safe to open in a spreadsheet (no formulas), and
-    CSV with a UTF-8 byte order mark so that Excel reads the Korean right."""
-
-    def table_to_dataset(self, table: Any, exclude_columns: Any, dataset_kwargs: Any = None) -> Any:
-        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        safe = type(dataset)(title=dataset.title)
-        safe.headers = [cell_safe(header) for header in dataset.headers or []]
-        for row in dataset:
-            safe.append([cell_safe(cell) for cell in row])
-        return safe
-
-    def export(self) -> Any:
-        exported = super().export()
-        if self.format == self.CSV:
-            return "\ufeff" + exported
-        return exported

@@ -25,6 +25,7 @@ from banpum.accounts.capabilities import Capability
 from banpum.accounts.models import StoreMembership
 from banpum.core.errors import ApplicationError, NotFound
 from banpum.office.access import actor_of, can, in_store, needs
+from banpum.office.exports import export_format, page_query, table_export
 from banpum.office.form_errors import errors_place, field_messages, form_error_add
 from banpum.office.formatting import money
 from banpum.office.warehouse_forms import (
@@ -35,6 +36,7 @@ from banpum.office.warehouse_forms import (
     ScanForm,
     UnidentifiedForm,
 )
+from banpum.office.warehouse_tables import UnidentifiedParcelTable
 from banpum.returns.models import ReturnRequest
 from banpum.returns.models import ReturnStatus as S
 from banpum.returns.selectors import return_request_get
@@ -236,6 +238,26 @@ def receive(request: HttpRequest, membership: StoreMembership, number: str) -> H
 # --- unidentified parcels (미확인 입고) ----------------------------------------------------------
 
 
+def _show_all(request: HttpRequest) -> bool:
+    """``?all=1``: matched parcels too, not only those waiting."""
+    return request.GET.get("all") == "1"
+
+
+def _unidentified_export(request: HttpRequest, membership: StoreMembership) -> HttpResponse | None:
+    """The list as Excel/CSV with the page's filter: every parcel it selects, not its first
+    200, up to the export limit."""
+    if export_format(request) is None:
+        return None
+    store = membership.store
+    parcels = selectors.unidentified_parcel_list(
+        store=store, unmatched=None if _show_all(request) else True
+    )
+    table = UnidentifiedParcelTable(parcels, zone=store.timezone)
+    return table_export(
+        request, table, store=store, name="unidentified-parcels", now=timezone.now()
+    )
+
+
 def _unidentified_page(
     request: HttpRequest,
     membership: StoreMembership,
@@ -243,7 +265,7 @@ def _unidentified_page(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    show_all = request.GET.get("all") == "1"
+    show_all = _show_all(request)
     parcels = selectors.unidentified_parcel_list(
         store=membership.store, unmatched=None if show_all else True
     )[:200]
@@ -264,6 +286,7 @@ def _unidentified_page(
             "form": form or UnidentifiedForm(),
             "rows": rows,
             "show_all": show_all,
+            "query": page_query(request),
         },
         status=status,
     )
@@ -273,6 +296,9 @@ def _unidentified_page(
 @require_http_methods(["GET", "POST"])
 def unidentified(request: HttpRequest, membership: StoreMembership) -> HttpResponse:
     if request.method != "POST":
+        exported = _unidentified_export(request, membership)
+        if exported is not None:
+            return exported
         return _unidentified_page(request, membership)
     form = UnidentifiedForm(request.POST)
     if form.is_valid():
