@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from banpum.notify.quiet import quiet_until
@@ -23,6 +23,10 @@ MOMENTS = st.datetimes(
 
 
 @given(MOMENTS, ZONES)
+# The night Berlin leaves summer time: 21:00 to 08:00 on the clock is 12 hours.
+@example(dt.datetime(2032, 10, 30, 19, 0, tzinfo=dt.UTC), "Europe/Berlin")
+# The night New York enters it: 21:00 to 08:00 on the clock is 10 hours.
+@example(dt.datetime(2030, 3, 10, 2, 0, tzinfo=dt.UTC), "America/New_York")
 def test_a_message_waits_only_in_the_quiet_hours_and_never_past_the_morning(
     created: dt.datetime, zone: str
 ) -> None:
@@ -31,9 +35,15 @@ def test_a_message_waits_only_in_the_quiet_hours_and_never_past_the_morning(
     quiet = local.time() >= dt.time(21) or local.time() < dt.time(8)
     assert (until is not None) == quiet
     if until is not None:
+        morning = until.astimezone(ZoneInfo(zone))
         assert until > created
-        assert until.astimezone(ZoneInfo(zone)).time() == dt.time(8)
-        assert until - created <= dt.timedelta(hours=11, minutes=1)
+        assert morning.time() == dt.time(8)
+        # At most the 11 quiet hours on the clock; in elapsed time, plus or minus the hour a
+        # change to or from summer time that night adds or takes away.
+        on_the_clock = morning.replace(tzinfo=None) - local.replace(tzinfo=None)
+        assert on_the_clock <= dt.timedelta(hours=11)
+        shift = abs(morning.utcoffset() - local.utcoffset())  # type: ignore[operator]
+        assert until - created <= on_the_clock + shift
 
 
 @given(MOMENTS, ZONES)
