@@ -45,7 +45,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-GENERATOR_VERSION = 2  # 2: the templates' finished returns get shoppers' feedback
+# 2: the templates' finished returns get shoppers' feedback; 3: an order's updated_at is when
+# it was placed (imported), not when the generator seeded its template.
+GENERATOR_VERSION = 3
 YEARS = 2
 IN_FLIGHT_SHARE = 0.03  # of the copied returns: open ones, not moved back in time
 PICKS = 4096  # entries of each store's product-draw tables
@@ -598,6 +600,10 @@ def _column_sql(
             return "NULL", None
         return col, None
     k = dialect.text("p.k")
+    if label == "commerce.Order" and name == "updated_at":
+        # Imported when placed. The template's stamp is the moment the generator seeded it,
+        # which would make every recent copy look changed to the incremental insights build.
+        col = 't."ordered_at"'
     if isinstance(field, DateTimeField):
         return f"CASE WHEN {col} IS NULL THEN NULL ELSE {dialect.shift_datetime(col)} END", None
     if isinstance(field, DateField):
