@@ -5,12 +5,25 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings
 
 from banpum.accounts.services import api_key_create
 from tests.factories import StoreFactory, make_policy
 
 # skip_policy: in CI, a test that skips fails (see its docstring). pytester tests that policy.
 pytest_plugins = ["tests.skip_policy", "pytester"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Property tests assert what is true, never how fast: speed is the benchmarks' (and a
+    deadline is what a busy CI machine trips). On a laptop each run draws new examples and finds
+    new cases; CI draws the same ones every run, so main stays green until the code changes,
+    and a case found on a laptop is kept as an ``@example``."""
+    from tests.skip_policy import in_ci  # registered as a plugin above: import it after
+
+    settings.register_profile("banpum", deadline=None)
+    settings.register_profile("ci", parent=settings.get_profile("banpum"), derandomize=True)
+    settings.load_profile("ci" if in_ci() else "banpum")
 
 
 @pytest.fixture
