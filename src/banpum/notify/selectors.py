@@ -21,7 +21,8 @@ from banpum.returns.models import ReturnRequest
 
 
 class PhoneReach(StrEnum):
-    """What a shopper's phone gets, from the two phone channels together."""
+    """What a shopper's phone gets, from the two phone channels together: the one decision
+    that ``services.messages.shopper_messages`` sends by and the settings page words."""
 
     ALIMTALK_THEN_SMS = "alimtalk_then_sms"  # 알림톡, and the SMS when it is not delivered
     ALIMTALK_ONLY = "alimtalk_only"
@@ -30,7 +31,6 @@ class PhoneReach(StrEnum):
 
     @classmethod
     def of(cls, *, alimtalk: bool, sms: bool) -> PhoneReach:
-        """As ``services.messages.shopper_messages`` decides it."""
         if alimtalk:
             return cls.ALIMTALK_THEN_SMS if sms else cls.ALIMTALK_ONLY
         return cls.SMS_ONLY if sms else cls.NOTHING

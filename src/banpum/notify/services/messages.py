@@ -23,7 +23,7 @@ from banpum.notify.catalogue import Channel, Language, NotifyEvent
 from banpum.notify.models import Message, MessageStatus
 from banpum.notify.quiet import quiet_until
 from banpum.notify.rendering import alimtalk_variables, render
-from banpum.notify.selectors import StoreChoices
+from banpum.notify.selectors import PhoneReach, StoreChoices
 from banpum.notify.services.templates import template_effective
 from banpum.returns.models import ReturnEvent, ReturnRequest
 
@@ -139,7 +139,8 @@ def shopper_messages(
                 text=rendered.text,
             )
         )
-    if not phone or not (choices.alimtalk or choices.sms):
+    reach = choices.phone_reach
+    if not phone or reach is PhoneReach.NOTHING:
         return made
     sms = template_effective(source.store, event, Channel.SMS, language)
     sms_rendered = render(sms.subject, sms.text, values)
@@ -147,7 +148,7 @@ def shopper_messages(
     timing: dict[str, object] = {"status": MessageStatus.QUEUED}
     if wait is not None:
         timing = {"status": MessageStatus.WAITING, "not_before": wait, "next_attempt_at": wait}
-    if choices.alimtalk:
+    if reach in (PhoneReach.ALIMTALK_THEN_SMS, PhoneReach.ALIMTALK_ONLY):
         kakao = template_effective(source.store, event, Channel.ALIMTALK, language)
         approved = kakao.alimtalk_code and not kakao.needs_approval
         rendered = render(kakao.subject, kakao.text, values)
@@ -156,7 +157,7 @@ def shopper_messages(
             "text": rendered.text if approved else sms_rendered.text,
             "alimtalk_code": kakao.alimtalk_code if approved else "",
             "variables": alimtalk_variables(kakao.text, values) if approved else {},
-            "fallback_text": sms_rendered.text if choices.sms else "",
+            "fallback_text": sms_rendered.text if reach is PhoneReach.ALIMTALK_THEN_SMS else "",
         }
         made.append(_message(source, event, Channel.ALIMTALK, phone, language, now, **fields))
     else:
