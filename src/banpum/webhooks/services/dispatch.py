@@ -70,6 +70,32 @@ def body_json(payload: dict[str, object]) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
+def delivery_new(
+    *,
+    subscription: WebhookSubscription,
+    store_id: int,
+    event: ReturnEvent | None,
+    event_type: str,
+    body: str,
+    now: dt.datetime,
+) -> WebhookDelivery:
+    """A delivery as every one starts (unsaved): pending, due now, retried for a day, with its
+    own ``webhook-id``. ``event`` is None for a test event, which is about no return."""
+    return WebhookDelivery(
+        subscription=subscription,
+        store_id=store_id,
+        event=event,
+        event_type=event_type,
+        message_id=message_id_new(),
+        body=body,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=now,
+        retry_until=now + RETRY_WINDOW,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 def dispatch_cursor_lock(*, now: dt.datetime) -> WebhookDispatchCursor:
     """The cursor under its row lock, created at the newest event (history before webhooks is
     never sent). Changes to who listens take it too, so the dispatcher never skips ahead
@@ -103,18 +129,13 @@ def _deliveries_for(
                     break
                 bodies[subscription.version] = body_json(payload)
             made.append(
-                WebhookDelivery(
+                delivery_new(
                     subscription=subscription,
                     store_id=store_id,
                     event=event,
                     event_type=name.value,
-                    message_id=message_id_new(),
                     body=bodies[subscription.version],
-                    status=DeliveryStatus.PENDING,
-                    next_attempt_at=now,
-                    retry_until=now + RETRY_WINDOW,
-                    created_at=now,
-                    updated_at=now,
+                    now=now,
                 )
             )
     return made

@@ -37,7 +37,7 @@ from banpum.webhooks.models import (
     WebhookSubscription,
 )
 from banpum.webhooks.sender import SendResult, webhook_post
-from banpum.webhooks.services.dispatch import RETRY_WINDOW, body_json, message_id_new
+from banpum.webhooks.services.dispatch import RETRY_WINDOW, body_json, delivery_new
 from banpum.webhooks.services.subscriptions import live_secrets
 from banpum.webhooks.transitions import DeliveryAction, delivery_transition
 
@@ -305,18 +305,15 @@ def webhook_subscription_send_test(
         payload = payloads.payload_build_test_event(
             store_slug=store.slug, zone=store.timezone, subscription_id=locked.pk, at=now
         )
-        delivery = WebhookDelivery.objects.create(
+        delivery = delivery_new(
             subscription=locked,
-            store=store,
+            store_id=store.pk,
+            event=None,
             event_type=catalogue.TEST_EVENT.value,
-            message_id=message_id_new(),
             body=body_json(payload),
-            status=DeliveryStatus.PENDING,
-            next_attempt_at=now,
-            retry_until=now + RETRY_WINDOW,
-            created_at=now,
-            updated_at=now,
+            now=now,
         )
+        delivery.save(force_insert=True)
         delivery_id = delivery.pk
         transaction.on_commit(lambda: jobs().delivery_send(delivery_id))
     logger.info("webhook test queued subscription=%s delivery=%s", locked.pk, delivery_id)
