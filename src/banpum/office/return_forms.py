@@ -34,7 +34,7 @@ from banpum.policy.types import (
     PolicyRules,
     Resolution,
     ReturnAsk,
-    ReturnType,
+    return_type_for,
 )
 from banpum.returns.pickup_wish import LIMITS as MAX_LENGTHS
 from banpum.returns.pickup_wish import PickupWish
@@ -290,7 +290,7 @@ class ReturnCreateForm(forms.Form):
         data = self.cleaned_data
         resolution = Resolution(data["resolution"])
         return ReturnAsk(
-            type=ReturnType.EXCHANGE if resolution is Resolution.EXCHANGE else ReturnType.RETURN,
+            type=return_type_for(resolution),
             reason_code=data["reason"],
             resolution=resolution,
             method=Method(data["method"]),

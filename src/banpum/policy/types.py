@@ -37,6 +37,12 @@ class Resolution(StrEnum):
     STORE_CREDIT = "store_credit"
 
 
+def return_type_for(resolution: Resolution) -> ReturnType:
+    """The type a request for ``resolution`` is: an exchange is asked for as one, anything else
+    is a return (``rules`` refuses a request where the two disagree)."""
+    return ReturnType.EXCHANGE if resolution is Resolution.EXCHANGE else ReturnType.RETURN
+
+
 class Method(StrEnum):
     CARRIER_PICKUP = "carrier_pickup"
     CVS_DROP_OFF = "cvs_drop_off"

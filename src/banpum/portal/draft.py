@@ -20,7 +20,7 @@ from banpum.policy.types import (
     PolicyRules,
     Resolution,
     ReturnAsk,
-    ReturnType,
+    return_type_for,
 )
 from banpum.returns.pickup_wish import PickupWish
 
@@ -101,7 +101,7 @@ class Draft:
         """The answers as the policy reads them."""
         resolution = Resolution(self.resolution or Resolution.REFUND.value)
         return ReturnAsk(
-            type=ReturnType.EXCHANGE if resolution is Resolution.EXCHANGE else ReturnType.RETURN,
+            type=return_type_for(resolution),
             reason_code=self.reason_code,
             resolution=resolution,
             method=Method(self.method or Method.CARRIER_PICKUP.value),
